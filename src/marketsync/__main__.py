@@ -1,0 +1,5 @@
+"""`python -m marketsync` → the CLI."""
+
+from marketsync.cli.app import main
+
+main()

@@ -1,0 +1,44 @@
+"""The `marketsync` command: one Typer app, one module per command group."""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+
+from marketsync.cli import connect, filters, serve, sync, users
+
+app = typer.Typer(help="MarketSync: Evotor → VK Market and marketplace sync.", no_args_is_help=True,
+                  pretty_exceptions_enable=False, add_completion=False)
+app.add_typer(users.app, name="user")
+app.add_typer(connect.app, name="connect")
+app.add_typer(filters.app, name="filters")
+app.add_typer(sync.app, name="sync")
+serve.register(app)
+
+
+@app.command("migrate")
+def migrate() -> None:
+    """Create or upgrade the database schema."""
+    from marketsync.cli.common import fail
+    from marketsync.cli.migrate import migrate_database
+
+    try:
+        migrate_database()
+    except Exception as exc:
+        fail(f"migration failed: {exc}")
+    typer.echo("database is up to date")
+
+
+@app.command("demo")
+def demo(host: str = serve.HOST, port: int = serve.PORT) -> None:
+    """Start everything on the built-in sandbox with demo data and a connected demo account."""
+    from marketsync.cli.demo import run_demo
+
+    run_demo(host, port)
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    app()

@@ -1,0 +1,94 @@
+"""`marketsync demo` (and `make demo`): the whole product on the built-in sandbox with a connected account.
+
+The sandbox lives in the web process, so the demo account is connected once the server is up: a thread
+seeds the sandbox through its control API, creates the demo user, connects both systems over HTTP exactly
+as a seller would, enables every store and group, and queues the first sync at once (beat fires an
+interval entry only after one interval).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from typing import Any
+
+import httpx
+import typer
+
+DEMO_EMAIL = "demo@marketsync.local"
+DEMO_PASSWORD = "demo12345"
+log = logging.getLogger(__name__)
+
+
+def demo_environment(host: str, port: int) -> dict[str, str]:
+    """The settings demo mode runs with: the sandbox of every service on this server."""
+    base = f"http://{host}:{port}"
+    return {
+        "MARKETSYNC_ENV": "demo",
+        "SANDBOX_ENABLED": "true",
+        "BASE_URL": base,
+        "EVOTOR_API_URL": f"{base}/sandbox/evotor",
+        "VK_API_URL": f"{base}/sandbox/vk",
+    }
+
+
+def prepare_account(base_url: str) -> dict[str, Any]:
+    """Seed the sandbox and connect the demo account to it; return the sandbox credentials."""
+    from marketsync.accounts.service import create_user, find_user, primary_account_id
+    from marketsync.connections.service import save_connection
+    from marketsync.db import session_scope
+    from marketsync.sync.filters import set_store
+    from marketsync.sync.tasks import enqueue_catalog_sync
+
+    creds = httpx.post(f"{base_url}/sandbox/_control/seed", json={}, timeout=120).raise_for_status().json()
+    with session_scope() as session:
+        user = find_user(session, DEMO_EMAIL) or create_user(session, email=DEMO_EMAIL, password=DEMO_PASSWORD,
+                                                             name="Демо-продавец")
+        account_id = primary_account_id(session, user.id)
+        save_connection(session, account_id=account_id, system="evotor", credentials={"token": creds["evotor_token"]})
+        save_connection(session, account_id=account_id, system="vk",
+                        credentials={"token": creds["vk_token"], "group_id": creds["vk_group_id"]})
+        from marketsync.connections.service import get_connection, open_connector
+
+        conn = get_connection(session, account_id, "evotor")
+        assert conn is not None
+        source = open_connector(conn)
+        try:
+            for store in source.list_stores():
+                set_store(session, account_id, store.external_id, enabled=True, all_groups=True)
+        finally:
+            source.close()
+    enqueue_catalog_sync(account_id)
+    return creds
+
+
+def run_demo(host: str, port: int) -> None:
+    """Start everything on the sandbox and connect the demo account once the server answers."""
+    os.environ.update(demo_environment(host, port))
+    from marketsync.settings import get_settings
+
+    get_settings.cache_clear()
+    from marketsync.cli.serve import run_embedded
+
+    base_url = f"http://{host}:{port}"
+
+    def on_started(server: Any) -> None:
+        def connect_when_up() -> None:
+            deadline = time.monotonic() + 60
+            while not server.started and time.monotonic() < deadline:
+                time.sleep(0.2)
+            try:
+                prepare_account(base_url)
+            except Exception as exc:  # the server still runs; say what went wrong
+                typer.echo(f"error: the demo account could not be prepared: {exc}", err=True)
+                return
+            typer.echo(f"\nMarketSync demo is running at {base_url}\n"
+                       f"  log in as {DEMO_EMAIL} / {DEMO_PASSWORD}\n"
+                       f"  the first sync has started: {base_url}/sync, then {base_url}/vk-catalog\n"
+                       f"  Ctrl-C stops everything\n")
+
+        threading.Thread(target=connect_when_up, daemon=True).start()
+
+    run_embedded(host, port, on_started=on_started)

@@ -1,0 +1,91 @@
+"""`marketsync run|web|worker|beat`: start the product, embedded (one command) or distributed."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from types import FrameType
+
+import typer
+import uvicorn
+
+
+HOST = typer.Option("127.0.0.1", "--host", help="Address to listen on.")
+PORT = typer.Option(8000, "--port", help="Port to listen on.")
+
+
+def worker_command(*, beat: bool) -> list[str]:
+    """The Celery worker command line (thread pool; with embedded beat in embedded mode)."""
+    cmd = [sys.executable, "-m", "celery", "-A", "marketsync.worker:celery_app", "worker", "--pool", "threads",
+           "--concurrency", "4", "-Q", "default,sync", "--loglevel", "INFO", "--without-gossip",
+           "--without-mingle"]
+    if beat:
+        cmd += ["-B", "--schedule", os.path.join("var", "celerybeat-schedule")]
+    return cmd
+
+
+def serve_web(host: str, port: int) -> None:
+    """Serve the web app in the foreground."""
+    uvicorn.run("marketsync.web.app:create_app", factory=True, host=host, port=port, log_level="info",
+                proxy_headers=True)
+
+
+def run_embedded(host: str, port: int, *, on_started: object = None) -> None:
+    """Start the worker (with beat) as a child and the web server here; stop both on SIGTERM/Ctrl-C."""
+    from marketsync.cli.migrate import migrate_database
+
+    migrate_database()
+    os.makedirs("var", exist_ok=True)
+    child = subprocess.Popen(worker_command(beat=True))
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        config = uvicorn.Config("marketsync.web.app:create_app", factory=True, host=host, port=port,
+                                log_level="info")
+        server = uvicorn.Server(config)
+        if callable(on_started):
+            on_started(server)
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        child.terminate()
+        try:
+            child.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            child.kill()
+        typer.echo("stopped")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the serving commands to the CLI."""
+
+    @app.command("run")
+    def run(host: str = HOST, port: int = PORT) -> None:
+        """Start web + worker + beat on this machine (embedded broker unless REDIS_URL is set)."""
+        run_embedded(host, port)
+
+    @app.command("web")
+    def web(host: str = HOST, port: int = PORT) -> None:
+        """Start only the web server (distributed mode)."""
+        serve_web(host, port)
+
+    @app.command("worker")
+    def worker() -> None:
+        """Start a Celery worker (distributed mode: no embedded beat)."""
+        raise typer.Exit(subprocess.call(worker_command(beat=False)))
+
+    @app.command("beat")
+    def beat() -> None:
+        """Start Celery beat, the one scheduler of a distributed install."""
+        os.makedirs("var", exist_ok=True)
+        raise typer.Exit(subprocess.call([sys.executable, "-m", "celery", "-A", "marketsync.worker:celery_app",
+                                          "beat", "--schedule", os.path.join("var", "celerybeat-schedule"),
+                                          "--loglevel", "INFO"]))
+

@@ -1,0 +1,86 @@
+"""`marketsync sync …`: pricing settings and a foreground catalog sync with a progress bar."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from sqlalchemy import select
+
+from marketsync.cli.common import account_of, fail, session
+from marketsync.db import get_engine
+from marketsync.sync.chain import StepFailedError, sync_catalog
+from marketsync.sync.models import SyncConfig, SyncRun
+
+app = typer.Typer(help="Sync settings and runs.", no_args_is_help=True)
+MULTIPLIER_RANGE = (Decimal("0.01"), Decimal("100"))
+
+
+def parse_multiplier(raw: str) -> Decimal:
+    """Parse a price multiplier ("1.5" or "1,5") within 0.01..100, or raise ValueError."""
+    try:
+        value = Decimal(raw.strip().replace(",", "."))
+    except InvalidOperation as exc:
+        raise ValueError(f"«{raw}» is not a number") from exc
+    if not value.is_finite() or not MULTIPLIER_RANGE[0] <= value <= MULTIPLIER_RANGE[1]:
+        raise ValueError(f"the price multiplier must be between {MULTIPLIER_RANGE[0]} and {MULTIPLIER_RANGE[1]}")
+    return value.quantize(Decimal("0.0001"))
+
+
+@app.command("config")
+def config(user: str = typer.Option(..., "--user", help="The user's e-mail."),
+           price_multiplier: str | None = typer.Option(None, "--price-multiplier", help="e.g. 1.2")) -> None:
+    """Show or change the cabinet's sync settings."""
+    with session() as s:
+        account_id = account_of(s, user)
+        cfg = s.scalar(select(SyncConfig).where(SyncConfig.account_id == account_id))
+        if cfg is None:
+            cfg = SyncConfig(account_id=account_id, catalog_enabled=True, price_multiplier=Decimal("1"))
+            s.add(cfg)
+        if price_multiplier is not None:
+            try:
+                cfg.price_multiplier = parse_multiplier(price_multiplier)
+            except ValueError as exc:
+                fail(str(exc))
+        s.flush()
+        typer.echo(f"catalog_enabled={str(cfg.catalog_enabled).lower()} "
+                   f"price_multiplier={Decimal(cfg.price_multiplier).normalize()}")
+
+
+def summary(run: SyncRun) -> str:
+    """The one line a sync ends with."""
+    return (f"created={run.created} updated={run.updated} hidden={run.hidden} skipped={run.skipped} "
+            f"failed={run.failed}")
+
+
+@app.command("catalog")
+def catalog(user: str = typer.Option(..., "--user", help="The user's e-mail."),
+            dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan; write nothing to VK.")) -> None:
+    """Run Evotor → VK now, in this process: refresh, read VK, mirror."""
+    with session() as s:
+        account_id = account_of(s, user)
+    plan: list[str] = []
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  transient=True) as progress:
+        task = progress.add_task("sync", total=None)
+
+        def on_progress(run: SyncRun) -> None:
+            progress.update(task, description=run.stage or "sync", completed=run.progress_done,
+                            total=run.progress_total or None)
+
+        try:
+            run = sync_catalog(get_engine(), account_id=account_id, dry_run=dry_run, on_progress=on_progress,
+                               plan_lines=plan if dry_run else None)
+        except StepFailedError as exc:
+            fail(str(exc))
+    for line in plan:
+        typer.echo(line)
+    for error in (run.details or {}).get("errors", [])[:20]:
+        typer.echo(f"failed: {error}", err=True)
+    if run.status not in ("succeeded", "failed") or run.error:
+        typer.echo(summary(run))
+        fail(run.error or f"the run ended as {run.status}")
+    typer.echo(summary(run))
+    if run.failed:
+        raise typer.Exit(1)

@@ -1,0 +1,106 @@
+"""Connection use cases: save (after a live check), read, open a connector, mark broken, disconnect."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from marketsync.connections.api_log import ApiLogRecorder
+from marketsync.connections.models import Connection
+from marketsync.connectors import connect, credentials_model
+from marketsync.connectors.records import CheckResult
+from marketsync.db import utcnow
+from marketsync.security import decrypt_json, encrypt_json
+
+SYSTEMS = ("evotor", "vk")
+
+
+class ConnectionSetupError(ValueError):
+    """A user-facing refusal to save or use a connection."""
+
+
+def get_connection(session: Session, account_id: int, system: str) -> Connection | None:
+    """Return the account's connection to a system, if any."""
+    return session.scalar(select(Connection).where(Connection.account_id == account_id,
+                                                   Connection.system == system))
+
+
+def validate_credentials(system: str, credentials: dict[str, Any]) -> dict[str, Any]:
+    """Validate credentials against the system's model; raise ConnectionSetupError with a readable reason."""
+    try:
+        return credentials_model(system).model_validate(credentials).model_dump()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        raise ConnectionSetupError(f"{system}: {field}: {first['msg']}") from exc
+
+
+def check_credentials(system: str, credentials: dict[str, Any], *, key: str = "check") -> CheckResult:
+    """Test credentials against the live API without saving anything."""
+    connector = connect(system, validate_credentials(system, credentials), connection_key=key)
+    try:
+        return connector.check()
+    finally:
+        connector.close()
+
+
+def save_connection(session: Session, *, account_id: int, system: str, credentials: dict[str, Any],
+                    check: bool = True) -> tuple[Connection, CheckResult | None]:
+    """Check credentials against the API, then store them encrypted; a failed check saves nothing."""
+    creds = validate_credentials(system, credentials)
+    result = check_credentials(system, creds, key=f"{account_id}-new") if check else None
+    if result is not None and not result.ok:
+        raise ConnectionSetupError(result.message)
+    conn = get_connection(session, account_id, system)
+    if conn is None:
+        conn = Connection(account_id=account_id, system=system, credentials_encrypted="")
+        session.add(conn)
+    conn.credentials_encrypted = encrypt_json(creds)
+    conn.settings = {k: v for k, v in creds.items() if k != "token"}
+    conn.status = "active"
+    conn.last_error = None
+    conn.last_checked_at = utcnow()
+    session.flush()
+    return conn, result
+
+
+def credentials_of(conn: Connection) -> dict[str, Any]:
+    """Decrypt a connection's credentials."""
+    return decrypt_json(conn.credentials_encrypted)
+
+
+def open_connector(conn: Connection, recorder: ApiLogRecorder | None = None) -> Any:
+    """Build the connector of a stored connection, logging its calls through the recorder."""
+    return connect(conn.system, credentials_of(conn), connection_key=str(conn.id), recorder=recorder)
+
+
+def recorder_for(conn: Connection) -> ApiLogRecorder:
+    """Return an api_calls recorder bound to a connection."""
+    return ApiLogRecorder(account_id=conn.account_id, connection_id=conn.id)
+
+
+def mark_broken(conn: Connection, message: str) -> None:
+    """Flag a connection whose credentials the remote rejected, with the reason shown to the seller."""
+    conn.status = "broken"
+    conn.last_error = message[:2000]
+    conn.last_checked_at = utcnow()
+
+
+def mark_checked(conn: Connection, result: CheckResult) -> None:
+    """Record the outcome of a connection test."""
+    conn.status = "active" if result.ok else "broken"
+    conn.last_error = None if result.ok else result.message
+    conn.last_checked_at = utcnow()
+
+
+def disconnect(session: Session, *, account_id: int, system: str) -> bool:
+    """Remove a connection and everything cached from it; return whether one existed."""
+    conn = get_connection(session, account_id, system)
+    if conn is None:
+        return False
+    session.delete(conn)
+    session.flush()
+    return True

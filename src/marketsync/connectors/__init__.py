@@ -1,0 +1,33 @@
+"""Connector registry: system slug → connector class and credentials model; `connect` builds one.
+
+Imports are lazy so that `marketsync.http` can use `connectors.errors` without a cycle.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+from pydantic import BaseModel
+
+REGISTRY: dict[str, tuple[str, str, str]] = {
+    "evotor": ("marketsync.connectors.evotor.connector", "EvotorConnector", "EvotorCredentials"),
+    "vk": ("marketsync.connectors.vk.connector", "VkConnector", "VkCredentials"),
+}
+
+
+def _resolve(system: str) -> tuple[type[Any], type[BaseModel]]:
+    module_name, connector, credentials = REGISTRY[system]
+    module = import_module(module_name)
+    return getattr(module, connector), getattr(module, credentials)
+
+
+def credentials_model(system: str) -> type[BaseModel]:
+    """Return the credentials model of a system."""
+    return _resolve(system)[1]
+
+
+def connect(system: str, credentials: dict[str, Any], *, connection_key: str, recorder: Any = None) -> Any:
+    """Build a connector instance for one connection (never shared between tenants)."""
+    connector_cls, creds_cls = _resolve(system)
+    return connector_cls(creds_cls.model_validate(credentials), connection_key=connection_key, recorder=recorder)

@@ -1,0 +1,79 @@
+"""What a connector can do, as protocols; the sync layer asks for a capability, never for a system.
+
+A catalog source yields stores, groups and products page by page (memory never grows with the catalog);
+a catalog channel lists what it holds and applies writes in its own maximal batches, returning one
+WriteResult per write in order, so the exporter can bind each id the moment it comes back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
+from typing import Protocol, runtime_checkable
+
+from marketsync.connectors.records import (
+    CheckResult,
+    ItemPayload,
+    RemoteAlbum,
+    RemoteItem,
+    SourceGroup,
+    SourceProduct,
+    SourceStore,
+    WriteResult,
+)
+
+
+@runtime_checkable
+class Checkable(Protocol):
+    """Anything whose credentials can be tested."""
+
+    def check(self) -> CheckResult:
+        """Call the cheapest authenticated endpoint and say whether the credentials work."""
+
+
+@runtime_checkable
+class CatalogSource(Checkable, Protocol):
+    """A system the catalog is read from (Evotor)."""
+
+    def list_stores(self) -> list[SourceStore]:
+        """Return every store the credentials can see."""
+
+    def list_groups(self, store_id: str) -> list[SourceGroup]:
+        """Return the product groups of one store (PaymentRequired when the store is unpaid)."""
+
+    def iter_products(self, store_id: str) -> Iterator[list[SourceProduct]]:
+        """Yield the products of one store page by page."""
+
+
+@runtime_checkable
+class CatalogChannel(Checkable, Protocol):
+    """A storefront the catalog is mirrored into (VK Market)."""
+
+    batch_size: int
+
+    def list_albums(self) -> list[RemoteAlbum]:
+        """Return every album of the storefront."""
+
+    def iter_items(self) -> Iterator[list[RemoteItem]]:
+        """Yield every item, hidden ones included, page by page."""
+
+    def add_albums(self, titles: Sequence[str]) -> list[WriteResult]:
+        """Create albums, one result per title in order."""
+
+    def add_items(self, items: Sequence[tuple[ItemPayload, str | None]]) -> list[WriteResult]:
+        """Create items (payload, photo id), one result per item in order."""
+
+    def edit_items(self, items: Sequence[tuple[str, ItemPayload]]) -> list[WriteResult]:
+        """Update items by remote id, one result per item in order."""
+
+    def hide_items(self, item_ids: Sequence[str]) -> list[WriteResult]:
+        """Hide items from buyers, keeping their ids, one result per item in order."""
+
+    def payload_for(self, product: SourceProduct, *, group_name: str | None, multiplier: Decimal) -> ItemPayload:
+        """Build the item the channel should hold for a product."""
+
+    def add_to_albums(self, memberships: Sequence[tuple[str, Sequence[str]]]) -> list[WriteResult]:
+        """Put items into albums: (album id, item ids) pairs, one result per pair."""
+
+    def upload_photo(self, content: bytes, filename: str) -> str:
+        """Upload an image and return the remote photo id to reference from items."""

@@ -1,0 +1,48 @@
+"""The ConnectorError tree: every client maps its wire errors to one of these, and each carries its remedy.
+
+- ConfigError: credentials or setup are wrong (401/403, VK 5); mark the connection broken, stop retrying.
+- PaymentRequired: the remote refuses one object until the seller pays (Evotor 402); skip it quietly.
+- TransientError: 5xx, timeouts, lost answers; retry with backoff. A write that failed this way has an
+  unknown outcome and is never repeated blindly: the caller re-reads the remote state first.
+- RateLimited: 429, VK 6/9/29, Yandex 420; wait `retry_after` seconds and retry.
+- RejectedError: the remote refused one item; record it on the run and go on.
+"""
+
+from __future__ import annotations
+
+
+class ConnectorError(Exception):
+    """Base of every error a connector raises."""
+
+    def __init__(self, message: str, *, code: int | str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class ConfigError(ConnectorError):
+    """Credentials rejected or the remote object is not ours: the connection is broken."""
+
+
+class PaymentRequired(ConfigError):
+    """The remote refuses this object until the seller's subscription is paid."""
+
+
+class TransientError(ConnectorError):
+    """A temporary failure; for a write, the outcome is unknown."""
+
+
+class RateLimited(TransientError):
+    """The remote asked us to slow down."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, code: int | str | None = None):
+        super().__init__(message, code=code)
+        self.retry_after = retry_after
+
+
+class RejectedError(ConnectorError):
+    """The remote refused one item (validation, limits); the run records it and continues."""
+
+
+class MalformedResponseError(TransientError):
+    """The remote answered something that does not match its documented shape."""

@@ -1,0 +1,108 @@
+"""Frozen dataclasses that cross the connector boundary; no wire field names, no database rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class SourceStore:
+    """A point of sale of a catalog source."""
+
+    external_id: str
+    name: str
+    address: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceGroup:
+    """A product group of a store."""
+
+    external_id: str
+    store_external_id: str
+    name: str
+    parent_external_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceProduct:
+    """A product as a catalog source describes it."""
+
+    external_id: str
+    store_external_id: str
+    name: str
+    price: Decimal
+    allow_to_sell: bool
+    group_external_id: str | None = None
+    code: str | None = None
+    description: str | None = None
+    measure: str | None = None
+    quantity: Decimal | None = None
+    barcodes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteAlbum:
+    """An album (collection) as a channel holds it."""
+
+    external_id: str
+    title: str
+    item_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteItem:
+    """A product as a channel holds it."""
+
+    external_id: str
+    name: str
+    description: str
+    price: Decimal
+    sku: str | None
+    stock_amount: int | None
+    hidden: bool
+    album_ids: tuple[str, ...] = ()
+    photo_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ItemPayload:
+    """What we want a channel item to be: the exact outbound fields, hashed for change detection."""
+
+    name: str
+    description: str
+    price: Decimal
+    sku: str
+    stock_amount: int
+    category_id: int
+    hidden: bool = False
+
+    def fingerprint(self) -> str:
+        """Return a stable sha256 of the payload, stored on the binding after a push."""
+        import hashlib
+
+        raw = "\x1f".join(
+            [self.name, self.description, f"{self.price:.2f}", self.sku, str(self.stock_amount),
+             str(self.category_id), "1" if self.hidden else "0"]
+        )
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    """The outcome of one write inside a batch: the remote id on success, else the error."""
+
+    ok: bool
+    external_id: str | None = None
+    error: str | None = None
+    code: int | str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """The outcome of a connection test, shown to the seller."""
+
+    ok: bool
+    message: str
+    details: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,139 @@
+"""VK Market as a CatalogChannel: a community's albums and items, written through `execute` batches."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from marketsync.connectors.errors import ConfigError, ConnectorError, RejectedError
+from marketsync.connectors.records import (
+    CheckResult,
+    ItemPayload,
+    RemoteAlbum,
+    RemoteItem,
+    SourceProduct,
+    WriteResult,
+)
+from marketsync.connectors.vk.client import EXECUTE_MAX_CALLS, SYSTEM, VkClient
+from marketsync.connectors.vk.mapping import album_from_wire, item_from_wire, item_payload, item_to_wire
+from marketsync.http import HttpClient, HttpConfig, Recorder
+from marketsync.settings import get_settings
+
+ALBUM_ITEMS_PER_CALL = 100
+
+
+class VkCredentials(BaseModel):
+    """A VK user token administering the community, and the community's positive id."""
+
+    token: str = Field(min_length=8, max_length=512)
+    group_id: int = Field(gt=0)
+
+
+class VkConnector:
+    """Mirrors a catalog into one VK community's market."""
+
+    system = SYSTEM
+    batch_size = EXECUTE_MAX_CALLS
+
+    def __init__(self, credentials: VkCredentials, *, connection_key: str, recorder: Recorder | None = None,
+                 base_url: str | None = None) -> None:
+        settings = get_settings()
+        self.group_id = credentials.group_id
+        self.owner_id = -credentials.group_id
+        self.client = VkClient(HttpClient(HttpConfig(
+            system=SYSTEM,
+            base_url=base_url or settings.VK_API_URL,
+            credential=credentials.token,
+            rate_per_second=settings.VK_REQUESTS_PER_SECOND,
+            breaker_key=f"{SYSTEM}:{connection_key}",
+            headers={"Authorization": f"Bearer {credentials.token}"},
+            recorder=recorder,
+        )), settings.VK_API_VERSION)
+
+    def close(self) -> None:
+        """Release the HTTP pool."""
+        self.client.http.close()
+
+    def check(self) -> CheckResult:
+        """Check the community exists, has a market, and the token may manage it."""
+        try:
+            groups = self.client.groups_get_by_id(self.group_id).groups
+            if not groups or groups[0].id != self.group_id:
+                return CheckResult(ok=False, message=f"VK community {self.group_id} was not found")
+            group = groups[0]
+            if group.market is not None and not group.market.get("enabled"):
+                return CheckResult(ok=False, message=f"VK community «{group.name}» has no market enabled")
+            albums = next(self.client.market_get_albums(self.owner_id))
+        except RejectedError as exc:
+            return CheckResult(ok=False, message=f"VK community {self.group_id} is not available: {exc.message}")
+        except ConfigError as exc:
+            return CheckResult(ok=False, message=exc.message)
+        except ConnectorError as exc:
+            return CheckResult(ok=False, message=f"VK is not reachable: {exc.message}")
+        return CheckResult(ok=True, message=f"VK: «{group.name}», {albums.count} album(s)",
+                           details={"group_name": group.name})
+
+    def list_albums(self) -> list[RemoteAlbum]:
+        """Return every market album of the community."""
+        return [album_from_wire(a) for page in self.client.market_get_albums(self.owner_id) for a in page.items]
+
+    def iter_items(self) -> Iterator[list[RemoteItem]]:
+        """Yield every market item, hidden ones included, 200 at a time."""
+        for page in self.client.market_get(self.owner_id):
+            yield [item_from_wire(i) for i in page.items]
+
+    def _execute(self, calls: list[tuple[str, dict[str, Any]]], id_field: str | None) -> list[WriteResult]:
+        results: list[WriteResult] = []
+        for result, error in self.client.execute(calls):
+            if error is not None:
+                results.append(WriteResult(ok=False, error=f"VK error {error.error_code}: {error.error_msg}",
+                                           code=error.error_code))
+            elif id_field is not None:
+                if not isinstance(result, dict) or id_field not in result:
+                    results.append(WriteResult(ok=False, error=f"VK answered without {id_field}"))
+                else:
+                    results.append(WriteResult(ok=True, external_id=str(result[id_field])))
+            else:
+                results.append(WriteResult(ok=True))
+        return results
+
+    def add_albums(self, titles: Sequence[str]) -> list[WriteResult]:
+        """market.addAlbum for each title (≤ 25 per execute)."""
+        calls = [("market.addAlbum", {"owner_id": self.owner_id, "title": t[:128]}) for t in titles]
+        return self._execute(calls, "market_album_id")
+
+    def add_items(self, items: Sequence[tuple[ItemPayload, str | None]]) -> list[WriteResult]:
+        """market.add for each (payload, photo id) (≤ 25 per execute)."""
+        calls = [("market.add", item_to_wire(p, self.owner_id, photo_id=photo)) for p, photo in items]
+        return self._execute(calls, "market_item_id")
+
+    def edit_items(self, items: Sequence[tuple[str, ItemPayload]]) -> list[WriteResult]:
+        """market.edit for each (item id, payload) (≤ 25 per execute)."""
+        calls = [("market.edit", item_to_wire(p, self.owner_id, item_id=i)) for i, p in items]
+        return self._execute(calls, None)
+
+    def hide_items(self, item_ids: Sequence[str]) -> list[WriteResult]:
+        """market.edit deleted=1 for each item: hidden from buyers, keeping its id (≤ 25 per execute)."""
+        calls = [("market.edit", {"owner_id": self.owner_id, "item_id": int(i), "deleted": 1}) for i in item_ids]
+        return self._execute(calls, None)
+
+    def payload_for(self, product: SourceProduct, *, group_name: str | None, multiplier: Decimal) -> ItemPayload:
+        """Build the item we want for a product under EvoSync's rules and the instance settings."""
+        settings = get_settings()
+        return item_payload(product, group_name=group_name, multiplier=multiplier,
+                            category_id=settings.VK_CATEGORY_ID, stock_amount=settings.VK_STOCK_AMOUNT)
+
+    def add_to_albums(self, memberships: Sequence[tuple[str, Sequence[str]]]) -> list[WriteResult]:
+        """market.addToAlbum for each (album id, item ids) pair (≤ 25 per execute)."""
+        calls = [("market.addToAlbum", {"owner_id": self.owner_id, "item_ids": [int(i) for i in items],
+                                        "album_ids": [int(album)]}) for album, items in memberships]
+        return self._execute(calls, None)
+
+    def upload_photo(self, content: bytes, filename: str) -> str:
+        """Upload through getProductPhotoUploadServer → POST → saveProductPhoto; return the photo id."""
+        url = self.client.get_product_photo_upload_server(self.group_id)
+        raw = self.client.upload(url, content, filename)
+        return str(self.client.save_product_photo(raw).photo_id)

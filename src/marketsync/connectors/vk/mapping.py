@@ -1,0 +1,104 @@
+"""Catalog records ↔ VK market payloads: EvoSync's text, price and stock rules (pure)."""
+
+from __future__ import annotations
+
+import json
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from marketsync.connectors.records import ItemPayload, RemoteAlbum, RemoteItem, SourceProduct
+from marketsync.connectors.vk.schemas import MarketAlbum, MarketItem
+
+NAME_MIN, NAME_MAX = 4, 100
+DESCRIPTION_MIN = 10
+SKU_MAX = 50
+KOPECK = Decimal("0.01")
+
+
+def vk_price(price: Decimal, multiplier: Decimal) -> Decimal:
+    """Return the source price × the account's multiplier, rounded half-up to kopecks."""
+    return (price * multiplier).quantize(KOPECK, rounding=ROUND_HALF_UP)
+
+
+def vk_name(name: str, group_name: str | None) -> str:
+    """Cut to VK's 100 characters; a name under 4 characters gets the group name after a dash."""
+    name = " ".join(name.split())
+    if len(name) < NAME_MIN and group_name:
+        name = f"{name} - {group_name}" if name else group_name
+    if len(name) < NAME_MIN:
+        name = name.ljust(NAME_MIN, ".")
+    return name[:NAME_MAX].rstrip() if len(name) > NAME_MAX else name
+
+
+def vk_description(product: SourceProduct, group_name: str | None) -> str:
+    """Description, else the name; " (цена за 1 <measure>)" when measured; the group name if still short."""
+    text = (product.description or product.name).strip()
+    if product.measure:
+        text = f"{text} (цена за 1 {product.measure})"
+    if len(text) < DESCRIPTION_MIN and group_name:
+        text = f"{text} {group_name}".strip()
+    if len(text) < DESCRIPTION_MIN:
+        text = text.ljust(DESCRIPTION_MIN, ".")
+    return text
+
+
+def vk_sku(product: SourceProduct) -> str:
+    """The source's code, else its id, within VK's 50 characters."""
+    return (product.code or product.external_id)[:SKU_MAX]
+
+
+def item_payload(product: SourceProduct, *, group_name: str | None, multiplier: Decimal, category_id: int,
+                 stock_amount: int) -> ItemPayload:
+    """Build the VK item we want for a product."""
+    return ItemPayload(
+        name=vk_name(product.name, group_name),
+        description=vk_description(product, group_name),
+        price=vk_price(product.price, multiplier),
+        sku=vk_sku(product),
+        stock_amount=stock_amount,
+        category_id=category_id,
+        hidden=not product.allow_to_sell,
+    )
+
+
+def item_to_wire(payload: ItemPayload, owner_id: int, *, photo_id: str | None = None,
+                 item_id: str | None = None) -> dict[str, Any]:
+    """Return market.add (or market.edit with item_id) parameters for a payload."""
+    params: dict[str, Any] = {"owner_id": owner_id}
+    if item_id is not None:
+        params["item_id"] = int(item_id)
+    params.update(
+        name=payload.name, description=payload.description, category_id=payload.category_id,
+        price=float(payload.price), sku=payload.sku, stock_amount=payload.stock_amount,
+    )
+    if item_id is not None:
+        params["deleted"] = 1 if payload.hidden else 0
+    if photo_id:
+        params["main_photo_id"] = int(photo_id)
+    return params
+
+
+def item_from_wire(wire: MarketItem) -> RemoteItem:
+    """Map a market item; VK's price amount is in kopecks."""
+    return RemoteItem(
+        external_id=str(wire.id),
+        name=wire.title,
+        description=wire.description,
+        price=(Decimal(wire.price.amount) / 100).quantize(KOPECK),
+        sku=wire.sku or None,
+        stock_amount=wire.stock_amount,
+        hidden=wire.availability != 0,
+        album_ids=tuple(str(a) for a in wire.albums_ids),
+        photo_url=wire.thumb_photo,
+    )
+
+
+def album_from_wire(wire: MarketAlbum) -> RemoteAlbum:
+    """Map a market album."""
+    return RemoteAlbum(external_id=str(wire.id), title=wire.title, item_count=wire.count)
+
+
+def execute_code(calls: list[tuple[str, dict[str, Any]]]) -> str:
+    """Render VKScript `return [API.m({...}), …];` with literal arguments (JSON is valid VKScript)."""
+    parts = [f"API.{method}({json.dumps(params, ensure_ascii=False)})" for method, params in calls]
+    return "return [" + ", ".join(parts) + "];"

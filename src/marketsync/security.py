@@ -1,0 +1,119 @@
+"""Password hashing, encryption of stored secrets, signed tokens, constant-time checks and redaction."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import re
+import secrets
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from pwdlib import PasswordHash
+
+from marketsync.settings import get_settings
+
+REDACTED = "***"
+_SECRET_KEYS = re.compile(
+    r"(?i)(access_token|api[_-]?key|token|password|secret|authorization|x-authorization|client[_-]secret)"
+)
+
+
+@lru_cache
+def _hasher() -> PasswordHash:
+    return PasswordHash.recommended()
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with Argon2id."""
+    return _hasher().hash(password)
+
+
+def verify_password(password: str, password_hash: str | None) -> bool:
+    """Check a password against its hash; a missing hash never matches."""
+    if not password_hash:
+        return False
+    try:
+        return _hasher().verify(password, password_hash)
+    except Exception:  # a malformed hash is a mismatch, not a crash
+        return False
+
+
+def constant_time_equals(given: str | None, expected: str | None) -> bool:
+    """Compare two secrets in constant time; None never matches."""
+    if not given or not expected:
+        return False
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
+def new_token(nbytes: int = 32) -> str:
+    """Return a random URL-safe token."""
+    return secrets.token_urlsafe(nbytes)
+
+
+def sha256_hex(value: str) -> str:
+    """Return the hex sha256 of a string (session ids, limiter keys)."""
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def _fernet_key(material: str) -> bytes:
+    # A Fernet key is 32 url-safe base64 bytes; derive one deterministically from arbitrary text.
+    if len(material) == 44:
+        try:
+            Fernet(material.encode())
+            return material.encode()
+        except ValueError:
+            pass
+    digest = hashlib.sha256(("marketsync-secrets:" + material).encode()).digest()
+    return base64.urlsafe_b64encode(digest)
+
+
+def _cipher() -> MultiFernet:
+    settings = get_settings()
+    keys = [k.strip() for k in (settings.ENCRYPTION_KEYS or "").split(",") if k.strip()]
+    if not keys:
+        keys = [settings.SECRET_KEY]
+    return MultiFernet([Fernet(_fernet_key(k)) for k in keys])
+
+
+def encrypt_json(data: dict[str, Any]) -> str:
+    """Encrypt a JSON-serialisable dict with the newest key."""
+    return _cipher().encrypt(json.dumps(data, sort_keys=True).encode()).decode()
+
+
+def decrypt_json(token: str) -> dict[str, Any]:
+    """Decrypt a dict encrypted by encrypt_json with any configured key."""
+    try:
+        return dict(json.loads(_cipher().decrypt(token.encode())))
+    except InvalidToken as exc:
+        raise ValueError("stored credentials cannot be decrypted with the configured keys") from exc
+
+
+def redact(text: str | None, secret_values: Iterable[str] = ()) -> str | None:
+    """Replace known secret values and secret-looking fields in text (URLs, JSON, forms)."""
+    if text is None:
+        return None
+    for value in secret_values:
+        if value and len(value) >= 4:
+            text = text.replace(value, REDACTED)
+    # key=value in query strings and forms
+    text = re.sub(
+        r"(?i)((?:access_token|api[_-]?key|token|password|secret|client_secret)=)[^&\s\"']+",
+        lambda m: m.group(1) + REDACTED, text,
+    )
+    # "key": "value" in JSON
+    text = re.sub(
+        r'(?i)("(?:access_token|api[_-]?key|token|password|secret|client_secret|authorization)"\s*:\s*")'
+        r'[^"]*(")',
+        lambda m: m.group(1) + REDACTED + m.group(2), text,
+    )
+    return text
+
+
+def redact_headers(headers: dict[str, str]) -> dict[str, str]:
+    """Return headers with credential-carrying values replaced."""
+    return {k: (REDACTED if _SECRET_KEYS.search(k) else v) for k, v in headers.items()}

@@ -1,0 +1,104 @@
+"""The one settings class: every field is named as its environment variable."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from pydantic import field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET_KEY = "change-me-in-production"
+VAR_DIR = Path("var")
+
+
+def _default_photo_path() -> str:
+    return str(resources.files("marketsync") / "assets" / "default_product.png")
+
+
+class Settings(BaseSettings):
+    """MarketSync configuration, read from the environment and an optional `.env` file."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=True)
+
+    MARKETSYNC_ENV: Literal["development", "demo", "production"] = "development"
+    DATABASE_URL: str = f"sqlite:///{VAR_DIR / 'marketsync.db'}"
+    BROKER_DATABASE_URL: str = f"sqlite:///{VAR_DIR / 'broker.db'}"
+    REDIS_URL: str | None = None
+    SECRET_KEY: str = DEFAULT_SECRET_KEY
+    ENCRYPTION_KEYS: str | None = None
+
+    DOMAIN: str | None = None
+    BASE_URL: str = "http://127.0.0.1:8000"
+
+    EVOTOR_APP_ID: str | None = None
+    EVOTOR_WEBHOOK_SECRET: str | None = None
+    JIVOSITE_WIDGET_ID: str | None = None
+    VK_DEFAULT_PHOTO_PATH: str = ""
+    VK_API_VERSION: str = "5.199"
+    CATALOG_REFRESH_INTERVAL_SECONDS: int = 3600
+    VK_CATEGORY_ID: int = 40932
+    VK_STOCK_AMOUNT: int = 1000
+    INVITE_EXPIRE_HOURS: float = 48
+    EMAIL_PROVIDER: str = "console"
+    SMS_PROVIDER: str = "console"
+    FLOWER_USER: str = "admin"
+    FLOWER_PASSWORD: str = "changeme"
+
+    # External services; the defaults are the real hosts, demo mode points them at the sandbox.
+    EVOTOR_API_URL: str = "https://api.evotor.ru"
+    VK_API_URL: str = "https://api.vk.com"
+    OZON_API_URL: str = "https://api-seller.ozon.ru"
+    WB_CONTENT_API_URL: str = "https://content-api.wildberries.ru"
+    WB_MARKETPLACE_API_URL: str = "https://marketplace-api.wildberries.ru"
+    WB_STATISTICS_API_URL: str = "https://statistics-api.wildberries.ru"
+    WB_FEEDBACKS_API_URL: str = "https://feedbacks-api.wildberries.ru"
+    WB_PRICES_API_URL: str = "https://discounts-prices-api.wildberries.ru"
+    WB_COMMON_API_URL: str = "https://common-api.wildberries.ru"
+    YM_API_URL: str = "https://api.partner.market.yandex.ru"
+    YOOKASSA_API_URL: str = "https://api.yookassa.ru/v3"
+    TELEGRAM_API_URL: str = "https://api.telegram.org"
+    CASDOOR_URL: str = "http://localhost:8000"
+
+    # Outbound HTTP behaviour (http.py).
+    HTTP_TIMEOUT_SECONDS: float = 30.0
+    HTTP_MAX_ATTEMPTS: int = 8
+    HTTP_BACKOFF_MAX_SECONDS: float = 30.0
+    VK_REQUESTS_PER_SECOND: int = 3
+    EVOTOR_REQUESTS_PER_SECOND: int = 10
+    SYNC_LOCK_TTL_SECONDS: int = 300
+    RATE_LIMIT_DB_PATH: str = str(VAR_DIR / "ratelimit.sqlite")
+    SANDBOX_ENABLED: bool = False
+
+    MARKETSYNC_REQUIRE_SERVICES: bool = False
+
+    @field_validator("VK_DEFAULT_PHOTO_PATH")
+    @classmethod
+    def _photo_default(cls, value: str) -> str:
+        return value or _default_photo_path()
+
+    @model_validator(mode="after")
+    def _refuse_default_secret_in_production(self) -> Settings:
+        if self.MARKETSYNC_ENV == "production" and self.SECRET_KEY == DEFAULT_SECRET_KEY:
+            raise ValueError("SECRET_KEY must be set in production (it still has the default value)")
+        if self.DOMAIN and self.BASE_URL == "http://127.0.0.1:8000":
+            self.BASE_URL = f"https://{self.DOMAIN}"
+        return self
+
+    @property
+    def is_embedded(self) -> bool:
+        """Whether the broker is the in-process SQLite one (no REDIS_URL)."""
+        return not self.REDIS_URL
+
+    @property
+    def broker_url(self) -> str:
+        """Return the Celery broker URL: Redis when configured, else kombu's SQLAlchemy transport."""
+        return self.REDIS_URL or f"sqla+{self.BROKER_DATABASE_URL}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Return the process-wide settings (cached; tests clear the cache)."""
+    return Settings()

@@ -1,0 +1,102 @@
+"""Run the catalog flow's steps with the seller-facing error rules: a failure is recorded on the run,
+the failing connection is marked broken when its credentials were refused, and the lease is released."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from marketsync.connections.service import mark_broken
+from marketsync.connectors.errors import ConfigError, ConnectorError
+from marketsync.db import session_factory
+from marketsync.sync import runs
+from marketsync.sync.exporter import ReconcileLimitError
+from marketsync.sync.models import SyncRun
+from marketsync.sync.pipelines.catalog import (
+    PIPELINE,
+    CatalogRun,
+    SyncError,
+    mirror_catalog,
+    open_run,
+    refresh_catalog,
+    refresh_channel,
+)
+
+log = logging.getLogger(__name__)
+STEPS: dict[str, Callable[[CatalogRun], object]] = {
+    "refresh_catalog": refresh_catalog,
+    "refresh_channel": refresh_channel,
+    "mirror_catalog": mirror_catalog,
+}
+SOURCE_STEPS = {"refresh_catalog"}
+
+
+class StepFailedError(RuntimeError):
+    """A step failed and its run was closed; the chain must stop."""
+
+
+def run_steps(engine: Engine, *, account_id: int, steps: list[str], run_id: int | None = None,
+              dry_run: bool = False, last: bool = True, on_progress: Callable[[SyncRun], None] | None = None,
+              plan_lines: list[str] | None = None) -> SyncRun:
+    """Run some steps of one account's catalog run; close the run after the last step or on failure."""
+    session = session_factory(engine)()
+    ctx: CatalogRun | None = None
+    try:
+        try:
+            ctx = open_run(session, engine, account_id=account_id, dry_run=dry_run, run_id=run_id)
+        except SyncError as exc:
+            if exc.run is None:
+                raise StepFailedError(str(exc)) from exc
+            return exc.run
+        ctx.on_progress, ctx.plan_lines = on_progress, plan_lines
+        step = steps[0]
+        try:
+            for step in steps:
+                if step == "mirror_catalog":
+                    mirror_catalog(ctx, dry_run=dry_run)
+                else:
+                    STEPS[step](ctx)
+        except ConfigError as exc:
+            session.rollback()
+            conn = ctx.source_conn if step in SOURCE_STEPS else ctx.channel_conn
+            mark_broken(conn, exc.message)
+            return _close_failed(session, engine, account_id, ctx, exc.message, owner=ctx.owner)
+        except (ConnectorError, SyncError, ReconcileLimitError) as exc:
+            session.rollback()
+            message = exc.message if isinstance(exc, ConnectorError) else str(exc)
+            return _close_failed(session, engine, account_id, ctx, message, owner=ctx.owner)
+        except Exception as exc:
+            log.exception("catalog step %s failed for account %s", step, account_id)
+            session.rollback()
+            return _close_failed(session, engine, account_id, ctx, f"internal error: {exc}", owner=ctx.owner)
+        if last:
+            runs.finish_run(ctx.run)
+            session.commit()
+            runs.release_lock(engine, pipeline=PIPELINE, account_id=account_id, owner=ctx.owner)
+        else:
+            session.commit()
+        return ctx.run
+    finally:
+        if ctx is not None:
+            ctx.close()
+        session.close()
+
+
+def _close_failed(session: Session, engine: Engine, account_id: int, ctx: CatalogRun, message: str,
+                  *, owner: str) -> SyncRun:
+    run = session.merge(ctx.run)
+    runs.finish_run(run, error=message)
+    session.commit()
+    runs.release_lock(engine, pipeline=PIPELINE, account_id=account_id, owner=owner)
+    return run
+
+
+def sync_catalog(engine: Engine, *, account_id: int, dry_run: bool = False,
+                 on_progress: Callable[[SyncRun], None] | None = None,
+                 plan_lines: list[str] | None = None) -> SyncRun:
+    """Run the whole flow in this process (the CLI's `sync catalog`)."""
+    return run_steps(engine, account_id=account_id, steps=list(STEPS), dry_run=dry_run,
+                     on_progress=on_progress, plan_lines=plan_lines)

@@ -1,0 +1,122 @@
+"""Sync state: per-account config and filters, id bindings, cached channel state, runs and locks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from marketsync.db import Base, UTCDateTime, utcnow
+
+
+class SyncConfig(Base):
+    """Per-account pipeline switches and pricing rules."""
+
+    __tablename__ = "sync_configs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), unique=True)
+    catalog_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    price_multiplier: Mapped[Decimal] = mapped_column(Numeric(8, 4), default=Decimal("1"))
+    interval_seconds: Mapped[int | None] = mapped_column(Integer)
+    stock_reserve: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SyncFilter(Base):
+    """Inclusion of one store or one group; a store row may enable all its groups, present and future."""
+
+    __tablename__ = "sync_filters"
+    __table_args__ = (UniqueConstraint("account_id", "entity_type", "store_external_id", "group_external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    entity_type: Mapped[str] = mapped_column(String(8))  # "store" | "group"
+    store_external_id: Mapped[str] = mapped_column(String(128))
+    # Empty string (not NULL) for store rows, so the unique constraint holds on every dialect.
+    group_external_id: Mapped[str] = mapped_column(String(128), default="")
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    all_groups: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Binding(Base):
+    """Internal id ↔ channel id, with the hash of the payload last pushed."""
+
+    __tablename__ = "bindings"
+    __table_args__ = (
+        UniqueConstraint("connection_id", "kind", "external_id"),
+        UniqueConstraint("connection_id", "kind", "internal_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connections.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # "item" | "album" | "photo"
+    internal_id: Mapped[str] = mapped_column(String(128))
+    external_id: Mapped[str] = mapped_column(String(128))
+    payload_hash: Mapped[str | None] = mapped_column(String(64))
+    pushed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class ChannelItem(Base):
+    """The cached state of one object in a channel (a VK item or album), refreshed before a push."""
+
+    __tablename__ = "channel_items"
+    __table_args__ = (UniqueConstraint("connection_id", "kind", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connections.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # "item" | "album"
+    external_id: Mapped[str] = mapped_column(String(128))
+    sku: Mapped[str | None] = mapped_column(String(128), index=True)
+    name: Mapped[str] = mapped_column(String(500))
+    description: Mapped[str | None] = mapped_column(Text)
+    price: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    stock_amount: Mapped[int | None] = mapped_column(Integer)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    album_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    photo_url: Mapped[str | None] = mapped_column(String(1000))
+    item_count: Mapped[int | None] = mapped_column(Integer)
+    refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SyncRun(Base):
+    """One run of a pipeline for an account, with its counts, progress and error."""
+
+    __tablename__ = "sync_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    pipeline: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="running")  # running|succeeded|failed|skipped
+    dry_run: Mapped[bool] = mapped_column(Boolean, default=False)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    hidden: Mapped[int] = mapped_column(Integer, default=0)
+    skipped: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    progress_done: Mapped[int] = mapped_column(Integer, default=0)
+    progress_total: Mapped[int] = mapped_column(Integer, default=0)
+    stage: Mapped[str | None] = mapped_column(String(64))
+    error: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class SyncLock(Base):
+    """A per-(pipeline, account) lease: taken by insert, reclaimable once it expires."""
+
+    __tablename__ = "sync_locks"
+    __table_args__ = (UniqueConstraint("pipeline", "account_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pipeline: Mapped[str] = mapped_column(String(32))
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    owner: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

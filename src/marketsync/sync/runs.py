@@ -1,0 +1,117 @@
+"""SyncRun bookkeeping and the per-(pipeline, account) lease that keeps two runs from overlapping.
+
+The lease lives in the database (so it works across the web, workers and the CLI on every dialect) and
+expires: a run renews it at every commit point, and a run whose process died stops blocking the next one
+once its lease lapses; that run itself is then marked failed. Lease calls use their own short
+transactions, so callers invoke them only at commit points (SQLite has a single writer).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from marketsync.db import session_scope, utcnow
+from marketsync.settings import get_settings
+from marketsync.sync.models import SyncLock, SyncRun
+
+DEAD_RUN_ERROR = "the worker stopped during this run (no sign of life); it was marked failed"
+
+
+def new_owner() -> str:
+    """Return a unique lease-owner id."""
+    return uuid.uuid4().hex
+
+
+def acquire_lock(engine: Engine, *, pipeline: str, account_id: int, owner: str, ttl: int | None = None) -> bool:
+    """Take the lease if it is free, expired or already ours; return whether we hold it."""
+    ttl = ttl or get_settings().SYNC_LOCK_TTL_SECONDS
+    expires = utcnow() + timedelta(seconds=ttl)
+    try:
+        with session_scope(engine) as session:
+            session.add(SyncLock(pipeline=pipeline, account_id=account_id, owner=owner, expires_at=expires))
+        return True
+    except IntegrityError:
+        pass
+    with session_scope(engine) as session:
+        result = session.execute(
+            update(SyncLock)
+            .where(SyncLock.pipeline == pipeline, SyncLock.account_id == account_id,
+                   (SyncLock.expires_at < utcnow()) | (SyncLock.owner == owner))
+            .values(owner=owner, expires_at=expires)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def renew_lock(engine: Engine, *, pipeline: str, account_id: int, owner: str, ttl: int | None = None) -> bool:
+    """Extend our lease; False means another run took it over after ours lapsed."""
+    return acquire_lock(engine, pipeline=pipeline, account_id=account_id, owner=owner, ttl=ttl)
+
+
+def release_lock(engine: Engine, *, pipeline: str, account_id: int, owner: str) -> None:
+    """Give the lease back (only if it is still ours)."""
+    with session_scope(engine) as session:
+        session.execute(update(SyncLock)
+                        .where(SyncLock.pipeline == pipeline, SyncLock.account_id == account_id,
+                               SyncLock.owner == owner)
+                        .values(expires_at=utcnow() - timedelta(seconds=1)))
+
+
+def fail_dead_runs(session: Session, *, account_id: int | None = None, ttl: int | None = None) -> int:
+    """Mark failed every run that shows no sign of life for longer than the lease; return how many."""
+    ttl = ttl or get_settings().SYNC_LOCK_TTL_SECONDS
+    cutoff = utcnow() - timedelta(seconds=ttl)
+    query = select(SyncRun).where(SyncRun.status == "running", SyncRun.heartbeat_at < cutoff)
+    if account_id is not None:
+        query = query.where(SyncRun.account_id == account_id)
+    runs = list(session.scalars(query))
+    for run in runs:
+        run.status = "failed"
+        run.error = DEAD_RUN_ERROR
+        run.finished_at = utcnow()
+    session.flush()
+    return len(runs)
+
+
+def start_run(session: Session, *, account_id: int, pipeline: str, dry_run: bool = False) -> SyncRun:
+    """Create a running SyncRun."""
+    run = SyncRun(account_id=account_id, pipeline=pipeline, status="running", dry_run=dry_run,
+                  started_at=utcnow(), heartbeat_at=utcnow(), details={})
+    session.add(run)
+    session.flush()
+    return run
+
+
+def finish_run(run: SyncRun, *, error: str | None = None) -> None:
+    """Close a run: failed with an error, else succeeded (or failed when items failed)."""
+    run.finished_at = utcnow()
+    run.heartbeat_at = run.finished_at
+    run.stage = None
+    if error:
+        run.status = "failed"
+        run.error = error[:4000]
+    else:
+        run.status = "failed" if run.failed else "succeeded"
+
+
+def heartbeat(run: SyncRun, *, stage: str | None = None, done: int | None = None,
+              total: int | None = None) -> None:
+    """Record progress and a sign of life on a run."""
+    run.heartbeat_at = utcnow()
+    if stage is not None:
+        run.stage = stage
+    if done is not None:
+        run.progress_done = done
+    if total is not None:
+        run.progress_total = total
+
+
+def recent_runs(session: Session, account_id: int, limit: int = 20) -> list[SyncRun]:
+    """Return an account's latest runs, newest first."""
+    return list(session.scalars(select(SyncRun).where(SyncRun.account_id == account_id)
+                                .order_by(SyncRun.id.desc()).limit(limit)))

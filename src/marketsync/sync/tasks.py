@@ -1,0 +1,81 @@
+"""Thin Celery wrappers with stable (EvoSync) names around the catalog flow's steps.
+
+run_sync_pipeline (beat) → for each account: refresh_catalog → refresh_vk_catalog → mirror_to_vk, each
+step starting only after the previous one completed; a step that fails closes its run and passes None on,
+so the rest of that account's chain does nothing, and other accounts' chains are not affected.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import chain
+from sqlalchemy import select
+
+from marketsync.accounts.models import AccountMember, User
+from marketsync.connections.models import Connection
+from marketsync.db import get_engine, session_scope
+from marketsync.sync import runs
+from marketsync.sync.chain import StepFailedError, run_steps
+from marketsync.sync.models import SyncConfig
+from marketsync.worker import celery_app
+
+log = logging.getLogger(__name__)
+
+
+def syncable_accounts() -> list[int]:
+    """Return accounts with both connections, the catalog pipeline on and an active member."""
+    with session_scope() as session:
+        runs.fail_dead_runs(session)
+        connected = select(Connection.account_id).where(Connection.system.in_(("evotor", "vk")),
+                                                        Connection.status != "disabled") \
+            .group_by(Connection.account_id)
+        accounts = set(session.scalars(connected))
+        accounts = {a for a in accounts if {c for c in session.scalars(
+            select(Connection.system).where(Connection.account_id == a))} >= {"evotor", "vk"}}
+        off = set(session.scalars(select(SyncConfig.account_id).where(SyncConfig.catalog_enabled.is_(False))))
+        active = set(session.scalars(select(AccountMember.account_id).join(User, User.id == AccountMember.user_id)
+                                     .where(User.status == "active")))
+        return sorted((accounts - off) & active)
+
+
+def enqueue_catalog_sync(account_id: int) -> None:
+    """Start one account's chain on the worker."""
+    chain(refresh_catalog.si(account_id), refresh_vk_catalog.s(account_id),
+          mirror_to_vk.s(account_id)).apply_async()
+
+
+@celery_app.task(name="marketsync.sync.run_sync_pipeline")
+def run_sync_pipeline() -> int:
+    """Beat entry: dispatch one chain per syncable account; return how many."""
+    accounts = syncable_accounts()
+    for account_id in accounts:
+        enqueue_catalog_sync(account_id)
+    return len(accounts)
+
+
+def _step(account_id: int, steps: list[str], run_id: int | None, last: bool) -> int | None:
+    try:
+        run = run_steps(get_engine(), account_id=account_id, steps=steps, run_id=run_id, last=last)
+    except StepFailedError as exc:
+        log.warning("account %s: %s", account_id, exc)
+        return None
+    return run.id if run.status == "running" or (last and run.status == "succeeded") else None
+
+
+@celery_app.task(name="marketsync.sync.refresh_catalog")
+def refresh_catalog(account_id: int) -> int | None:
+    """Step 1: Evotor → catalog; opens the run and takes the account's lease."""
+    return _step(account_id, ["refresh_catalog"], None, last=False)
+
+
+@celery_app.task(name="marketsync.sync.refresh_vk_catalog")
+def refresh_vk_catalog(run_id: int | None, account_id: int) -> int | None:
+    """Step 2: VK market → channel cache."""
+    return None if run_id is None else _step(account_id, ["refresh_channel"], run_id, last=False)
+
+
+@celery_app.task(name="marketsync.sync.mirror_to_vk")
+def mirror_to_vk(run_id: int | None, account_id: int) -> int | None:
+    """Step 3: catalog → VK market; closes the run and releases the lease."""
+    return None if run_id is None else _step(account_id, ["mirror_catalog"], run_id, last=True)

@@ -1,0 +1,59 @@
+"""The Celery app: broker from the settings, queues, routes and the whole beat schedule in one table.
+
+Embedded mode uses kombu's SQLAlchemy transport on its own SQLite file (never the application's); its
+queues are declared once by `marketsync migrate`, because on a fresh broker database the embedded beat and
+the worker race to declare them and one fails on kombu_queue's unique name.
+"""
+
+from __future__ import annotations
+
+from celery import Celery
+from kombu import Queue
+
+from marketsync.settings import Settings, get_settings
+
+QUEUES = ("default", "sync")
+ROUTES = {"marketsync.sync.mirror_to_vk": {"queue": "sync"}}
+
+
+def beat_schedule(settings: Settings) -> dict[str, dict[str, object]]:
+    """Return every periodic entry of the product."""
+    return {
+        "catalog-sync-pipeline": {
+            "task": "marketsync.sync.run_sync_pipeline",
+            "schedule": float(settings.CATALOG_REFRESH_INTERVAL_SECONDS),
+        },
+    }
+
+
+def create_celery(settings: Settings | None = None) -> Celery:
+    """Build the Celery app for these settings."""
+    settings = settings or get_settings()
+    app = Celery("marketsync", broker=settings.broker_url, include=["marketsync.sync.tasks"])
+    app.conf.update(
+        task_default_queue="default",
+        task_queues=[Queue(name) for name in QUEUES],
+        task_routes=ROUTES,
+        beat_schedule=beat_schedule(settings),
+        task_ignore_result=True,
+        worker_prefetch_multiplier=1,
+        task_acks_late=False,
+        timezone="UTC",
+        broker_connection_retry_on_startup=True,
+        worker_hijack_root_logger=False,
+    )
+    if settings.is_embedded:
+        app.conf.broker_transport_options = {"connect_args": {"timeout": 30, "check_same_thread": False}}
+        app.conf.broker_transport_options_polling_interval = 0.5
+    return app
+
+
+def declare_queues(app: Celery) -> None:
+    """Declare every queue on the broker once (see the module docstring)."""
+    with app.connection_for_write() as conn:
+        channel = conn.default_channel
+        for name in QUEUES:
+            Queue(name).bind(channel).declare()
+
+
+celery_app = create_celery()
