@@ -79,8 +79,9 @@ class Exporter:
 
     def finish(self) -> None:
         """Send everything still queued, memberships last (they need the new ids)."""
-        self._flush_creates()
-        self._flush_edits()
+        while self.creates or self.edits:  # a reconciled batch may queue its products again
+            self._flush_creates()
+            self._flush_edits()
         self._flush_memberships(force=True)
         self.hooks.commit()
 
@@ -193,8 +194,29 @@ class Exporter:
 
     def _reconcile(self, batch: list[Action], exc: Exception) -> None:
         self._count_reread(exc)
+        intended = {a.candidate.internal_id: a.op for a in batch}
         for action in self.hooks.redecide([a.candidate for a in batch]):
-            self.submit(action)
+            if action.op is Op.SKIP:
+                self._settle(action, intended[action.candidate.internal_id])
+            else:
+                self.submit(action)
+
+    def _settle(self, action: Action, intended: Op) -> None:
+        """The lost write did land: adopt its result and count it as what it was meant to be."""
+        if action.bind_to:
+            bindings.bind(self.session, self.conn, bindings.ITEM, action.candidate.internal_id, action.bind_to,
+                          action.candidate.payload.fingerprint())
+        elif action.external_id:
+            bindings.bind(self.session, self.conn, bindings.ITEM, action.candidate.internal_id, action.external_id,
+                          action.candidate.payload.fingerprint())
+        if action.join_album and action.external_id and action.album_external_id:
+            self._join(action.album_external_id, action.external_id)
+        if intended is Op.CREATE:
+            self.run.created += 1
+        elif intended is Op.HIDE:
+            self.run.hidden += 1
+        else:
+            self.run.updated += 1
 
     def _fail(self, action: Action, result: WriteResult) -> None:
         self.run.failed += 1
