@@ -1,0 +1,132 @@
+"""The operator CLI as a script would drive it: names, options, output and exit codes are an interface."""
+
+from __future__ import annotations
+
+import pytest
+from builders import seed_catalog
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from marketsync.accounts.models import User
+from marketsync.cli.app import app
+from marketsync.connections.models import Connection
+from marketsync.db import session_scope
+
+runner = CliRunner()
+EMAIL = "cli@example.ru"
+
+
+def cli(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def user(sqlite_engine):  # type: ignore[no-untyped-def]
+    code, out = cli("user", "create", EMAIL, "--password", "password123")
+    assert code == 0, out
+    return EMAIL
+
+
+def test_user_create_refuses_a_taken_email_and_changes_nothing(user, sqlite_engine):
+    code, out = cli("user", "create", EMAIL.upper(), "--password", "another123")
+    assert code == 1 and "already taken" in out and len(out.strip().splitlines()) == 1
+    with session_scope(sqlite_engine) as session:
+        assert session.scalar(select(func.count()).select_from(User)) == 1
+
+
+def test_user_create_admin(sqlite_engine):
+    from marketsync.accounts.service import find_user, user_roles
+
+    assert cli("user", "create", "boss@example.ru", "--password", "password123", "--admin")[0] == 0
+    with session_scope(sqlite_engine) as session:
+        boss = find_user(session, "boss@example.ru")
+        assert boss is not None and boss.status == "active" and user_roles(session, boss.id) == {"admin"}
+
+
+def test_connect_refuses_a_rejected_token_and_saves_nothing(user, sandbox_state, sqlite_engine):
+    code, out = cli("connect", "evotor", "--user", user, "--token", "not-a-real-token")
+    assert code == 1 and "Evotor rejected the token" in out
+    catalog = seed_catalog(sandbox_state)
+    code, out = cli("connect", "vk", "--user", user, "--token", catalog.vk_token, "--group-id", "987654")
+    assert code == 1 and "987654" in out
+    with session_scope(sqlite_engine) as session:
+        assert session.scalar(select(func.count()).select_from(Connection)) == 0
+
+
+def test_connect_then_filters_then_sync_prints_the_counts(user, sandbox_state, sqlite_engine):
+    catalog = seed_catalog(sandbox_state, groups=2, per_group=3, not_for_sale=1)
+    store = catalog.stores[0]
+    first, second = catalog.groups[store]
+    assert cli("connect", "evotor", "--user", user, "--token", catalog.evotor_token)[0] == 0
+    assert cli("connect", "vk", "--user", user, "--token", catalog.vk_token,
+               "--group-id", str(catalog.vk_group_id))[0] == 0
+
+    code, out = cli("filters", "enable", "--user", user, "--store", store, "--group", first)
+    assert code == 0, out
+    code, out = cli("filters", "list", "--user", user)
+    assert f"group {first} store {store} enabled" in out
+
+    code, out = cli("sync", "catalog", "--user", user, "--dry-run")
+    assert code == 0, out
+    assert out.strip().splitlines()[-1] == "created=2 updated=0 hidden=0 skipped=1 failed=0"
+    assert sandbox_state.vk.items(catalog.vk_group_id) == [] and sandbox_state.vk.photos(catalog.vk_group_id) == []
+
+    code, out = cli("sync", "catalog", "--user", user)
+    assert code == 0, out
+    assert out.strip().splitlines()[-1] == "created=2 updated=0 hidden=0 skipped=1 failed=0"
+
+    assert cli("filters", "enable", "--user", user, "--group", second)[0] == 0
+    code, out = cli("sync", "catalog", "--user", user)
+    assert out.strip().splitlines()[-1] == "created=2 updated=0 hidden=0 skipped=4 failed=0"
+
+
+def test_filters_refuse_unknown_ids(user, sandbox_state):
+    catalog = seed_catalog(sandbox_state)
+    assert cli("connect", "evotor", "--user", user, "--token", catalog.evotor_token)[0] == 0
+    code, out = cli("filters", "enable", "--user", user, "--store", "no-such-store")
+    assert code == 1 and "no store no-such-store" in out
+    code, out = cli("filters", "enable", "--user", user, "--store", catalog.stores[0], "--group", "nope")
+    assert code == 1 and "no product group nope" in out
+    code, out = cli("filters", "enable", "--user", user)
+    assert code == 1
+
+
+def test_enable_all_covers_groups_that_appear_later(user, sandbox_state):
+    catalog = seed_catalog(sandbox_state, groups=1, per_group=2, not_for_sale=0)
+    assert cli("connect", "evotor", "--user", user, "--token", catalog.evotor_token)[0] == 0
+    assert cli("connect", "vk", "--user", user, "--token", catalog.vk_token,
+               "--group-id", str(catalog.vk_group_id))[0] == 0
+    assert cli("filters", "enable", "--user", user, "--all")[0] == 0
+    store = catalog.stores[0]
+    late = sandbox_state.evotor.add_group(catalog.evotor_token, store, "Новинки")
+    sandbox_state.evotor.add_product(catalog.evotor_token, store, name="Пряники тульские", price="150.00",
+                                     parent_id=late, allow_to_sell=True, type="NORMAL", tax="NO_VAT")
+
+    code, out = cli("sync", "catalog", "--user", user)
+
+    assert code == 0 and out.strip().splitlines()[-1].startswith("created=3 ")
+    assert "Новинки" in {a.title for a in sandbox_state.vk.albums(catalog.vk_group_id)}
+
+
+def test_sync_config_validates_the_multiplier(user):
+    assert cli("sync", "config", "--user", user, "--price-multiplier", "1,25")[1].strip() == \
+        "catalog_enabled=true price_multiplier=1.25"
+    code, out = cli("sync", "config", "--user", user, "--price-multiplier", "abc")
+    assert code == 1 and "not a number" in out
+    assert cli("sync", "config", "--user", user, "--price-multiplier", "0")[0] == 1
+
+
+def test_sync_with_a_revoked_token_exits_1_with_the_reason(user, sandbox_state):
+    catalog = seed_catalog(sandbox_state)
+    assert cli("connect", "evotor", "--user", user, "--token", catalog.evotor_token)[0] == 0
+    assert cli("connect", "vk", "--user", user, "--token", catalog.vk_token,
+               "--group-id", str(catalog.vk_group_id))[0] == 0
+    sandbox_state.evotor.revoke_token(catalog.evotor_token)
+    code, out = cli("sync", "catalog", "--user", user)
+    assert code == 1 and "Evotor rejected the token" in out
+
+
+def test_unknown_user_exits_1(sqlite_engine):
+    code, out = cli("sync", "catalog", "--user", "nobody@example.ru")
+    assert code == 1 and "no user" in out
