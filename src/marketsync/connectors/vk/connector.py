@@ -117,7 +117,7 @@ class VkConnector:
 
     def hide_items(self, item_ids: Sequence[str]) -> list[WriteResult]:
         """market.edit deleted=1 for each item: hidden from buyers, keeping its id (≤ 25 per execute)."""
-        calls = [("market.edit", {"owner_id": self.owner_id, "item_id": int(i), "deleted": 1}) for i in item_ids]
+        calls = [("market.edit", {"owner_id": self.owner_id, "item_id": int(i), "deleted": True}) for i in item_ids]
         return self._execute(calls, None)
 
     def payload_for(self, product: SourceProduct, *, group_name: str | None, multiplier: Decimal) -> ItemPayload:

@@ -72,7 +72,7 @@ def item_to_wire(payload: ItemPayload, owner_id: int, *, photo_id: str | None = 
         price=float(payload.price), sku=payload.sku, stock_amount=payload.stock_amount,
     )
     if item_id is not None:
-        params["deleted"] = 1 if payload.hidden else 0
+        params["deleted"] = payload.hidden  # boolean in the schema; VKScript literal true/false
     if photo_id:
         params["main_photo_id"] = int(photo_id)
     return params
