@@ -10,15 +10,16 @@ import time
 
 import httpx
 import pytest
-from builders import seed_catalog, seller, vk_items
-from celery import Celery
-from conftest import REQUIRE, free_port
 from sqlalchemy import select
 
+from builders import seed_catalog, seller, vk_items
+from celery import Celery
 from marketsync.db import session_scope
+from marketsync.sandbox.server import free_port
 from marketsync.sync.models import SyncRun
 
 pytestmark = pytest.mark.timeout(180)
+REQUIRE = os.environ.get("MARKETSYNC_REQUIRE_SERVICES") == "1"
 
 
 def redis_url() -> str:

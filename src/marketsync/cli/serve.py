@@ -11,7 +11,6 @@ from types import FrameType
 import typer
 import uvicorn
 
-
 HOST = typer.Option("127.0.0.1", "--host", help="Address to listen on.")
 PORT = typer.Option(8000, "--port", help="Port to listen on.")
 

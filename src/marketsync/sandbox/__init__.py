@@ -1,0 +1,1 @@
+"""Faithful emulators of Evotor and VK (DESIGN.md §7): one ASGI app for demo mode and the test-suite."""

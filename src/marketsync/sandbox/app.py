@@ -1,0 +1,29 @@
+"""The sandbox as one ASGI app: /evotor, /vk and /_control, mountable anywhere (demo mode uses /sandbox)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from starlette.responses import JSONResponse
+
+from marketsync.sandbox.contract import ContractViolationError
+from marketsync.sandbox.control import control_router
+from marketsync.sandbox.evotor.routes import evotor_router
+from marketsync.sandbox.state import SandboxState, default_state
+from marketsync.sandbox.vk.routes import vk_router
+
+
+def create_sandbox_app(state: SandboxState | None = None) -> FastAPI:
+    """Build the sandbox app over `state` (the process-wide default state when None)."""
+    sandbox = state or default_state()
+    app = FastAPI(title="MarketSync sandbox", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.sandbox = sandbox
+    app.include_router(evotor_router(sandbox))
+    app.include_router(vk_router(sandbox))
+    app.include_router(control_router(sandbox))
+
+    @app.exception_handler(ContractViolationError)
+    async def contract_violation(request: Request, error: ContractViolationError) -> JSONResponse:
+        # SANDBOX_VALIDATE_CONTRACT=1: our own emulator drifted from the spec; fail loudly, never silently.
+        return JSONResponse({"sandbox_contract_violation": str(error)}, status_code=500)
+
+    return app

@@ -1,0 +1,1 @@
+"""Evotor cloud REST API v2 emulator: stores, product groups and products per cloud token."""

@@ -1,0 +1,148 @@
+"""Switchable failures for the emulators, reproducible from a seed.
+
+Flow: every emulated HTTP request (never /_control, never photo downloads) first asks
+`Faults.draw(service, write=...)`. With probability `rate` one of `kinds` is picked by the service's own
+`random.Random(seed)`, so the same request sequence fails the same way on every run. The route then renders
+the fault in the service's own manner: Evotor answers HTTP 429 + Retry-After; VK's "429" is HTTP 200 with
+error 6 (its real flood answer) and "http429" a plain HTTP 429; "500"/"502" are bare gateway errors;
+"timeout" sleeps `timeout_s` and then answers 504; "lost_write" lets a write go through and then answers
+502, so the client cannot know the outcome. `latency_ms` delays every answer of that service.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import threading
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from starlette.responses import PlainTextResponse, Response
+
+SERVICES = ("evotor", "vk")
+FAULT_KINDS = ("429", "http429", "500", "502", "timeout", "lost_write")
+
+
+@dataclass
+class FaultConfig:
+    """One service's fault settings."""
+
+    rate: float = 0.0
+    kinds: list[str] = field(default_factory=lambda: ["500"])
+    retry_after: int = 1
+    seed: int | None = None
+    latency_ms: int = 0
+    timeout_s: float = 2.0
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A failure chosen for one request."""
+
+    kind: str
+    retry_after: int
+    timeout_s: float
+
+
+class Faults:
+    """Fault configuration and seeded dice per service; thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._configs: dict[str, FaultConfig] = {}
+        self._rngs: dict[str, random.Random] = {}
+
+    def configure(
+        self,
+        service: str,
+        *,
+        rate: float = 0.0,
+        kinds: Iterable[str] = ("500",),
+        retry_after: int = 1,
+        seed: int | None = None,
+        latency_ms: int = 0,
+        timeout_s: float = 2.0,
+    ) -> FaultConfig:
+        """Set (replace) the faults of `service`; raise ValueError on a bad setting."""
+        if service not in SERVICES:
+            raise ValueError(f"unknown service {service!r}; expected one of {', '.join(SERVICES)}")
+        kinds = [str(kind) for kind in kinds]
+        unknown = sorted(set(kinds) - set(FAULT_KINDS))
+        if unknown:
+            raise ValueError(f"unknown fault kinds {unknown}; expected some of {', '.join(FAULT_KINDS)}")
+        if not 0.0 <= float(rate) <= 1.0:
+            raise ValueError("rate must be between 0 and 1")
+        if rate and not kinds:
+            raise ValueError("kinds must not be empty when rate > 0")
+        if retry_after < 0 or latency_ms < 0 or timeout_s < 0:
+            raise ValueError("retry_after, latency_ms and timeout_s must not be negative")
+        config = FaultConfig(float(rate), kinds, int(retry_after), seed, int(latency_ms), float(timeout_s))
+        with self._lock:
+            self._configs[service] = config
+            self._rngs[service] = random.Random(seed)
+        return config
+
+    def clear(self, service: str | None = None) -> None:
+        """Remove the faults of one service, or of all when `service` is None."""
+        with self._lock:
+            for name in [service] if service else list(self._configs):
+                self._configs.pop(name, None)
+                self._rngs.pop(name, None)
+
+    def config(self, service: str) -> FaultConfig | None:
+        """Return the current settings of `service`, if any."""
+        with self._lock:
+            return self._configs.get(service)
+
+    def latency_s(self, service: str) -> float:
+        """Return the extra delay every answer of `service` gets, in seconds."""
+        config = self.config(service)
+        return config.latency_ms / 1000 if config else 0.0
+
+    def draw(self, service: str, *, write: bool) -> Fault | None:
+        """Roll the dice for one request; a read that draws "lost_write" gets no fault."""
+        with self._lock:
+            config = self._configs.get(service)
+            if config is None or config.rate <= 0 or not config.kinds:
+                return None
+            rng = self._rngs[service]
+            # Always consume two numbers per request, so the sequence does not depend on the request mix.
+            roll = rng.random()
+            kind = config.kinds[rng.randrange(len(config.kinds))]
+        if roll >= config.rate or (kind == "lost_write" and not write):
+            return None
+        return Fault(kind, config.retry_after, config.timeout_s)
+
+    def snapshot(self) -> dict[str, Any]:
+        """Return the settings of every service that has faults."""
+        with self._lock:
+            return {name: asdict(config) for name, config in self._configs.items()}
+
+
+async def wait_latency(faults: Faults, service: str) -> None:
+    """Sleep the configured per-answer latency of `service`."""
+    delay = faults.latency_s(service)
+    if delay:
+        await asyncio.sleep(delay)
+
+
+async def gateway_failure(fault: Fault) -> Response | None:
+    """Render the faults that look the same for every service (bare gateway errors); None for others."""
+    if fault.kind == "500":
+        return PlainTextResponse("Internal Server Error", status_code=500)
+    if fault.kind == "502":
+        return PlainTextResponse("Bad Gateway", status_code=502)
+    if fault.kind == "http429":
+        return PlainTextResponse(
+            "Too Many Requests", status_code=429, headers={"Retry-After": str(fault.retry_after)}
+        )
+    if fault.kind == "timeout":
+        await asyncio.sleep(fault.timeout_s)
+        return PlainTextResponse("Gateway Timeout", status_code=504)
+    return None
+
+
+def lost_write_response() -> Response:
+    """Return the answer of a write that was applied but whose response got lost."""
+    return PlainTextResponse("Bad Gateway", status_code=502)
