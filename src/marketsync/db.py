@@ -134,18 +134,15 @@ def upsert(session: Session, model: type[Base], rows: list[dict[str, Any]], *, k
 
 def _upsert_chunk(session: Session, model: type[Base], rows: list[dict[str, Any]], *, keys: list[str],
                   update: list[str]) -> None:
-    table = model.__table__  # type: ignore[attr-defined]
-    dialect = session.get_bind().dialect.name
-    if dialect in {"mysql", "mariadb"}:
-        from sqlalchemy.dialects.mysql import insert as mysql_insert
+    from sqlalchemy.dialects import mysql, postgresql, sqlite
 
-        stmt = mysql_insert(table).values(rows)
+    table: Any = model.__table__
+    dialect = session.get_bind().dialect.name
+    stmt: Any
+    if dialect in {"mysql", "mariadb"}:
+        stmt = mysql.insert(table).values(rows)
         stmt = stmt.on_duplicate_key_update({c: stmt.inserted[c] for c in update})
     else:
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert  # type: ignore[assignment]
-        stmt = dialect_insert(table).values(rows)
+        stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table).values(rows)
         stmt = stmt.on_conflict_do_update(index_elements=keys, set_={c: stmt.excluded[c] for c in update})
     session.execute(stmt)
