@@ -12,10 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from alembic import command
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
 from marketsync import http as http_module
+from marketsync.cli.migrate import alembic_config
 from marketsync.db import _engines, make_engine
 from marketsync.models import metadata
 from marketsync.sandbox.server import ServerThread
@@ -66,7 +68,10 @@ def _engine_for(kind: str, tmp_root: Path) -> Engine:
             pytest.skip(f"{kind} server absent (set MARKETSYNC_REQUIRE_SERVICES=1 to fail instead)")
     engine = make_engine(url)
     metadata.drop_all(engine)
-    metadata.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    # The schema comes from the migrations, so every dialect also proves they run.
+    command.upgrade(alembic_config(url), "head")
     _schema_engines[kind] = engine
     return engine
 

@@ -82,6 +82,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     if parsed.get_backend_name() in {"mysql", "mariadb"}:
         kwargs.setdefault("pool_recycle", 3600)
+        # InnoDB's default REPEATABLE READ takes gap locks that make two tenants' bulk upserts deadlock.
+        kwargs.setdefault("isolation_level", "READ COMMITTED")
         if "charset" not in parsed.query:
             url = parsed.update_query_dict({"charset": "utf8mb4"}).render_as_string(hide_password=False)
     kwargs.setdefault("pool_pre_ping", True)
@@ -100,6 +102,18 @@ def get_engine(url: str | None = None) -> Engine:
     if url not in _engines:
         _engines[url] = make_engine(url)
     return _engines[url]
+
+
+def is_transient_db_error(exc: BaseException) -> bool:
+    """Whether a database error is a deadlock or lock timeout that a retried transaction can get past."""
+    from sqlalchemy.exc import OperationalError
+
+    if not isinstance(exc, OperationalError):
+        return False
+    text = str(exc.orig).lower()
+    code = getattr(exc.orig, "args", [None])[0]
+    return code in (1213, 1205) or "deadlock" in text or "database is locked" in text \
+        or "could not serialize" in text
 
 
 def session_factory(engine: Engine | None = None) -> sessionmaker[Session]:

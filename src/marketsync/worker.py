@@ -7,9 +7,12 @@ the worker race to declare them and one fails on kombu_queue's unique name.
 
 from __future__ import annotations
 
-from celery import Celery
-from kombu import Queue
+from pathlib import Path
 
+from kombu import Queue
+from sqlalchemy.engine import make_url
+
+from celery import Celery
 from marketsync.settings import Settings, get_settings
 
 QUEUES = ("default", "sync")
@@ -43,6 +46,9 @@ def create_celery(settings: Settings | None = None) -> Celery:
         worker_hijack_root_logger=False,
     )
     if settings.is_embedded:
+        database = make_url(settings.BROKER_DATABASE_URL).database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
         app.conf.broker_transport_options = {"connect_args": {"timeout": 30, "check_same_thread": False}}
         app.conf.broker_transport_options_polling_interval = 0.5
     return app

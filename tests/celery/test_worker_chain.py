@@ -105,7 +105,10 @@ def test_embedded_run_mirrors_on_its_own_schedule_and_stops_on_sigterm(sqlite_en
                 break
             except httpx.TransportError:
                 time.sleep(0.3)
-        assert health is not None and health.status_code == 200, health and health.text
+        if health is None:
+            proc.kill()
+            raise AssertionError(f"`marketsync run` did not answer /health:\n{proc.communicate()[0][-3000:]}")
+        assert health.status_code == 200, health.text
         runs = wait_for_runs(sqlite_engine, 1)
         assert runs[0].status == "succeeded", runs[0].error
         assert len(vk_items(sandbox_state, catalog)) == 3

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from builders import seed_catalog
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from builders import seed_catalog
 from marketsync.accounts.models import User
 from marketsync.cli.app import app
 from marketsync.connections.models import Connection

@@ -12,8 +12,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import pytest
-from builders import seed_catalog, seller
 
+from builders import seed_catalog, seller
 from marketsync.sandbox import contract
 from marketsync.sandbox.vk.params import coerce_params
 from marketsync.sandbox.vkscript import parse

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from builders import seed_catalog, seller
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, PlainTextResponse
 from sqlalchemy import func, select
 
+from builders import seed_catalog, seller
 from marketsync.accounts.service import create_user, primary_account_id
 from marketsync.catalog.models import Product
 from marketsync.connections.models import ApiCall

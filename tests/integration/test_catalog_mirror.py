@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 
-from builders import seed_catalog, seller, vk_items
 from sqlalchemy import select
 
+from builders import seed_catalog, seller, vk_items
 from marketsync.db import session_scope
 from marketsync.sync.chain import sync_catalog
 from marketsync.sync.filters import set_group

@@ -10,9 +10,9 @@ import time
 from collections import Counter
 
 import pytest
-from builders import seed_catalog, seller, vk_items
 from sqlalchemy import select
 
+from builders import seed_catalog, seller, vk_items
 from marketsync.connections.models import Connection
 from marketsync.db import session_scope
 from marketsync.sync.chain import sync_catalog

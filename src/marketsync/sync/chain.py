@@ -8,10 +8,11 @@ from collections.abc import Callable
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from marketsync.connections.service import mark_broken
 from marketsync.connectors.errors import ConfigError, ConnectorError
-from marketsync.db import session_factory
+from marketsync.db import is_transient_db_error, session_factory
 from marketsync.sync import runs
 from marketsync.sync.exporter import ReconcileLimitError
 from marketsync.sync.models import SyncRun
@@ -55,10 +56,7 @@ def run_steps(engine: Engine, *, account_id: int, steps: list[str], run_id: int 
         step = steps[0]
         try:
             for step in steps:
-                if step == "mirror_catalog":
-                    mirror_catalog(ctx, dry_run=dry_run)
-                else:
-                    STEPS[step](ctx)
+                _run_step(ctx, step, dry_run)
         except ConfigError as exc:
             session.rollback()
             conn = ctx.source_conn if step in SOURCE_STEPS else ctx.channel_conn
@@ -83,6 +81,19 @@ def run_steps(engine: Engine, *, account_id: int, steps: list[str], run_id: int 
         if ctx is not None:
             ctx.close()
         session.close()
+
+
+def _run_step(ctx: CatalogRun, step: str, dry_run: bool) -> None:
+    """Run one step; a deadlock between tenants rolls back and runs the (idempotent) step again."""
+    retrying = Retrying(stop=stop_after_attempt(4), wait=wait_random_exponential(multiplier=0.2, max=3),
+                        retry=retry_if_exception(is_transient_db_error), reraise=True,
+                        before_sleep=lambda _state: ctx.session.rollback())
+    for attempt in retrying:
+        with attempt:
+            if step == "mirror_catalog":
+                mirror_catalog(ctx, dry_run=dry_run)
+            else:
+                STEPS[step](ctx)
 
 
 def _close_failed(session: Session, engine: Engine, account_id: int, ctx: CatalogRun, message: str,

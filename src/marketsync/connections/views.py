@@ -1,0 +1,147 @@
+"""The connections page: save, test and remove the Evotor token and the VK community link."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from marketsync.connections.models import Connection
+from marketsync.connections.service import (
+    SYSTEMS,
+    ConnectionSetupError,
+    check_credentials,
+    credentials_of,
+    disconnect,
+    get_connection,
+    mark_checked,
+    save_connection,
+)
+from marketsync.connectors.records import CheckResult
+from marketsync.web.deps import AccountId, DbSession
+from marketsync.web.i18n import gettext as _
+from marketsync.web.templating import flash, render
+
+router = APIRouter(tags=["connections"])
+SYSTEM_NAMES = {"evotor": "Evotor", "vk": "VK"}
+# A community as sellers copy it: 123, -123, club123, public123 or its vk.com address.
+_GROUP_ID = re.compile(r"^(?:https?://)?(?:m\.)?(?:vk\.com/)?(?:club|public|-)?(\d{1,12})/?$", re.IGNORECASE)
+
+
+def parse_group_id(raw: str) -> int | None:
+    """Return the community's positive id from what the seller typed, or None."""
+    match = _GROUP_ID.match(raw.strip())
+    if not match:
+        return None
+    value = int(match.group(1))
+    return value if value > 0 else None
+
+
+def _token_hint(conn: Connection | None) -> str | None:
+    # The last characters only, so the seller recognises which token is stored without exposing it.
+    if conn is None:
+        return None
+    try:
+        token = str(credentials_of(conn).get("token") or "")
+    except ValueError:
+        return None
+    return f"…{token[-4:]}" if len(token) >= 12 else "…"
+
+
+def _page(request: Request, session: DbSession, account_id: int, *, status_code: int = 200,
+          errors: dict[str, str] | None = None, values: dict[str, Any] | None = None) -> HTMLResponse:
+    connections = {system: get_connection(session, account_id, system) for system in SYSTEMS}
+    return render(request, "connections/index.html", {
+        "connections": connections,
+        "hints": {system: _token_hint(conn) for system, conn in connections.items()},
+        "errors": errors or {},
+        "values": values or {},
+    }, status_code=status_code)
+
+
+def _system(system: str) -> str:
+    if system not in SYSTEMS:
+        raise HTTPException(status_code=404)
+    return system
+
+
+@router.get("/connections", response_class=HTMLResponse)
+def connections_page(request: Request, session: DbSession, account_id: AccountId) -> HTMLResponse:
+    """Show the state of the Evotor and VK connections with their forms."""
+    return _page(request, session, account_id)
+
+
+def _save(request: Request, session: DbSession, account_id: int, system: str,
+          credentials: dict[str, Any], values: dict[str, Any]) -> Response:
+    try:
+        _conn, result = save_connection(session, account_id=account_id, system=system, credentials=credentials)
+    except ConnectionSetupError as exc:
+        message = _("%(system)s did not accept the connection: %(reason)s", system=SYSTEM_NAMES[system],
+                    reason=str(exc))
+        return _page(request, session, account_id, status_code=400, errors={system: message}, values=values)
+    detail = f" {result.message}" if result is not None and result.message else ""
+    flash(request, _("%(system)s is connected.", system=SYSTEM_NAMES[system]) + detail)
+    return RedirectResponse("/connections", status_code=303)
+
+
+@router.post("/connections/evotor", response_class=HTMLResponse)
+def save_evotor(request: Request, session: DbSession, account_id: AccountId,
+                token: Annotated[str, Form()] = "") -> Response:
+    """Check the Evotor token against the cloud and store it (nothing is stored when it is refused)."""
+    token = token.strip()
+    if not token:
+        return _page(request, session, account_id, status_code=400,
+                     errors={"evotor": _("Paste the Evotor token.")})
+    return _save(request, session, account_id, "evotor", {"token": token}, {})
+
+
+@router.post("/connections/vk", response_class=HTMLResponse)
+def save_vk(request: Request, session: DbSession, account_id: AccountId, token: Annotated[str, Form()] = "",
+            group_id: Annotated[str, Form()] = "") -> Response:
+    """Check the VK token and community against VK and store them (nothing is stored when refused)."""
+    token, values = token.strip(), {"group_id": group_id.strip()}
+    group = parse_group_id(group_id)
+    if not token:
+        error = _("Paste the VK access token.")
+    elif group is None:
+        error = _("Enter the community id as a positive number, for example 123456789.")
+    else:
+        return _save(request, session, account_id, "vk", {"token": token, "group_id": group}, values)
+    return _page(request, session, account_id, status_code=400, errors={"vk": error}, values=values)
+
+
+def _test_answer(request: Request, system: str, result: CheckResult) -> Response:
+    accept = request.headers.get("accept", "")
+    if "application/json" in accept and "text/html" not in accept:
+        return JSONResponse({"ok": result.ok, "message": result.message})
+    if request.headers.get("hx-request"):
+        return render(request, "connections/_test_result.html", {"result": result})
+    flash(request, f"{SYSTEM_NAMES[system]}: {result.message}", "success" if result.ok else "danger")
+    return RedirectResponse("/connections", status_code=303)
+
+
+@router.post("/connections/{system}/test")
+def test_connection(request: Request, session: DbSession, account_id: AccountId, system: str) -> Response:
+    """Test the stored credentials live; JSON {ok, message} when asked, else back to the page."""
+    system = _system(system)
+    conn = get_connection(session, account_id, system)
+    if conn is None:
+        result = CheckResult(ok=False, message=_("%(system)s is not connected yet.", system=SYSTEM_NAMES[system]))
+    else:
+        try:
+            result = check_credentials(system, credentials_of(conn), key=str(conn.id))
+        except ValueError as exc:  # ConnectionSetupError, or credentials no key can decrypt any more
+            result = CheckResult(ok=False, message=str(exc))
+        mark_checked(conn, result)
+    return _test_answer(request, system, result)
+
+
+@router.post("/connections/{system}/disconnect")
+def disconnect_system(request: Request, session: DbSession, account_id: AccountId, system: str) -> Response:
+    """Remove a connection and what was cached from it."""
+    system = _system(system)
+    if disconnect(session, account_id=account_id, system=system):
+        flash(request, _("%(system)s is disconnected.", system=SYSTEM_NAMES[system]), "info")
+    return RedirectResponse("/connections", status_code=303)

@@ -1,0 +1,124 @@
+"""Request dependencies: the database session (the request commits), the signed-in user from the server-side
+session table, their cabinet, and starting/ending a browser session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, Response
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from marketsync.accounts.models import User, WebSession
+from marketsync.accounts.service import AccountError, primary_account_id
+from marketsync.db import session_factory, utcnow
+from marketsync.security import new_token, sha256_hex
+from marketsync.settings import get_settings
+
+SESSION_COOKIE = "ms_session"
+SESSION_TTL = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """What pages show of the signed-in user; a plain copy, still readable after the session rolled back."""
+
+    id: int
+    email: str
+    name: str | None
+
+
+def _remember(request: Request, user: User | None) -> None:
+    request.state.user = None if user is None else Viewer(id=user.id, email=user.email, name=user.name)
+
+
+def get_session() -> Iterator[Session]:
+    """Yield a database session; commit when the handler succeeds, roll back when it raises."""
+    session = session_factory()()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+# scope="function": commit before the response leaves, so the page a redirect leads to sees the change.
+DbSession = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def secure_cookies() -> bool:
+    """Whether cookies get the Secure flag (the site is served over https)."""
+    return get_settings().BASE_URL.startswith("https")
+
+
+def _session_row(session: Session, token: str | None) -> WebSession | None:
+    if not token:
+        return None
+    return session.scalar(select(WebSession).where(WebSession.token_hash == sha256_hex(token)))
+
+
+def current_user(request: Request, session: DbSession) -> User | None:
+    """Return the signed-in active user, re-read on every request (a suspended user is out at once)."""
+    row = _session_row(session, request.cookies.get(SESSION_COOKIE))
+    user = None
+    if row is not None and row.expires_at > utcnow():
+        candidate = session.get(User, row.user_id)
+        if candidate is not None and candidate.status == "active":
+            user = candidate
+    _remember(request, user)
+    return user
+
+
+def require_user(user: Annotated[User | None, Depends(current_user)]) -> User:
+    """Return the signed-in user or raise 401 (pages turn it into a redirect to /login)."""
+    if user is None:
+        raise HTTPException(status_code=401, detail="Not signed in")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(require_user)]
+
+
+def current_account_id(request: Request, session: DbSession, user: CurrentUser) -> int:
+    """Return the cabinet the signed-in user works in (403 when they belong to none)."""
+    try:
+        account_id = primary_account_id(session, user.id)
+    except AccountError as exc:
+        raise HTTPException(status_code=403, detail=str(exc)) from exc
+    request.state.account_id = account_id
+    return account_id
+
+
+AccountId = Annotated[int, Depends(current_account_id)]
+
+
+def start_session(session: Session, request: Request, response: Response, user: User) -> None:
+    """Sign a user in: drop the previous session (rotation) and the user's expired ones, set a new cookie."""
+    previous = _session_row(session, request.cookies.get(SESSION_COOKIE))
+    if previous is not None:
+        session.delete(previous)
+    session.execute(delete(WebSession).where(WebSession.user_id == user.id, WebSession.expires_at < utcnow()))
+    token = new_token()
+    agent = request.headers.get("user-agent")
+    session.add(WebSession(token_hash=sha256_hex(token), user_id=user.id, created_at=utcnow(),
+                           expires_at=utcnow() + SESSION_TTL, user_agent=agent[:255] if agent else None))
+    session.flush()
+    response.set_cookie(SESSION_COOKIE, token, max_age=int(SESSION_TTL.total_seconds()), httponly=True,
+                        samesite="lax", secure=secure_cookies(), path="/")
+    _remember(request, user)
+
+
+def end_session(session: Session, request: Request, response: Response) -> None:
+    """Sign out: delete the session row, so the cookie stops working even if it is replayed."""
+    row = _session_row(session, request.cookies.get(SESSION_COOKIE))
+    if row is not None:
+        session.delete(row)
+        session.flush()
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=secure_cookies())
+    _remember(request, None)

@@ -1,0 +1,175 @@
+"""The Jinja2 environment of the pages (autoescape, i18n, Moscow time and money filters), rendering with the
+shared page context (user, CSRF token, flash messages, language switch) and pagination."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+from zoneinfo import ZoneInfo
+
+from babel.numbers import format_decimal
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from marketsync.settings import get_settings
+from marketsync.web.i18n import LANGUAGE_NAMES, LOCALES, get_locale, translations
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+MOSCOW = ZoneInfo("Europe/Moscow")
+FLASH_KEY = "flash"
+FLASH_CATEGORIES = ("success", "info", "warning", "danger")
+
+
+def format_msk(value: datetime | None, pattern: str = "%d.%m.%Y %H:%M") -> str:
+    """Show an aware UTC time in Moscow time ("25.11.2025 14:03"); empty for None."""
+    if value is None:
+        return ""
+    return value.astimezone(MOSCOW).strftime(pattern)
+
+
+def format_money(value: Decimal | float | int | str | None) -> str:
+    """Show an amount in roubles: "1 234,50 ₽" in Russian, "1,234.50 ₽" in English (half-up to kopecks)."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        return str(value)
+    return f"{format_decimal(amount, format='#,##0.00', locale=get_locale())}\u00a0₽"
+
+
+def format_number(value: Decimal | float | int | None) -> str:
+    """Show a plain number with the locale's grouping ("12 345")."""
+    if value is None:
+        return ""
+    return format_decimal(value, locale=get_locale())
+
+
+def _gettext(message: str) -> str:
+    return translations(get_locale()).gettext(message)
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(get_locale()).ngettext(singular, plural, n)
+
+
+def _pgettext(context: str, message: str) -> str:
+    return str(translations(get_locale()).pgettext(context, message))
+
+
+def _npgettext(context: str, singular: str, plural: str, n: int) -> str:
+    return str(translations(get_locale()).npgettext(context, singular, plural, n))
+
+
+def build_environment() -> Environment:
+    """Create the page environment: autoescaped HTML, newstyle gettext bound to the request's locale."""
+    env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(["html"]),
+                      extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=True,  # type: ignore[attr-defined]
+                                  pgettext=_pgettext, npgettext=_npgettext)
+    env.filters["msk"] = format_msk
+    env.filters["money"] = format_money
+    env.filters["number"] = format_number
+    return env
+
+
+environment = build_environment()
+
+
+def csrf_token(request: Request) -> str:
+    """Return this request's CSRF token for a form field (asgi-csrf sets the matching cookie)."""
+    getter = request.scope.get("csrftoken")
+    return str(getter()) if callable(getter) else ""
+
+
+def flash(request: Request, message: str, category: str = "success") -> None:
+    """Keep a message for the next page the seller sees (an alert under the header)."""
+    category = category if category in FLASH_CATEGORIES else "info"
+    if "session" not in request.scope:
+        return
+    request.session[FLASH_KEY] = [*request.session.get(FLASH_KEY, []), [category, message]]
+
+
+def pop_flashes(request: Request) -> list[tuple[str, str]]:
+    """Take the pending flash messages (each shown once)."""
+    if "session" not in request.scope:
+        return []
+    return [(c, m) for c, m in request.session.pop(FLASH_KEY, [])]
+
+
+def _page_context(request: Request) -> dict[str, Any]:
+    locale = get_locale()
+    other = next(code for code in LOCALES if code != locale)
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    settings = get_settings()
+    return {
+        "request": request,
+        "user": getattr(request.state, "user", None),
+        "csrf_token": csrf_token(request),
+        "flashes": pop_flashes(request),
+        "locale": locale,
+        "switch_locale": other,
+        "switch_locale_name": LANGUAGE_NAMES[other],
+        "switch_locale_url": f"/lang/{other}?next={quote(here, safe='/')}",
+        "current_path": request.url.path,
+        "jivosite_widget_id": settings.JIVOSITE_WIDGET_ID,
+        "sandbox_enabled": settings.SANDBOX_ENABLED or settings.MARKETSYNC_ENV == "demo",
+    }
+
+
+def render(request: Request, template: str, context: dict[str, Any] | None = None, *, status_code: int = 200,
+           headers: dict[str, str] | None = None) -> HTMLResponse:
+    """Render a page or fragment as `text/html; charset=utf-8`."""
+    html = environment.get_template(template).render({**_page_context(request), **(context or {})})
+    return HTMLResponse(html, status_code=status_code, headers=headers)
+
+
+def page_number(raw: str | None) -> int:
+    """Parse a ?page= value leniently: anything but a positive integer means the first page."""
+    try:
+        return max(1, int(raw or 1))
+    except ValueError:
+        return 1
+
+
+@dataclass(frozen=True)
+class Pager:
+    """One page of a listing: which page, how many, and links to its neighbours."""
+
+    page: int
+    per_page: int
+    total: int
+    base_url: str
+    params: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def pages(self) -> int:
+        """Return the number of pages (at least one)."""
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def first_index(self) -> int:
+        """Return the 1-based position of this page's first row (0 when empty)."""
+        return 0 if self.total == 0 else (self.page - 1) * self.per_page + 1
+
+    @property
+    def last_index(self) -> int:
+        """Return the 1-based position of this page's last row."""
+        return min(self.total, self.page * self.per_page)
+
+    def url(self, page: int) -> str:
+        """Return the link to another page, keeping the other query parameters."""
+        query = [(k, v) for k, v in self.params if v] + [("page", str(page))]
+        return f"{self.base_url}?{urlencode(query)}"
+
+    def window(self, radius: int = 2) -> list[int]:
+        """Return the page numbers to show around the current one."""
+        start = max(1, self.page - radius)
+        end = min(self.pages, self.page + radius)
+        return list(range(start, end + 1))

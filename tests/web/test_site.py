@@ -1,0 +1,109 @@
+"""What every page shares: the health probe, security headers, error pages, docs and complete translations."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_file
+from babel.messages.pofile import read_po
+from fastapi.testclient import TestClient
+
+import marketsync
+from marketsync.settings import get_settings
+
+SRC = Path(marketsync.__file__).parent
+VIEW_MODULES = ["web/app.py", "accounts/views.py", "connections/views.py", "catalog/views.py", "sync/views.py",
+                "sync/channel_views.py"]
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+
+
+def test_health_answers_ok_as_json_without_a_session(client: TestClient) -> None:
+    response = client.get("/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+
+
+def test_health_reports_a_broken_broker_with_503(client: TestClient, monkeypatch: pytest.MonkeyPatch,
+                                                tmp_path: Path) -> None:
+    monkeypatch.setenv("BROKER_DATABASE_URL", f"sqlite:///{tmp_path / 'missing-folder' / 'broker.db'}")
+    get_settings.cache_clear()
+    response = client.get("/health")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "degraded" and body["database"] == "ok" and body["broker"].startswith("error")
+
+
+def test_health_opens_the_embedded_broker_database(client: TestClient, monkeypatch: pytest.MonkeyPatch,
+                                                   tmp_path: Path) -> None:
+    path = tmp_path / "broker.db"
+    sqlite3.connect(path).close()
+    monkeypatch.setenv("BROKER_DATABASE_URL", f"sqlite:///{path}")
+    get_settings.cache_clear()
+    assert client.get("/health").json()["broker"] == "ok"
+
+
+def test_pages_carry_security_headers_and_utf8(client: TestClient) -> None:
+    response = client.get("/login")
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert response.headers["cache-control"] == "no-store"
+    assert response.headers["content-language"] == "ru"
+    assert "<script>" not in response.text  # no inline JavaScript
+
+
+def test_unknown_pages_show_a_friendly_404(client: TestClient, seller: int) -> None:
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert "Страница не найдена" in response.text and "seller@example.ru" in response.text
+
+
+def test_api_docs_are_published(client: TestClient) -> None:
+    assert client.get("/docs").status_code == 200
+    assert client.get("/redoc").status_code == 200
+    assert client.get("/openapi.json").json()["info"]["title"] == "MarketSync"
+
+
+def test_vendored_assets_are_served(client: TestClient) -> None:
+    for path in ("/static/vendor/bootstrap/css/bootstrap.min.css",
+                 "/static/vendor/bootstrap/js/bootstrap.bundle.min.js", "/static/vendor/htmx/htmx.min.js",
+                 "/static/app.css"):
+        assert client.get(path).status_code == 200, path
+
+
+def _used_messages() -> set[tuple[str | None, str]]:
+    found: set[tuple[str | None, str]] = set()
+    for template in sorted((SRC / "web" / "templates").rglob("*.html")):
+        for _line, message, _comments, context in extract_from_file(
+                "jinja2.ext:babel_extract", template, keywords=KEYWORDS, options={"extensions": "jinja2.ext.i18n"}):
+            found.add((context, message))
+    for module in VIEW_MODULES:
+        for _line, message, _comments, context in extract_from_file("python", SRC / module, keywords=KEYWORDS):
+            found.add((context, message))
+    return found
+
+
+@pytest.mark.parametrize("locale", ["ru", "en"])
+def test_every_page_text_has_a_translation(locale: str) -> None:
+    path = SRC / "web" / "locales" / locale / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=locale)
+    missing = [message for context, message in _used_messages()
+               if not (catalog.get(message, context=context) and catalog.get(message, context=context).string)]
+    assert missing == []
+
+
+def test_demo_mode_serves_the_sandbox_without_csrf(sqlite_engine: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SANDBOX_ENABLED", "1")
+    get_settings.cache_clear()
+    from marketsync.web.app import create_app
+
+    with TestClient(create_app(), follow_redirects=False) as demo:
+        demo.get("/login")  # the browser now holds a CSRF cookie, as a connector sharing the jar would
+        response = demo.post("/sandbox/vk/method/groups.getById", data={"access_token": "nope", "v": "5.199"})
+        assert response.status_code == 200
+        assert "error" in response.json()
+        assert demo.post("/sync/settings", data={"price_multiplier": "2"}).status_code == 403
