@@ -60,6 +60,23 @@ def stores_page(request: Request, session: DbSession, account_id: AccountId) -> 
     })
 
 
+@router.post("/catalog/refresh")
+def refresh_catalog(request: Request, session: DbSession, account_id: AccountId) -> RedirectResponse:
+    """Read the Evotor catalog again on the worker (stores, groups, products; nothing is published)."""
+    if get_connection(session, account_id, "evotor") is None:
+        flash(request, _("Connect Evotor first."), "warning")
+        return RedirectResponse("/connections", status_code=303)
+    from marketsync.sync.tasks import enqueue_source_refresh
+
+    try:
+        enqueue_source_refresh(account_id)
+    except Exception:  # the broker is down: say so instead of a server error
+        flash(request, _("The catalog could not be read now: the task queue is not available."), "danger")
+    else:
+        flash(request, _("Reading your Evotor catalog: stores and groups appear in a few seconds."))
+    return RedirectResponse("/catalog/stores", status_code=303)
+
+
 @router.get("/catalog/stores/{store_id}/groups", response_class=HTMLResponse)
 def groups_page(request: Request, session: DbSession, account_id: AccountId, store_id: int) -> HTMLResponse:
     """List a store's product groups with their sync switches and product counts."""

@@ -83,6 +83,17 @@ def _save(request: Request, session: DbSession, account_id: int, system: str,
         return _page(request, session, account_id, status_code=400, errors={system: message}, values=values)
     detail = f" {result.message}" if result is not None and result.message else ""
     flash(request, _("%(system)s is connected.", system=SYSTEM_NAMES[system]) + detail)
+    if system == "evotor":
+        # Read stores and groups right away, so the seller can choose what to publish.
+        session.commit()
+        from marketsync.sync.tasks import enqueue_source_refresh
+
+        try:
+            enqueue_source_refresh(account_id)
+        except Exception:  # the broker is down: the first sync reads the catalog instead
+            flash(request, _("The catalog could not be read now: the task queue is not available."), "warning")
+        else:
+            flash(request, _("Reading your Evotor catalog: stores and groups appear in a few seconds."))
     return RedirectResponse("/connections", status_code=303)
 
 

@@ -33,6 +33,7 @@ STEPS: dict[str, Callable[[CatalogRun], object]] = {
     "mirror_catalog": mirror_catalog,
 }
 SOURCE_STEPS = {"refresh_catalog"}
+REFRESH_LABEL = "catalog_refresh"
 
 
 class StepFailedError(RuntimeError):
@@ -41,13 +42,14 @@ class StepFailedError(RuntimeError):
 
 def run_steps(engine: Engine, *, account_id: int, steps: list[str], run_id: int | None = None,
               dry_run: bool = False, last: bool = True, on_progress: Callable[[SyncRun], None] | None = None,
-              plan_lines: list[str] | None = None) -> SyncRun:
+              plan_lines: list[str] | None = None, label: str = PIPELINE) -> SyncRun:
     """Run some steps of one account's catalog run; close the run after the last step or on failure."""
     session = session_factory(engine)()
     ctx: CatalogRun | None = None
     try:
         try:
-            ctx = open_run(session, engine, account_id=account_id, dry_run=dry_run, run_id=run_id)
+            ctx = open_run(session, engine, account_id=account_id, dry_run=dry_run, run_id=run_id, label=label,
+                           need_channel=steps != ["refresh_catalog"])
         except SyncError as exc:
             if exc.run is None:
                 raise StepFailedError(str(exc)) from exc
@@ -103,6 +105,11 @@ def _close_failed(session: Session, engine: Engine, account_id: int, ctx: Catalo
     session.commit()
     runs.release_lock(engine, pipeline=PIPELINE, account_id=account_id, owner=owner)
     return run
+
+
+def refresh_source(engine: Engine, *, account_id: int) -> SyncRun:
+    """Read the Evotor catalog only (after connecting, so the seller can choose stores and groups)."""
+    return run_steps(engine, account_id=account_id, steps=["refresh_catalog"], label=REFRESH_LABEL)
 
 
 def sync_catalog(engine: Engine, *, account_id: int, dry_run: bool = False,

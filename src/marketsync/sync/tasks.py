@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import logging
 
-from celery import chain
 from sqlalchemy import select
 
+from celery import chain
 from marketsync.accounts.models import AccountMember, User
 from marketsync.connections.models import Connection
 from marketsync.db import get_engine, session_scope
 from marketsync.sync import runs
-from marketsync.sync.chain import StepFailedError, run_steps
+from marketsync.sync.chain import StepFailedError, refresh_source, run_steps
 from marketsync.sync.models import SyncConfig
 from marketsync.worker import celery_app
 
@@ -43,6 +43,21 @@ def enqueue_catalog_sync(account_id: int) -> None:
     """Start one account's chain on the worker."""
     chain(refresh_catalog.si(account_id), refresh_vk_catalog.s(account_id),
           mirror_to_vk.s(account_id)).apply_async()
+
+
+def enqueue_source_refresh(account_id: int) -> None:
+    """Read the account's Evotor catalog on the worker (no mirroring)."""
+    refresh_source_catalog.delay(account_id)
+
+
+@celery_app.task(name="marketsync.sync.refresh_source_catalog")
+def refresh_source_catalog(account_id: int) -> int | None:
+    """Evotor → catalog only, so a newly connected seller sees stores and groups to choose from."""
+    try:
+        return refresh_source(get_engine(), account_id=account_id).id
+    except StepFailedError as exc:
+        log.warning("account %s: %s", account_id, exc)
+        return None
 
 
 @celery_app.task(name="marketsync.sync.run_sync_pipeline")

@@ -105,8 +105,12 @@ class CatalogRun:
 
 
 def open_run(session: Session, engine: Engine, *, account_id: int, dry_run: bool = False,
-             run_id: int | None = None, owner: str | None = None) -> CatalogRun:
-    """Start (or resume, with run_id) a run: needs both connections; takes the account's lease."""
+             run_id: int | None = None, owner: str | None = None, label: str = PIPELINE,
+             need_channel: bool = True) -> CatalogRun:
+    """Start (or resume, with run_id) a run labelled `label`; takes the account's lease.
+
+    The whole flow needs both connections; a catalog refresh alone (`need_channel=False`) only the source.
+    """
     source_conn = get_connection(session, account_id, "evotor")
     channel_conn = get_connection(session, account_id, "vk")
     if run_id is not None:
@@ -115,10 +119,10 @@ def open_run(session: Session, engine: Engine, *, account_id: int, dry_run: bool
             raise SyncError(f"run {run_id} not found")
     else:
         runs.fail_dead_runs(session, account_id=account_id)
-        run = runs.start_run(session, account_id=account_id, pipeline=PIPELINE, dry_run=dry_run)
+        run = runs.start_run(session, account_id=account_id, pipeline=label, dry_run=dry_run)
         session.commit()
     owner = owner or f"run-{run.id}"
-    if source_conn is None or channel_conn is None:
+    if source_conn is None or (channel_conn is None and need_channel):
         missing = "Evotor" if source_conn is None else "VK"
         runs.finish_run(run, error=f"{missing} is not connected: connect it on the connections page first")
         session.commit()
@@ -129,7 +133,7 @@ def open_run(session: Session, engine: Engine, *, account_id: int, dry_run: bool
         session.commit()
         raise SyncError(run.error or "", run)
     return CatalogRun(session=session, engine=engine, run=run, owner=owner, source_conn=source_conn,
-                      channel_conn=channel_conn)
+                      channel_conn=channel_conn)  # type: ignore[arg-type]  # None only when not needed
 
 
 def refresh_catalog(ctx: CatalogRun) -> ImportCounts:
