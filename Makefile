@@ -29,6 +29,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy src/marketsync
 
 clean:
 	rm -rf var .pytest_cache
