@@ -80,6 +80,16 @@ def register(app: typer.Typer) -> None:
         """Start a Celery worker (distributed mode: no embedded beat)."""
         raise typer.Exit(subprocess.call(worker_command(beat=False)))
 
+    @app.command("flower")
+    def flower(port: int = typer.Option(5555, "--port", help="Port of the queue monitor.")) -> None:
+        """Start Flower, the queue monitor, behind FLOWER_USER / FLOWER_PASSWORD basic auth."""
+        from marketsync.settings import get_settings
+
+        settings = get_settings()
+        raise typer.Exit(subprocess.call([sys.executable, "-m", "celery", "-A", "marketsync.worker:celery_app",
+                                          "flower", f"--port={port}",
+                                          f"--basic-auth={settings.FLOWER_USER}:{settings.FLOWER_PASSWORD}"]))
+
     @app.command("beat")
     def beat() -> None:
         """Start Celery beat, the one scheduler of a distributed install."""

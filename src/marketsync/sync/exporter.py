@@ -100,10 +100,7 @@ class Exporter:
             if not result.ok or not result.external_id:
                 self._fail(action, result)
                 continue
-            payload = action.candidate.payload
-            bindings.bind(self.session, self.conn, bindings.ITEM, action.candidate.internal_id,
-                          result.external_id, payload.fingerprint())
-            bindings.remember_pushed(self.session, self.conn, result.external_id, payload)
+            self._pushed(action, result.external_id)
             self.run.created += 1
             if action.album_external_id:
                 self._join(action.album_external_id, result.external_id)
@@ -122,10 +119,7 @@ class Exporter:
             if not result.ok or not action.external_id:
                 self._fail(action, result)
                 continue
-            payload = action.candidate.payload
-            bindings.bind(self.session, self.conn, bindings.ITEM, action.candidate.internal_id,
-                          action.external_id, payload.fingerprint())
-            bindings.remember_pushed(self.session, self.conn, action.external_id, payload)
+            self._pushed(action, action.external_id)
             if action.op is Op.HIDE:
                 self.run.hidden += 1
             else:
@@ -133,6 +127,13 @@ class Exporter:
                 if action.join_album and action.album_external_id:
                     self._join(action.album_external_id, action.external_id)
         self._progress(len(batch))
+
+    def _pushed(self, action: Action, external_id: str) -> None:
+        """Bind the channel id the moment it is known and cache what the channel now holds."""
+        payload = action.candidate.payload
+        bindings.bind(self.session, self.conn, bindings.ITEM, action.candidate.internal_id, external_id,
+                      payload.fingerprint())
+        bindings.remember_pushed(self.session, self.conn, external_id, payload)
 
     def _send_edits(self, batch: list[Action]) -> list[WriteResult]:
         hides = [a for a in batch if a.op is Op.HIDE]
