@@ -81,3 +81,16 @@ def test_every_call_is_logged_without_its_token(sqlite_engine, sandbox_state):
     for call in calls:
         text = " ".join(filter(None, [call.url, call.request_body, call.response_body, call.error]))
         assert catalog.vk_token not in text and catalog.evotor_token not in text
+
+
+def test_connection_check_gives_up_after_two_attempts_when_the_api_is_down(env, sandbox_state):
+    from marketsync.connections.service import CHECK_ATTEMPTS, check_credentials
+
+    catalog = seed_catalog(sandbox_state, groups=1, per_group=1)
+    sandbox_state.faults.configure("evotor", rate=1.0, kinds=["502"], seed=1)
+    sandbox_state.stats.reset()
+
+    result = check_credentials("evotor", {"token": catalog.evotor_token})
+
+    assert not result.ok and "Evotor is not reachable" in result.message
+    assert sandbox_state.stats.snapshot()["evotor"]["requests"] == CHECK_ATTEMPTS == 2

@@ -16,6 +16,8 @@ from marketsync.db import utcnow
 from marketsync.security import decrypt_json, encrypt_json
 
 SYSTEMS = ("evotor", "vk")
+CHECK_ATTEMPTS = 2
+CHECK_TIMEOUT_SECONDS = 10.0
 
 
 class ConnectionSetupError(ValueError):
@@ -40,7 +42,9 @@ def validate_credentials(system: str, credentials: dict[str, Any]) -> dict[str, 
 
 def check_credentials(system: str, credentials: dict[str, Any], *, key: str = "check") -> CheckResult:
     """Test credentials against the live API without saving anything."""
-    connector = connect(system, validate_credentials(system, credentials), connection_key=key)
+    # A person waits on this answer: two quick attempts, not a sync's patient retries.
+    connector = connect(system, validate_credentials(system, credentials), connection_key=key,
+                        max_attempts=CHECK_ATTEMPTS, timeout=CHECK_TIMEOUT_SECONDS)
     try:
         return connector.check()
     finally:

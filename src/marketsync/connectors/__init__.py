@@ -27,7 +27,12 @@ def credentials_model(system: str) -> type[BaseModel]:
     return _resolve(system)[1]
 
 
-def connect(system: str, credentials: dict[str, Any], *, connection_key: str, recorder: Any = None) -> Any:
-    """Build a connector instance for one connection (never shared between tenants)."""
+def connect(system: str, credentials: dict[str, Any], *, connection_key: str, recorder: Any = None,
+            **http_options: Any) -> Any:
+    """Build a connector instance for one connection (never shared between tenants).
+
+    `http_options` (max_attempts, timeout) tighten the retry policy, e.g. for a check a person waits on.
+    """
     connector_cls, creds_cls = _resolve(system)
-    return connector_cls(creds_cls.model_validate(credentials), connection_key=connection_key, recorder=recorder)
+    return connector_cls(creds_cls.model_validate(credentials), connection_key=connection_key, recorder=recorder,
+                         **http_options)

@@ -26,7 +26,8 @@ class EvotorConnector:
     system = SYSTEM
 
     def __init__(self, credentials: EvotorCredentials, *, connection_key: str, recorder: Recorder | None = None,
-                 base_url: str | None = None) -> None:
+                 base_url: str | None = None, max_attempts: int | None = None,
+                 timeout: float | None = None) -> None:
         settings = get_settings()
         self.client = EvotorClient(HttpClient(HttpConfig(
             system=SYSTEM,
@@ -36,6 +37,8 @@ class EvotorConnector:
             breaker_key=f"{SYSTEM}:{connection_key}",
             headers={"Accept": V2_JSON, "Authorization": f"Bearer {credentials.token}"},
             recorder=recorder,
+            max_attempts=max_attempts,
+            timeout=timeout,
         )))
 
     def close(self) -> None:

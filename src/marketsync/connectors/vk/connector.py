@@ -39,7 +39,8 @@ class VkConnector:
     batch_size = EXECUTE_MAX_CALLS
 
     def __init__(self, credentials: VkCredentials, *, connection_key: str, recorder: Recorder | None = None,
-                 base_url: str | None = None) -> None:
+                 base_url: str | None = None, max_attempts: int | None = None,
+                 timeout: float | None = None) -> None:
         settings = get_settings()
         self.group_id = credentials.group_id
         self.owner_id = -credentials.group_id
@@ -51,6 +52,8 @@ class VkConnector:
             breaker_key=f"{SYSTEM}:{connection_key}",
             headers={"Authorization": f"Bearer {credentials.token}"},
             recorder=recorder,
+            max_attempts=max_attempts,
+            timeout=timeout,
         )), settings.VK_API_VERSION)
 
     def close(self) -> None:
