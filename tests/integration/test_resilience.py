@@ -8,12 +8,15 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
 from builders import seed_catalog, seller, vk_items
 from marketsync.connections.models import Connection
+from marketsync.connectors import connect
+from marketsync.connectors.records import ItemPayload
 from marketsync.db import session_scope
 from marketsync.sync.chain import sync_catalog
 from marketsync.sync.models import SyncRun
@@ -165,3 +168,28 @@ def test_run_killed_after_vk_accepted_items_leaves_each_product_once(sqlite_engi
     with session_scope(sqlite_engine) as session:
         killed = session.scalars(select(SyncRun).order_by(SyncRun.id)).first()
         assert killed is not None and killed.status == "failed"
+
+
+def test_an_item_vk_refuses_fails_alone_and_the_run_goes_on(engine, sandbox_state):
+    catalog = seed_catalog(sandbox_state, groups=1, per_group=5, not_for_sale=0)
+    account = seller(engine, catalog)
+    sandbox_state.vk.item_limit = 3  # VK answers 1405 "too many items" for the rest
+
+    run = sync_catalog(engine, account_id=account)
+
+    assert (run.created, run.failed) == (3, 2)
+    assert run.status == "failed" and run.error is None, "items failed, the run itself did not break"
+    assert all("VK error 1405" in e for e in run.details["errors"])
+    assert len(vk_items(sandbox_state, catalog)) == 3
+
+
+def test_items_can_be_deleted_for_good(env, sandbox_state):
+    catalog = seed_catalog(sandbox_state, groups=1, per_group=1, not_for_sale=0)
+    vk = connect("vk", {"token": catalog.vk_token, "group_id": catalog.vk_group_id}, connection_key="t")
+    payload = ItemPayload(name="Пробный товар", description="Описание товара", price=Decimal("10.00"), sku="T1",
+                          stock_amount=1, category_id=40932)
+    created = vk.add_items([(payload, None)])[0]
+    assert created.ok
+    assert [r.ok for r in vk.delete_items([created.external_id or "", "999999999"])] == [True, False]
+    assert vk_items(sandbox_state, catalog) == []
+    vk.close()
