@@ -83,6 +83,7 @@ def test_every_evotor_read_uses_v2_and_matches_the_fixture_shapes(sqlite_engine,
             continue
         assert request.headers["accept"] == "application/vnd.evotor.v2+json"
         assert request.headers["authorization"] == f"Bearer {catalog.evotor_token}"
+        assert request.headers["x-authorization"] == catalog.evotor_token
         contract.validate_evotor(kinds[path.rsplit("/", 1)[-1]], response.json())
         checked += 1
     assert checked == 2 + 2 + 2 * 3  # stores (check + sync), groups per store, three product pages per store

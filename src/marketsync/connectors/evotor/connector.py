@@ -35,7 +35,9 @@ class EvotorConnector:
             credential=credentials.token,
             rate_per_second=settings.EVOTOR_REQUESTS_PER_SECOND,
             breaker_key=f"{SYSTEM}:{connection_key}",
-            headers={"Accept": V2_JSON, "Authorization": f"Bearer {credentials.token}"},
+            # The current docs say Bearer; the official SDK (and the v1 spec) send X-Authorization: send both.
+            headers={"Accept": V2_JSON, "Authorization": f"Bearer {credentials.token}",
+                     "X-Authorization": credentials.token},
             recorder=recorder,
             max_attempts=max_attempts,
             timeout=timeout,
