@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,8 @@ from marketsync.sandbox.state import SandboxState
 from marketsync.sandbox.vk.params import PARAMS
 
 SPECS = find_specs_dir()
+if SPECS is None and os.environ.get("MARKETSYNC_REQUIRE_SERVICES") == "1":  # CI always has shared/ beside the repo
+    raise RuntimeError("api-specs folder not found (set SANDBOX_SPECS_DIR or clone shared/ beside the repo)")
 needs_specs = pytest.mark.skipif(
     SPECS is None,
     reason="api-specs folder not found (set SANDBOX_SPECS_DIR or clone shared/ beside the repo)",
