@@ -37,7 +37,7 @@ def demo_environment(host: str, port: int) -> dict[str, str]:
 def prepare_account(base_url: str) -> dict[str, Any]:
     """Seed the sandbox and connect the demo account to it; return the sandbox credentials."""
     from marketsync.accounts.service import create_user, find_user, primary_account_id
-    from marketsync.connections.service import save_connection
+    from marketsync.connections.service import open_connector, save_connection
     from marketsync.db import session_scope
     from marketsync.sync.filters import set_store
     from marketsync.sync.tasks import enqueue_catalog_sync
@@ -47,14 +47,11 @@ def prepare_account(base_url: str) -> dict[str, Any]:
         user = find_user(session, DEMO_EMAIL) or create_user(session, email=DEMO_EMAIL, password=DEMO_PASSWORD,
                                                              name="Демо-продавец")
         account_id = primary_account_id(session, user.id)
-        save_connection(session, account_id=account_id, system="evotor", credentials={"token": creds["evotor_token"]})
+        evotor, _ = save_connection(session, account_id=account_id, system="evotor",
+                                    credentials={"token": creds["evotor_token"]})
         save_connection(session, account_id=account_id, system="vk",
                         credentials={"token": creds["vk_token"], "group_id": creds["vk_group_id"]})
-        from marketsync.connections.service import get_connection, open_connector
-
-        conn = get_connection(session, account_id, "evotor")
-        assert conn is not None
-        source = open_connector(conn)
+        source = open_connector(evotor)
         try:
             for store in source.list_stores():
                 set_store(session, account_id, store.external_id, enabled=True, all_groups=True)

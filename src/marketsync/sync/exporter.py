@@ -20,13 +20,12 @@ from marketsync.connections.models import Connection
 from marketsync.connectors.capabilities import CatalogChannel
 from marketsync.connectors.records import WriteResult
 from marketsync.http import OutcomeUnknownError
-from marketsync.sync import bindings
+from marketsync.sync import bindings, runs
 from marketsync.sync.models import SyncRun
 from marketsync.sync.plan import Action, Candidate, Op
 
 log = logging.getLogger(__name__)
 ALBUM_ITEMS_PER_CALL = 100
-MAX_ERRORS_KEPT = 50
 
 
 class ReconcileLimitError(RuntimeError):
@@ -182,7 +181,7 @@ class Exporter:
             if result.ok or result.code == 1404:  # 1404: already in the album
                 bindings.add_album_membership(self.session, self.conn, album_id, items)
             else:
-                self._note_error(f"album {album_id}: {result.error}")
+                runs.note_error(self.run, f"album {album_id}: {result.error}")
         self.hooks.commit()
 
     # -- failures ------------------------------------------------------------------------------------
@@ -221,13 +220,7 @@ class Exporter:
 
     def _fail(self, action: Action, result: WriteResult) -> None:
         self.run.failed += 1
-        self._note_error(f"{action.candidate.payload.name}: {result.error or 'refused'}")
-
-    def _note_error(self, message: str) -> None:
-        errors = list(self.run.details.get("errors", []))
-        if len(errors) < MAX_ERRORS_KEPT:
-            errors.append(message[:500])
-            self.run.details = {**self.run.details, "errors": errors}
+        runs.note_error(self.run, f"{action.candidate.payload.name}: {result.error or 'refused'}")
 
     def _progress(self, count: int) -> None:
         # Progress counts decided products (the pipeline adds them); a batch only marks a commit point.

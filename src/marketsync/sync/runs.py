@@ -20,6 +20,7 @@ from marketsync.db import session_scope, utcnow
 from marketsync.settings import get_settings
 from marketsync.sync.models import SyncLock, SyncRun
 
+MAX_ERRORS_KEPT = 50
 DEAD_RUN_ERROR = "the worker stopped during this run (no sign of life); it was marked failed"
 
 
@@ -109,6 +110,13 @@ def heartbeat(run: SyncRun, *, stage: str | None = None, done: int | None = None
         run.progress_done = done
     if total is not None:
         run.progress_total = total
+
+
+def note_error(run: SyncRun, message: str) -> None:
+    """Keep one item-level error on the run (the first few dozen), for the seller's run history."""
+    errors = list(run.details.get("errors", []))
+    if len(errors) < MAX_ERRORS_KEPT:
+        run.details = {**run.details, "errors": [*errors, message[:500]]}
 
 
 def recent_runs(session: Session, account_id: int, limit: int = 20) -> list[SyncRun]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from celery import chain
 from marketsync.accounts.models import AccountMember, User
@@ -27,16 +27,15 @@ def syncable_accounts() -> list[int]:
     """Return accounts with both connections, the catalog pipeline on and an active member."""
     with session_scope() as session:
         runs.fail_dead_runs(session)
-        connected = select(Connection.account_id).where(Connection.system.in_(("evotor", "vk")),
-                                                        Connection.status != "disabled") \
-            .group_by(Connection.account_id)
-        accounts = set(session.scalars(connected))
-        accounts = {a for a in accounts if {c for c in session.scalars(
-            select(Connection.system).where(Connection.account_id == a))} >= {"evotor", "vk"}}
-        off = set(session.scalars(select(SyncConfig.account_id).where(SyncConfig.catalog_enabled.is_(False))))
-        active = set(session.scalars(select(AccountMember.account_id).join(User, User.id == AccountMember.user_id)
-                                     .where(User.status == "active")))
-        return sorted((accounts - off) & active)
+        connected = select(Connection.account_id).where(Connection.system.in_(("evotor", "vk"))) \
+            .group_by(Connection.account_id).having(func.count(func.distinct(Connection.system)) == 2)
+        switched_off = select(SyncConfig.account_id).where(SyncConfig.catalog_enabled.is_(False))
+        active = select(AccountMember.account_id).join(User, User.id == AccountMember.user_id) \
+            .where(User.status == "active")
+        query = select(func.distinct(AccountMember.account_id)).where(
+            AccountMember.account_id.in_(connected), AccountMember.account_id.not_in(switched_off),
+            AccountMember.account_id.in_(active))
+        return sorted(session.scalars(query))
 
 
 def enqueue_catalog_sync(account_id: int) -> None:

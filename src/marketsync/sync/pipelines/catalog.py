@@ -24,6 +24,7 @@ from marketsync.catalog.service import to_record
 from marketsync.connections.api_log import ApiLogRecorder
 from marketsync.connections.models import Connection
 from marketsync.connections.service import get_connection, open_connector, recorder_for
+from marketsync.connectors.records import RemoteAlbum
 from marketsync.db import utcnow
 from marketsync.http import OutcomeUnknownError
 from marketsync.settings import get_settings
@@ -200,10 +201,11 @@ def _ensure_albums(ctx: CatalogRun, groups: list[ProductGroup], dry_run: bool) -
         for album_id, title in sorted(cached.items()):
             by_title.setdefault(title, album_id)
         taken = bindings.bound_external_ids(session, conn, bindings.ALBUM, cached)
+        bound_albums = bindings.bindings_for(session, conn, bindings.ALBUM, [str(g.id) for g in groups])
         missing: list[ProductGroup] = []
         for group in groups:
             key = str(group.id)
-            bound = bindings.bindings_for(session, conn, bindings.ALBUM, [key]).get(key)
+            bound = bound_albums.get(key)
             if bound and bound.external_id in cached:
                 albums[key] = bound.external_id
             elif (found := by_title.get(group.name[:128])) and found not in taken:
@@ -222,29 +224,18 @@ def _ensure_albums(ctx: CatalogRun, groups: list[ProductGroup], dry_run: bool) -
                 for group, result in zip(batch, ctx.channel().add_albums([g.name for g in batch]), strict=True):
                     if result.ok and result.external_id:
                         bindings.bind(session, conn, bindings.ALBUM, str(group.id), result.external_id, None)
-                        bindings.store_albums(session, conn, [_album(result.external_id, group.name)], utcnow())
+                        bindings.store_albums(session, conn, [RemoteAlbum(result.external_id, group.name)],
+                                              utcnow())
                         albums[str(group.id)] = result.external_id
                     else:
                         ctx.run.failed += 1
-                        _note(ctx.run, f"album «{group.name}»: {result.error}")
+                        runs.note_error(ctx.run, f"album «{group.name}»: {result.error}")
                 ctx.commit()
             return albums
         except OutcomeUnknownError:
             log.info("album creation outcome unknown (attempt %d); reading albums again", attempt + 1)
             bindings.store_albums(session, conn, ctx.channel().list_albums(), utcnow())
     raise SyncError("VK kept losing answers while creating albums")
-
-
-def _album(album_id: str, title: str) -> Any:
-    from marketsync.connectors.records import RemoteAlbum
-
-    return RemoteAlbum(external_id=album_id, title=title)
-
-
-def _note(run: SyncRun, message: str) -> None:
-    errors = list(run.details.get("errors", []))
-    if len(errors) < 50:
-        run.details = {**run.details, "errors": [*errors, message[:500]]}
 
 
 def _plan_line(ctx: CatalogRun, line: str) -> None:
@@ -358,7 +349,7 @@ def _hide_orphans(ctx: CatalogRun, exporter: Exporter, dry_run: bool) -> None:
         try:
             results = exporter.channel.hide_items(ids)
         except OutcomeUnknownError as exc:  # hiding twice is harmless: the next run re-reads and decides again
-            _note(ctx.run, f"hiding {len(ids)} item(s): {exc}")
+            runs.note_error(ctx.run, f"hiding {len(ids)} item(s): {exc}")
             continue
         for item_id, result in zip(ids, results, strict=True):
             if result.ok:
@@ -366,5 +357,5 @@ def _hide_orphans(ctx: CatalogRun, exporter: Exporter, dry_run: bool) -> None:
                 ctx.run.hidden += 1
             else:
                 ctx.run.failed += 1
-                _note(ctx.run, f"hide item {item_id}: {result.error}")
+                runs.note_error(ctx.run, f"hide item {item_id}: {result.error}")
         ctx.commit()
