@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from email.message import EmailMessage
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -82,3 +84,17 @@ def vk_items(state: Any, catalog: Catalog, *, visible_only: bool = False) -> lis
     """The community's market items in the sandbox."""
     items = state.vk.items(catalog.vk_group_id, with_disabled=not visible_only)
     return list(items)
+
+
+def mail_links(message: EmailMessage) -> list[str]:
+    """Return the links of a mail's plain-text part, in order."""
+    body = message.get_body(("plain",))
+    assert body is not None, "the mail has no plain-text part"
+    return re.findall(r"https?://\S+", body.get_content())
+
+
+def last_link(mailbox: list[EmailMessage], to: str) -> str:
+    """Return the first link of the newest mail to `to` (fails when there is none)."""
+    mails = [m for m in mailbox if m["To"] == to]
+    assert mails, f"no mail to {to}; caught: {[(m['To'], m['Subject']) for m in mailbox]}"
+    return mail_links(mails[-1])[0]

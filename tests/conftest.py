@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -17,10 +18,12 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
 from marketsync import http as http_module
+from marketsync.accounts import throttle
 from marketsync.cli.migrate import alembic_config
 from marketsync.db import _engines, make_engine
 from marketsync.models import metadata
 from marketsync.sandbox.server import ServerThread
+from marketsync.sandbox.smtp import SmtpSink
 from marketsync.settings import get_settings
 
 REQUIRE = os.environ.get("MARKETSYNC_REQUIRE_SERVICES") == "1"
@@ -132,8 +135,28 @@ def env(monkeypatch: pytest.MonkeyPatch, tmp_root: Path, sandbox: ServerThread) 
     monkeypatch.delenv("REDIS_URL", raising=False)
     get_settings.cache_clear()
     http_module.reset_breakers()
+    throttle.reset_all()
     yield values
     get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def smtp_sink() -> Iterator[SmtpSink]:
+    """The sandbox SMTP sink on a free port, for the whole test session."""
+    sink = SmtpSink().start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def mailbox(env: dict[str, str], smtp_sink: SmtpSink, monkeypatch: pytest.MonkeyPatch) -> list[EmailMessage]:
+    """Send this test's mail over real SMTP to the sink; return the list the caught mails land in."""
+    smtp_sink.messages.clear()
+    for key, value in {"EMAIL_PROVIDER": "smtp", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_sink.port),
+                       "SMTP_TLS": "none", "BASE_URL": "http://testserver"}.items():
+        monkeypatch.setenv(key, value)
+    get_settings.cache_clear()
+    return smtp_sink.messages
 
 
 @pytest.fixture(params=["sqlite", "postgresql", "mariadb"])

@@ -1,6 +1,17 @@
 """Imports every feature's models so Alembic and create_all see one metadata."""
 
-from marketsync.accounts.models import Account, AccountMember, Role, User, UserRole, WebSession
+from marketsync.accounts.models import (
+    Account,
+    AccountMember,
+    ActionToken,
+    OAuthIdentity,
+    Permission,
+    Role,
+    RolePermission,
+    User,
+    UserRole,
+    WebSession,
+)
 from marketsync.catalog.models import Product, ProductGroup, Stock, Store
 from marketsync.connections.models import ApiCall, Connection
 from marketsync.db import Base
@@ -9,7 +20,28 @@ from marketsync.sync.models import Binding, ChannelItem, SyncConfig, SyncFilter,
 metadata = Base.metadata
 
 __all__ = [
-    "Account", "AccountMember", "ApiCall", "Base", "Binding", "ChannelItem", "Connection", "Product",
-    "ProductGroup", "Role", "Stock", "Store", "SyncConfig", "SyncFilter", "SyncLock", "SyncRun", "User",
-    "UserRole", "WebSession", "metadata",
+    "Account",
+    "AccountMember",
+    "ActionToken",
+    "ApiCall",
+    "Base",
+    "Binding",
+    "ChannelItem",
+    "Connection",
+    "OAuthIdentity",
+    "Permission",
+    "Product",
+    "ProductGroup",
+    "Role",
+    "RolePermission",
+    "Stock",
+    "Store",
+    "SyncConfig",
+    "SyncFilter",
+    "SyncLock",
+    "SyncRun",
+    "User",
+    "UserRole",
+    "WebSession",
+    "metadata",
 ]

@@ -42,8 +42,24 @@ class Settings(BaseSettings):
     VK_CATEGORY_ID: int = 40932
     VK_STOCK_AMOUNT: int = 1000
     INVITE_EXPIRE_HOURS: float = 48
-    EMAIL_PROVIDER: str = "console"
-    SMS_PROVIDER: str = "console"
+    EMAIL_PROVIDER: Literal["console", "smtp"] = "console"
+    SMS_PROVIDER: Literal["console"] = "console"
+    SMTP_HOST: str = "localhost"
+    SMTP_PORT: int = 587
+    SMTP_USER: str | None = None
+    SMTP_PASSWORD: str | None = None
+    SMTP_TLS: Literal["starttls", "ssl", "none"] = "starttls"
+    SMTP_TIMEOUT_SECONDS: float = 15.0
+    MAIL_FROM: str = "MarketSync <noreply@marketsync.local>"
+    CONFIRM_EXPIRE_HOURS: float = 48
+    RESET_EXPIRE_HOURS: float = 2
+    PHONE_CODE_EXPIRE_MINUTES: float = 10
+    # Login throttling: wrong passwords per e-mail and per client address within a minute.
+    LOGIN_FAILURES_PER_EMAIL: int = 10
+    LOGIN_FAILURES_PER_IP: int = 200
+    # Demo mode: the SMTP sink catching every mail (port 0 = off) and where it keeps them.
+    SANDBOX_SMTP_PORT: int = 8025
+    SANDBOX_MAIL_DIR: str = str(VAR_DIR / "sandbox-mail")
     FLOWER_USER: str = "admin"
     FLOWER_PASSWORD: str = "changeme"
 

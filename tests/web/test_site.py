@@ -14,8 +14,9 @@ import marketsync
 from marketsync.settings import get_settings
 
 SRC = Path(marketsync.__file__).parent
-VIEW_MODULES = ["web/app.py", "accounts/views.py", "connections/views.py", "catalog/views.py", "sync/views.py",
-                "sync/channel_views.py"]
+# Every module that translates with the page catalog (it imports the web layer's gettext).
+VIEW_MODULES = sorted(str(p.relative_to(SRC)) for p in SRC.rglob("*.py")
+                      if "from marketsync.web.i18n import gettext" in p.read_text(encoding="utf-8"))
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 
 
@@ -76,7 +77,8 @@ def test_vendored_assets_are_served(client: TestClient) -> None:
 
 def _used_messages() -> set[tuple[str | None, str]]:
     found: set[tuple[str | None, str]] = set()
-    for template in sorted((SRC / "web" / "templates").rglob("*.html")):
+    templates = (SRC / "web" / "templates").rglob("*")
+    for template in sorted(t for t in templates if t.suffix in {".html", ".txt"}):
         for _line, message, _comments, context in extract_from_file(
                 "jinja2.ext:babel_extract", template, keywords=KEYWORDS, options={"extensions": "jinja2.ext.i18n"}):
             found.add((context, message))

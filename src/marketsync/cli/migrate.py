@@ -7,7 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from marketsync.accounts.service import ensure_roles
+from marketsync.accounts.rbac import ensure_roles
 from marketsync.db import session_scope
 from marketsync.settings import get_settings
 

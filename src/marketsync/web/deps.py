@@ -6,13 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Annotated
+from http.cookies import SimpleCookie
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, Response
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from marketsync.accounts.models import User, WebSession
+from marketsync.accounts.rbac import user_permissions
 from marketsync.accounts.service import AccountError, primary_account_id
 from marketsync.db import session_factory, utcnow
 from marketsync.security import new_token, sha256_hex
@@ -29,10 +31,15 @@ class Viewer:
     id: int
     email: str
     name: str | None
+    can_admin: bool = False
 
 
-def _remember(request: Request, user: User | None) -> None:
-    request.state.user = None if user is None else Viewer(id=user.id, email=user.email, name=user.name)
+def _remember(request: Request, user: User | None, session: Session | None = None) -> None:
+    if user is None:
+        request.state.user = None
+        return
+    can_admin = session is not None and "admin.access" in user_permissions(session, user.id)
+    request.state.user = Viewer(id=user.id, email=user.email, name=user.name, can_admin=can_admin)
 
 
 def get_session() -> Iterator[Session]:
@@ -64,15 +71,39 @@ def _session_row(session: Session, token: str | None) -> WebSession | None:
 
 
 def current_user(request: Request, session: DbSession) -> User | None:
-    """Return the signed-in active user, re-read on every request (a suspended user is out at once)."""
+    """Return the signed-in active user, re-read on every request (a suspended user is out at once).
+
+    A session minted before the user's privileges or password changed gets a new id on this request."""
     row = _session_row(session, request.cookies.get(SESSION_COOKIE))
     user = None
     if row is not None and row.expires_at > utcnow():
         candidate = session.get(User, row.user_id)
         if candidate is not None and candidate.status == "active":
             user = candidate
-    _remember(request, user)
+            if row.security_stamp != user.security_stamp:
+                _rotate(session, request, row, user)
+    _remember(request, user, session)
     return user
+
+
+def _cookie_header(token: str) -> str:
+    cookie = SimpleCookie()
+    cookie[SESSION_COOKIE] = token
+    morsel = cookie[SESSION_COOKIE]
+    morsel.update({"path": "/", "max-age": str(int(SESSION_TTL.total_seconds())), "httponly": True,
+                   "samesite": "lax", "secure": secure_cookies()})
+    return morsel.OutputString()
+
+
+def _rotate(session: Session, request: Request, row: WebSession, user: User) -> None:
+    """Replace the session row by one with a new id; the middleware sends the new cookie."""
+    token = new_token()
+    session.add(WebSession(token_hash=sha256_hex(token), user_id=user.id, created_at=utcnow(),
+                           expires_at=row.expires_at, user_agent=row.user_agent,
+                           security_stamp=user.security_stamp))
+    session.delete(row)
+    session.flush()
+    request.state.session_cookie = _cookie_header(token)
 
 
 def require_user(user: Annotated[User | None, Depends(current_user)]) -> User:
@@ -83,6 +114,17 @@ def require_user(user: Annotated[User | None, Depends(current_user)]) -> User:
 
 
 CurrentUser = Annotated[User, Depends(require_user)]
+
+
+def require_permission(permission: str) -> Any:
+    """Return a dependency that lets through only users holding `permission` (403 for the others)."""
+
+    def check(session: DbSession, user: CurrentUser) -> User:
+        if permission not in user_permissions(session, user.id):
+            raise HTTPException(status_code=403, detail=f"Missing permission {permission}")
+        return user
+
+    return Depends(check)
 
 
 def current_account_id(request: Request, session: DbSession, user: CurrentUser) -> int:
@@ -107,11 +149,13 @@ def start_session(session: Session, request: Request, response: Response, user: 
     token = new_token()
     agent = request.headers.get("user-agent")
     session.add(WebSession(token_hash=sha256_hex(token), user_id=user.id, created_at=utcnow(),
-                           expires_at=utcnow() + SESSION_TTL, user_agent=agent[:255] if agent else None))
+                           expires_at=utcnow() + SESSION_TTL, user_agent=agent[:255] if agent else None,
+                           security_stamp=user.security_stamp))
     session.flush()
+    request.state.session_cookie = None
     response.set_cookie(SESSION_COOKIE, token, max_age=int(SESSION_TTL.total_seconds()), httponly=True,
                         samesite="lax", secure=secure_cookies(), path="/")
-    _remember(request, user)
+    _remember(request, user, session)
 
 
 def end_session(session: Session, request: Request, response: Response) -> None:
@@ -120,5 +164,12 @@ def end_session(session: Session, request: Request, response: Response) -> None:
     if row is not None:
         session.delete(row)
         session.flush()
+    request.state.session_cookie = None
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=secure_cookies())
     _remember(request, None)
+
+
+def session_token_hash(request: Request) -> str | None:
+    """Return the hash of this request's session id (to keep this session while ending the others)."""
+    token = request.cookies.get(SESSION_COOKIE)
+    return sha256_hex(token) if token else None

@@ -96,6 +96,10 @@ class SecurityHeadersMiddleware:
                 # Pages show a seller's data: never keep them in shared or back-button caches.
                 if headers.get("content-type", "").startswith("text/html"):
                     headers.setdefault("cache-control", "no-store")
+                # A session rotated while reading the user (privileges changed) sends its new id here.
+                rotated = (scope.get("state") or {}).get("session_cookie")
+                if rotated:
+                    headers.append("set-cookie", rotated)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
