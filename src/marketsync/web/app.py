@@ -32,9 +32,13 @@ CSRF_COOKIE = "ms_csrf"
 FLASH_COOKIE = "ms_flash"
 
 
+EVOTOR_WEBHOOKS = frozenset({"/user/create", "/user/verify", "/user/token"})
+
+
 def csrf_exempt(path: str) -> bool:
-    """Whether a path takes unsafe requests without a CSRF token (health probe, the emulated foreign APIs)."""
-    return path == "/health" or path == "/sandbox" or path.startswith("/sandbox/")
+    """Whether a path takes unsafe requests without a CSRF token: the health probe, the emulated foreign APIs
+    and the Evotor webhooks (a server calling with its Bearer secret, no browser and no cookies)."""
+    return path == "/health" or path == "/sandbox" or path.startswith("/sandbox/") or path in EVOTOR_WEBHOOKS
 
 
 class _EveryPathButExempt:
@@ -125,7 +129,10 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 
 
 def _include_routers(app: FastAPI) -> None:
+    from marketsync.accounts.profile_views import router as profile_router
     from marketsync.accounts.views import router as accounts_router
+    from marketsync.accounts.webhook_views import router as evotor_webhook_router
+    from marketsync.admin.views import router as admin_router
     from marketsync.catalog.views import router as catalog_router
     from marketsync.connections.views import router as connections_router
     from marketsync.sync.channel_views import router as channel_router
@@ -133,8 +140,8 @@ def _include_routers(app: FastAPI) -> None:
     from marketsync.web.health import router as health_router
     from marketsync.web.i18n import router as i18n_router
 
-    for router in (health_router, i18n_router, accounts_router, connections_router, catalog_router,
-                   channel_router, sync_router):
+    for router in (health_router, i18n_router, accounts_router, profile_router, evotor_webhook_router,
+                   admin_router, connections_router, catalog_router, channel_router, sync_router):
         app.include_router(router)
 
 
