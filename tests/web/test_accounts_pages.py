@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
+from email.message import EmailMessage
 
 import pytest
 from browser import PASSWORD, csrf_token, sign_in, submit
@@ -10,10 +12,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from marketsync.accounts.models import User, WebSession
-from marketsync.db import session_scope
+from builders import last_link
+from marketsync.accounts import service
+from marketsync.accounts.models import ActionToken, User, WebSession
+from marketsync.accounts.rbac import set_platform_role
+from marketsync.db import session_scope, utcnow
+from marketsync.settings import get_settings
+from marketsync.web.app import create_app
 
-PAGES = ["/", "/connections", "/catalog", "/catalog/stores", "/catalog/stores/1/groups",
+PAGES = ["/", "/profile", "/profile/edit", "/profile/change-password", "/profile/delete",
+         "/connections", "/catalog", "/catalog/stores", "/catalog/stores/1/groups",
          "/catalog/stores/1/products", "/sync", "/sync/runs/1/progress", "/vk-catalog", "/vk-catalog/albums",
          "/vk-catalog/albums/1/products", "/logout"]
 
@@ -25,17 +33,59 @@ def _register(client: TestClient, email: str = "new@example.ru", password: str =
                                         "name": "Анна"})
 
 
-def test_registering_signs_the_seller_in_and_opens_connections(client: TestClient, sqlite_engine: Engine) -> None:
+def test_registering_mails_a_link_that_activates_the_account_once(
+        client: TestClient, sqlite_engine: Engine, mailbox: list[EmailMessage]) -> None:
     response = _register(client)
-    assert response.status_code == 303
-    assert response.headers["location"] == "/connections"
-    page = client.get("/connections")
-    assert page.status_code == 200
-    assert "new@example.ru" in page.text
-    assert "Добро пожаловать" in page.text
+    assert response.status_code == 200
+    assert "new@example.ru" in response.text and "ms_session" not in response.cookies
     with session_scope(sqlite_engine) as session:
         user = session.scalar(select(User).where(User.email == "new@example.ru"))
-        assert user is not None and user.status == "active"
+        assert user is not None and user.status == "pending" and user.name == "Анна"
+    # Not yet confirmed: the right password is refused with a way to get the link again.
+    refused = submit(client, "/login", {"email": "new@example.ru", "password": PASSWORD})
+    assert refused.status_code == 403 and "/resend-confirm" in refused.text
+    assert mailbox[-1]["Subject"] == "Подтвердите e-mail для MarketSync"
+    link = last_link(mailbox, "new@example.ru")
+    assert link.startswith("http://testserver/confirm-email?token=")
+    confirmed = client.get(link)
+    assert confirmed.status_code == 303 and confirmed.headers["location"] == "/login"
+    assert "подтверждена" in client.get("/login").text
+    sign_in(client, "new@example.ru")
+    assert client.get("/profile").status_code == 200
+    again = client.get(link)
+    assert again.status_code == 400 and "уже использована" in again.text
+
+
+def test_a_forged_or_expired_confirmation_link_is_refused(
+        client: TestClient, sqlite_engine: Engine, mailbox: list[EmailMessage]) -> None:
+    _register(client)
+    link = last_link(mailbox, "new@example.ru")
+    forged = link[:-3] + ("aaa" if not link.endswith("aaa") else "bbb")
+    assert client.get(forged).status_code == 400
+    with session_scope(sqlite_engine) as session:
+        for row in session.scalars(select(ActionToken)):
+            row.expires_at = utcnow() - timedelta(seconds=1)
+    expired = client.get(link)
+    assert expired.status_code == 400 and "истёк" in expired.text
+    with session_scope(sqlite_engine) as session:
+        assert session.scalar(select(User.status)) == "pending"
+
+
+def test_resending_the_confirmation_retires_the_old_link(
+        client: TestClient, mailbox: list[EmailMessage]) -> None:
+    _register(client)
+    first = last_link(mailbox, "new@example.ru")
+    page = submit(client, "/resend-confirm", {"email": "NEW@example.ru"})
+    assert page.status_code == 200
+    second = last_link(mailbox, "new@example.ru")
+    assert second != first
+    assert client.get(first).status_code == 400
+    assert client.get(second).status_code == 303
+    # The answer is the same for an address nobody registered, and no mail goes out.
+    count = len(mailbox)
+    assert submit(client, "/resend-confirm", {"email": "nobody@example.ru"}).status_code == 200
+    assert len(mailbox) == count
+    assert submit(client, "/resend-confirm", {"email": "not an e-mail"}).status_code == 400
 
 
 def test_registering_a_taken_email_says_so_and_creates_nothing(
@@ -88,7 +138,7 @@ def test_login_returns_to_the_page_asked_for_but_never_to_another_site(
     client.cookies.clear()
     response = submit(client, "/login", {"email": "seller@example.ru", "password": PASSWORD,
                                          "next": "//evil.example/phish"})
-    assert response.headers["location"] == "/catalog/stores"
+    assert response.headers["location"] == "/profile"
 
 
 def test_signing_in_replaces_the_previous_session(
@@ -151,3 +201,76 @@ def test_session_cookie_is_http_only_and_same_site(
     response = submit(client, "/login", {"email": "seller@example.ru", "password": PASSWORD})
     cookie = next(v for k, v in response.headers.multi_items() if k == "set-cookie" and "ms_session=" in v)
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Max-Age=1209600" in cookie
+
+
+def test_the_eleventh_wrong_password_in_a_minute_is_refused_before_the_hash_is_checked(
+        client: TestClient, make_seller: Callable[..., tuple[int, int]], monkeypatch: pytest.MonkeyPatch) -> None:
+    make_seller()
+    checked: list[str] = []
+    real_verify = service.verify_password
+
+    def counting_verify(password: str, password_hash: str | None) -> bool:
+        checked.append(password)
+        return real_verify(password, password_hash)
+
+    monkeypatch.setattr(service, "verify_password", counting_verify)
+    for attempt in range(10):
+        response = submit(client, "/login", {"email": "seller@example.ru", "password": f"wrong-{attempt}"})
+        assert response.status_code == 400
+    assert len(checked) == 10
+    response = submit(client, "/login", {"email": "Seller@example.ru", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Слишком много" in response.text and 'name="password"' in response.text
+    assert response.headers["retry-after"] == "60"
+    assert len(checked) == 10  # refused without looking at the password
+    assert "ms_session" not in response.cookies
+
+
+def test_wrong_passwords_for_one_email_do_not_lock_out_another(
+        client: TestClient, make_seller: Callable[..., tuple[int, int]]) -> None:
+    make_seller()
+    make_seller("colleague@example.ru")
+    for attempt in range(11):
+        submit(client, "/login", {"email": "seller@example.ru", "password": f"wrong-{attempt}"})
+    sign_in(client, "colleague@example.ru")
+
+
+def test_an_office_behind_one_address_is_limited_only_far_above_one_person(
+        client: TestClient, make_seller: Callable[..., tuple[int, int]], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOGIN_FAILURES_PER_IP", "30")
+    get_settings.cache_clear()
+    make_seller()
+    for person in range(30):  # thirty colleagues each mistype once
+        response = submit(client, "/login", {"email": f"person{person}@example.ru", "password": "wrong-pass"})
+        assert response.status_code == 400
+    response = submit(client, "/login", {"email": "seller@example.ru", "password": PASSWORD})
+    assert response.status_code == 429
+
+
+def test_privilege_change_rotates_the_session_id(
+        client: TestClient, make_seller: Callable[..., tuple[int, int]], sqlite_engine: Engine) -> None:
+    user_id, _account = make_seller()
+    sign_in(client)
+    before = client.cookies.get("ms_session")
+    with session_scope(sqlite_engine) as session:
+        user = session.get(User, user_id)
+        assert user is not None
+        set_platform_role(session, user, "admin")
+    response = client.get("/profile")
+    assert response.status_code == 200
+    after = client.cookies.get("ms_session")
+    assert after and after != before
+    assert "HttpOnly" in response.headers["set-cookie"]
+    client.cookies.set("ms_session", str(before))  # the old id no longer opens anything
+    assert client.get("/profile").status_code == 303
+
+
+def test_cookies_are_secure_when_the_site_is_served_over_https(
+        make_seller: Callable[..., tuple[int, int]], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BASE_URL", "https://shop.example.ru")
+    get_settings.cache_clear()
+    make_seller()
+    with TestClient(create_app(), base_url="https://testserver", follow_redirects=False) as secure_client:
+        response = submit(secure_client, "/login", {"email": "seller@example.ru", "password": PASSWORD})
+        cookies = [v for k, v in response.headers.multi_items() if k == "set-cookie"]
+        assert cookies and all("Secure" in c for c in cookies)

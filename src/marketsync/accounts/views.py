@@ -1,37 +1,77 @@
-"""Pages to register, sign in and sign out (server-side sessions, rotated at login)."""
+"""Public account pages: register (confirmed by a mailed link), sign in (throttled) and out, forgotten
+passwords, finishing an invitation. Each mailed link is signed, single-use and expiring (accounts.tokens)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from marketsync.accounts import throttle
 from marketsync.accounts.models import User
 from marketsync.accounts.service import (
-    MIN_PASSWORD_LENGTH,
     AccountError,
-    authenticate,
+    LoginOutcome,
+    check_login,
+    confirm_email,
     create_user,
+    end_sessions,
     find_user,
     normalize_email,
+    password_problem,
+    set_password,
 )
+from marketsync.accounts.tokens import Purpose, TokenError, consume, peek
 from marketsync.web.deps import DbSession, current_user, end_session, start_session
 from marketsync.web.i18n import gettext as _
 from marketsync.web.i18n import local_path
+from marketsync.web.mail import send_token_mail
 from marketsync.web.templating import flash, render
 
 router = APIRouter(tags=["pages"])
-HOME = "/catalog/stores"
+HOME = "/profile"
 MAX_NAME_LENGTH = 200
+MAX_PHONE_LENGTH = 32
 
 OptionalUser = Annotated[User | None, Depends(current_user)]
+FormStr = Annotated[str, Form()]
 
 
 @router.get("/", include_in_schema=False)
 def index(user: OptionalUser) -> RedirectResponse:
-    """Send a signed-in seller to their catalog, anyone else to the login page."""
+    """Send a signed-in user to their profile, anyone else to the login page."""
     return RedirectResponse(HOME if user else "/login", status_code=303)
+
+
+def password_errors(password: str, password_confirm: str) -> dict[str, str]:
+    """Check a new password and its repetition; return field errors."""
+    if password_problem(password):
+        return {"password": _("The password must have 8 to 256 characters.")}
+    if password != password_confirm:
+        return {"password_confirm": _("The passwords do not match.")}
+    return {}
+
+
+def profile_errors(name: str, phone: str) -> dict[str, str]:
+    """Check the optional name and phone fields; return field errors."""
+    errors: dict[str, str] = {}
+    if len(name) > MAX_NAME_LENGTH:
+        errors["name"] = _("The name is too long.")
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if phone and (len(phone) > MAX_PHONE_LENGTH or not 10 <= len(digits) <= 15
+                  or any(not (ch.isdigit() or ch in "+-() ") for ch in phone)):
+        errors["phone"] = _("Enter a phone number such as +7 900 123-45-67.")
+    return errors
+
+
+def _token_failure(request: Request, reason: str, *, retry_url: str, retry_label: str) -> HTMLResponse:
+    """Explain why a mailed link does not work and offer the way to get a new one."""
+    text = {"used": _("This link has already been used."),
+            "expired": _("This link has expired.")}.get(reason, _("This link is not valid."))
+    return render(request, "accounts/message.html",
+                  {"heading": _("The link does not work"), "text": text, "tone": "danger",
+                   "link_url": retry_url, "link_label": retry_label}, status_code=400)
 
 
 @router.get("/register", response_class=HTMLResponse)
@@ -42,9 +82,13 @@ def register_page(request: Request, user: OptionalUser) -> Response:
     return render(request, "accounts/register.html", {"values": {}, "errors": {}})
 
 
-def _registration_errors(session: DbSession, email: str, password: str, password_confirm: str,
-                         name: str) -> dict[str, str]:
-    errors: dict[str, str] = {}
+@router.post("/register", response_class=HTMLResponse)
+def register(request: Request, session: DbSession, background: BackgroundTasks, email: FormStr = "",
+             password: FormStr = "", password_confirm: FormStr = "", name: FormStr = "",
+             phone: FormStr = "") -> Response:
+    """Create a pending user with their own cabinet and mail them the confirmation link."""
+    email, name, phone = email.strip(), name.strip(), phone.strip()
+    errors = {**profile_errors(name, phone), **password_errors(password, password_confirm)}
     try:
         normalized = normalize_email(email)
     except AccountError:
@@ -52,53 +96,95 @@ def _registration_errors(session: DbSession, email: str, password: str, password
     else:
         if find_user(session, normalized) is not None:
             errors["email"] = _("An account with this e-mail already exists. Sign in instead.")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        errors["password"] = _("The password must have at least %(n)s characters.", n=MIN_PASSWORD_LENGTH)
-    elif password != password_confirm:
-        errors["password_confirm"] = _("The passwords do not match.")
-    if len(name) > MAX_NAME_LENGTH:
-        errors["name"] = _("The name is too long.")
-    return errors
-
-
-@router.post("/register", response_class=HTMLResponse)
-def register(request: Request, session: DbSession, email: Annotated[str, Form()] = "",
-             password: Annotated[str, Form()] = "", password_confirm: Annotated[str, Form()] = "",
-             name: Annotated[str, Form()] = "") -> Response:
-    """Create an active user with their own cabinet, sign them in and send them to the connections."""
-    email, name = email.strip(), name.strip()
-    errors = _registration_errors(session, email, password, password_confirm, name)
-    if not errors:
-        try:
-            user = create_user(session, email=email, password=password, name=name or None, active=True)
-        except AccountError as exc:
-            errors["form"] = str(exc)
     if errors:
         return render(request, "accounts/register.html",
-                      {"values": {"email": email, "name": name}, "errors": errors}, status_code=400)
-    response = RedirectResponse("/connections", status_code=303)
-    start_session(session, request, response, user)
-    flash(request, _("Welcome to MarketSync! Connect Evotor and your VK community to start."))
-    return response
+                      {"values": {"email": email, "name": name, "phone": phone}, "errors": errors}, status_code=400)
+    user = create_user(session, email=normalized, password=password, name=name or None, phone=phone or None,
+                       active=False)
+    user.locale = getattr(request.state, "locale", "ru")
+    send_token_mail(background, session, user, "confirm")
+    return render(request, "accounts/message.html",
+                  {"heading": _("Check your mail"), "tone": "",
+                   "text": _("We sent a confirmation link to %(email)s. Open it to activate your account.",
+                             email=normalized),
+                   "link_url": "/resend-confirm", "link_label": _("Send the link again")})
+
+
+@router.get("/confirm-email", response_class=HTMLResponse)
+def confirm(request: Request, session: DbSession, token: str = "") -> Response:
+    """Activate the account of a confirmation link (once) and send the person to sign in."""
+    try:
+        user = consume(session, token, Purpose.CONFIRM)
+    except TokenError as exc:
+        return _token_failure(request, exc.reason, retry_url="/resend-confirm",
+                              retry_label=_("Send a new confirmation link"))
+    confirm_email(session, user)
+    flash(request, _("Your e-mail is confirmed. Sign in to start."))
+    return RedirectResponse("/login", status_code=303)
+
+
+@router.get("/resend-confirm", response_class=HTMLResponse)
+def resend_confirm_page(request: Request) -> Response:
+    """Ask for the e-mail to send a new confirmation link to."""
+    return render(request, "accounts/email_form.html", _resend_context("", {}))
+
+
+def _resend_context(email: str, errors: dict[str, str]) -> dict[str, object]:
+    return {"heading": _("Confirm your e-mail"), "action": "/resend-confirm", "email": email, "errors": errors,
+            "text": _("Enter the e-mail you registered with and we will send a new confirmation link."),
+            "button": _("Send the link")}
+
+
+@router.post("/resend-confirm", response_class=HTMLResponse)
+def resend_confirm(request: Request, session: DbSession, background: BackgroundTasks,
+                   email: FormStr = "") -> Response:
+    """Mail a new confirmation link to a pending user (the answer never says whether the e-mail exists)."""
+    try:
+        normalized = normalize_email(email)
+    except AccountError:
+        return render(request, "accounts/email_form.html",
+                      _resend_context(email, {"email": _("Enter a valid e-mail address.")}), status_code=400)
+    user = find_user(session, normalized)
+    if user is not None and user.status == "pending" and user.password_hash:
+        send_token_mail(background, session, user, "confirm")
+    return render(request, "accounts/message.html",
+                  {"heading": _("Check your mail"), "tone": "",
+                   "text": _("If %(email)s waits for confirmation, a new link is on its way.", email=normalized)})
 
 
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, user: OptionalUser, next: str | None = None) -> Response:
-    """Show the sign-in form (a signed-in seller goes straight on)."""
+    """Show the sign-in form (a signed-in user goes straight on)."""
     if user is not None:
         return RedirectResponse(local_path(next, HOME), status_code=303)
     return render(request, "accounts/login.html", {"email": "", "next": local_path(next, ""), "error": None})
 
 
 @router.post("/login", response_class=HTMLResponse)
-def login(request: Request, session: DbSession, email: Annotated[str, Form()] = "",
-          password: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "") -> Response:
-    """Check the password, start a fresh session and continue to `next` (local paths only)."""
-    user = authenticate(session, email=email, password=password) if email and password else None
-    if user is None:
+def login(request: Request, session: DbSession, email: FormStr = "", password: FormStr = "",
+          next: FormStr = "") -> Response:
+    """Check the password (unless throttled), start a fresh session and continue to `next` (local only)."""
+    context = {"email": email.strip(), "next": local_path(next, ""), "pending": False}
+    address = request.client.host if request.client else None
+    # Refused before the hash is checked: a guesser gets no answer and costs no Argon2 time.
+    if throttle.is_throttled(email, address):
         return render(request, "accounts/login.html",
-                      {"email": email.strip(), "next": local_path(next, ""),
-                       "error": _("Wrong e-mail or password.")}, status_code=400)
+                      {**context, "error": _("Too many wrong passwords. Wait a minute and try again.")},
+                      status_code=429, headers={"Retry-After": "60"})
+    outcome, user = check_login(session, email=email, password=password) if email and password \
+        else (LoginOutcome.WRONG, None)
+    if outcome is LoginOutcome.WRONG:
+        if email and password:
+            throttle.record_failure(email, address)
+        return render(request, "accounts/login.html", {**context, "error": _("Wrong e-mail or password.")},
+                      status_code=400)
+    if outcome is LoginOutcome.PENDING:
+        return render(request, "accounts/login.html",
+                      {**context, "pending": True,
+                       "error": _("Confirm your e-mail first: open the link we sent you.")}, status_code=403)
+    if outcome is LoginOutcome.SUSPENDED or user is None:
+        return render(request, "accounts/login.html",
+                      {**context, "error": _("Your account is suspended. Contact support.")}, status_code=403)
     response = RedirectResponse(local_path(next, HOME), status_code=303)
     start_session(session, request, response, user)
     return response
@@ -118,4 +204,106 @@ def logout(request: Request, session: DbSession) -> RedirectResponse:
     response = RedirectResponse("/login", status_code=303)
     end_session(session, request, response)
     flash(request, _("You have signed out."), "info")
+    return response
+
+
+def _forgot_context(email: str, errors: dict[str, str]) -> dict[str, object]:
+    return {"heading": _("Forgot your password?"), "action": "/forgot-password", "email": email,
+            "errors": errors, "button": _("Send a reset link"),
+            "text": _("Enter your e-mail and we will send a link to choose a new password.")}
+
+
+@router.get("/forgot-password", response_class=HTMLResponse)
+def forgot_password_page(request: Request) -> Response:
+    """Ask for the e-mail to send a reset link to."""
+    return render(request, "accounts/email_form.html", _forgot_context("", {}))
+
+
+@router.post("/forgot-password", response_class=HTMLResponse)
+def forgot_password(request: Request, session: DbSession, background: BackgroundTasks,
+                    email: FormStr = "") -> Response:
+    """Mail a reset link (the answer is the same whether or not the e-mail is registered)."""
+    try:
+        normalized = normalize_email(email)
+    except AccountError:
+        return render(request, "accounts/email_form.html",
+                      _forgot_context(email, {"email": _("Enter a valid e-mail address.")}), status_code=400)
+    user = find_user(session, normalized)
+    if user is not None and user.status != "suspended":
+        send_token_mail(background, session, user, "reset")
+    return render(request, "accounts/message.html",
+                  {"heading": _("Check your mail"), "tone": "",
+                   "text": _("If %(email)s is registered, a link to choose a new password is on its way.",
+                             email=normalized)})
+
+
+@router.get("/reset-password", response_class=HTMLResponse)
+def reset_password_page(request: Request, session: DbSession, token: str = "") -> Response:
+    """Show the new-password form of a valid reset link."""
+    try:
+        user = peek(session, token, Purpose.RESET)
+    except TokenError as exc:
+        return _token_failure(request, exc.reason, retry_url="/forgot-password", retry_label=_("Get a new link"))
+    return render(request, "accounts/reset_password.html", {"token": token, "email": user.email, "errors": {}})
+
+
+@router.post("/reset-password", response_class=HTMLResponse)
+def reset_password(request: Request, session: DbSession, token: FormStr = "", password: FormStr = "",
+                   password_confirm: FormStr = "") -> Response:
+    """Set the new password, end every session of the user and send them to sign in."""
+    try:
+        user = peek(session, token, Purpose.RESET)
+    except TokenError as exc:
+        return _token_failure(request, exc.reason, retry_url="/forgot-password", retry_label=_("Get a new link"))
+    errors = password_errors(password, password_confirm)
+    if errors:
+        return render(request, "accounts/reset_password.html", {"token": token, "email": user.email,
+                                                                "errors": errors}, status_code=400)
+    try:
+        consume(session, token, Purpose.RESET)
+    except TokenError as exc:  # used by a concurrent request in between
+        return _token_failure(request, exc.reason, retry_url="/forgot-password", retry_label=_("Get a new link"))
+    set_password(session, user, password)
+    end_sessions(session, user.id)
+    confirm_email(session, user)  # the link reached the mailbox: the address is proven
+    flash(request, _("Your password has been changed. Sign in with the new one."))
+    return RedirectResponse("/login", status_code=303)
+
+
+@router.get("/invite", response_class=HTMLResponse)
+def invite_page(request: Request, session: DbSession, token: str = "") -> Response:
+    """Show the form that finishes an invited person's registration."""
+    try:
+        user = peek(session, token, Purpose.INVITE)
+    except TokenError as exc:
+        return _token_failure(request, exc.reason, retry_url="/login", retry_label=_("Sign in"))
+    return render(request, "accounts/invite.html",
+                  {"token": token, "email": user.email, "values": {"name": user.name or ""}, "errors": {}})
+
+
+@router.post("/invite", response_class=HTMLResponse)
+def accept_invite(request: Request, session: DbSession, token: FormStr = "", name: FormStr = "",
+                  password: FormStr = "", password_confirm: FormStr = "") -> Response:
+    """Set the invited person's name and password, activate them and sign them in."""
+    try:
+        user = peek(session, token, Purpose.INVITE)
+    except TokenError as exc:
+        return _token_failure(request, exc.reason, retry_url="/login", retry_label=_("Sign in"))
+    name = name.strip()
+    errors = {**profile_errors(name, ""), **password_errors(password, password_confirm)}
+    if errors:
+        return render(request, "accounts/invite.html", {"token": token, "email": user.email,
+                                                        "values": {"name": name}, "errors": errors}, status_code=400)
+    try:
+        consume(session, token, Purpose.INVITE)
+    except TokenError as exc:
+        return _token_failure(request, exc.reason, retry_url="/login", retry_label=_("Sign in"))
+    if user.status == "suspended":
+        return _token_failure(request, "invalid", retry_url="/login", retry_label=_("Sign in"))
+    user.name = name or user.name
+    set_password(session, user, password)
+    confirm_email(session, user)
+    response = RedirectResponse("/connections", status_code=303)
+    start_session(session, request, response, user)
+    flash(request, _("Welcome to MarketSync! Connect Evotor and your VK community to start."))
     return response
