@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 
 from builders import seed_catalog
 from marketsync.accounts.models import User
+from marketsync.accounts.rbac import user_permissions
 from marketsync.cli.app import app
 from marketsync.connections.models import Connection
 from marketsync.db import session_scope
@@ -42,6 +43,25 @@ def test_user_create_admin(sqlite_engine):
     with session_scope(sqlite_engine) as session:
         boss = find_user(session, "boss@example.ru")
         assert boss is not None and boss.status == "active" and user_roles(session, boss.id) == {"admin"}
+        assert "roles.write" in user_permissions(session, boss.id)
+
+
+def test_user_create_system_makes_the_instance_owner(sqlite_engine):
+    from marketsync.accounts.service import find_user, user_roles
+
+    code, out = cli("user", "create", "owner@example.ru", "--password", "password123", "--system")
+    assert code == 0 and "system owner" in out
+    with session_scope(sqlite_engine) as session:
+        owner = find_user(session, "owner@example.ru")
+        assert owner is not None and user_roles(session, owner.id) == {"admin", "system"}
+
+
+def test_a_plain_user_holds_no_admin_permission(user, sqlite_engine):
+    from marketsync.accounts.service import find_user
+
+    with session_scope(sqlite_engine) as session:
+        plain = find_user(session, EMAIL)
+        assert plain is not None and user_permissions(session, plain.id) == set()
 
 
 def test_connect_refuses_a_rejected_token_and_saves_nothing(user, sandbox_state, sqlite_engine):
