@@ -1,0 +1,58 @@
+"""Login throttling shared between processes: in distributed mode every web process reads the same counts."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from marketsync.accounts import throttle
+from marketsync.settings import get_settings
+
+REQUIRE = os.environ.get("MARKETSYNC_REQUIRE_SERVICES") == "1"
+REDIS_URL = "redis://127.0.0.1:6379/14"
+
+
+@pytest.fixture
+def redis_env(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Distributed mode: REDIS_URL points at a scratch Redis database."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL).flushdb()
+    except redis.ConnectionError as exc:
+        if REQUIRE:
+            pytest.fail(f"MARKETSYNC_REQUIRE_SERVICES=1 but Redis is not reachable: {exc}")
+        pytest.skip(f"Redis is not reachable ({exc})")
+    monkeypatch.setenv("REDIS_URL", REDIS_URL)
+    get_settings.cache_clear()
+    yield REDIS_URL
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    get_settings.cache_clear()
+
+
+def _throttled_in_another_process(email: str, address: str) -> bool:
+    code = ("from marketsync.accounts import throttle;"
+            f"print(throttle.is_throttled({email!r}, {address!r}))")
+    out = subprocess.run([sys.executable, "-c", code], env={**os.environ, "REDIS_URL": REDIS_URL},
+                         capture_output=True, text=True, timeout=60, check=True).stdout
+    return out.strip().endswith("True")
+
+
+def test_wrong_passwords_counted_in_one_process_throttle_the_next(redis_env: str) -> None:
+    for _ in range(9):
+        throttle.record_failure("seller@example.ru", "10.0.0.1")
+    assert not _throttled_in_another_process("seller@example.ru", "10.0.0.2")
+    throttle.record_failure("Seller@example.ru", "10.0.0.1")
+    assert _throttled_in_another_process("seller@example.ru", "10.0.0.2")
+    assert not _throttled_in_another_process("colleague@example.ru", "10.0.0.2")
+
+
+def test_the_address_limit_is_shared_too(redis_env: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    for person in range(200):
+        throttle.record_failure(f"person{person}@example.ru", "192.0.2.7")
+    assert _throttled_in_another_process("fresh@example.ru", "192.0.2.7")
+    assert not _throttled_in_another_process("fresh@example.ru", "192.0.2.8")
