@@ -81,7 +81,7 @@ def test_another_seller_reaches_none_of_a_sellers_objects(
         for values in itertools.product(sorted(ids), repeat=len(params)):
             url = path
             for name, value in zip(params, values, strict=True):
-                url = re.sub(r"{%s(?::\w+)?}" % name, str(value), url)
+                url = re.sub(r"{" + name + r"(?::\w+)?}", str(value), url)
             if method == "GET":
                 response = client.get(url)
             else:
