@@ -19,6 +19,8 @@ import typer
 
 DEMO_EMAIL = "demo@marketsync.local"
 DEMO_PASSWORD = "demo12345"
+DEMO_ADMIN_EMAIL = "admin@marketsync.local"
+DEMO_ADMIN_PASSWORD = "admin12345"
 log = logging.getLogger(__name__)
 
 
@@ -36,7 +38,7 @@ def demo_environment(host: str, port: int) -> dict[str, str]:
 
 def prepare_account(base_url: str) -> dict[str, Any]:
     """Seed the sandbox and connect the demo account to it; return the sandbox credentials."""
-    from marketsync.accounts.service import create_user, find_user, primary_account_id
+    from marketsync.accounts.service import create_user, find_user, make_system_owner, primary_account_id
     from marketsync.connections.service import open_connector, save_connection
     from marketsync.db import session_scope
     from marketsync.sync.filters import set_store
@@ -44,6 +46,10 @@ def prepare_account(base_url: str) -> dict[str, Any]:
 
     creds = httpx.post(f"{base_url}/sandbox/_control/seed", json={}, timeout=120).raise_for_status().json()
     with session_scope() as session:
+        if find_user(session, DEMO_ADMIN_EMAIL) is None:
+            owner = create_user(session, email=DEMO_ADMIN_EMAIL, password=DEMO_ADMIN_PASSWORD, name="Администратор",
+                                admin=True)
+            make_system_owner(session, owner)
         user = find_user(session, DEMO_EMAIL) or create_user(session, email=DEMO_EMAIL, password=DEMO_PASSWORD,
                                                              name="Демо-продавец")
         account_id = primary_account_id(session, user.id)
@@ -82,7 +88,8 @@ def run_demo(host: str, port: int) -> None:
                 typer.echo(f"error: the demo account could not be prepared: {exc}", err=True)
                 return
             typer.echo(f"\nMarketSync demo is running at {base_url}\n"
-                       f"  log in as {DEMO_EMAIL} / {DEMO_PASSWORD}\n"
+                       f"  log in as {DEMO_EMAIL} / {DEMO_PASSWORD} (seller)"
+                       f" or {DEMO_ADMIN_EMAIL} / {DEMO_ADMIN_PASSWORD} (admin panel: {base_url}/admin)\n"
                        f"  the first sync has started: {base_url}/sync, then {base_url}/vk-catalog\n"
                        f"  Ctrl-C stops everything\n")
 
