@@ -21,7 +21,8 @@ NAMESPACE = "marketsync-login"
 
 @lru_cache
 def _limiter(storage_uri: str) -> MovingWindowRateLimiter:
-    storage: Storage = storage_from_string(storage_uri)
+    storage = storage_from_string(storage_uri)
+    assert isinstance(storage, Storage)  # a sync URI (memory://, redis://) gives a sync storage
     return MovingWindowRateLimiter(storage)
 
 

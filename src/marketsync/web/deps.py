@@ -90,8 +90,11 @@ def _cookie_header(token: str) -> str:
     cookie = SimpleCookie()
     cookie[SESSION_COOKIE] = token
     morsel = cookie[SESSION_COOKIE]
-    morsel.update({"path": "/", "max-age": str(int(SESSION_TTL.total_seconds())), "httponly": True,
-                   "samesite": "lax", "secure": secure_cookies()})
+    morsel["path"] = "/"
+    morsel["max-age"] = str(int(SESSION_TTL.total_seconds()))
+    morsel["httponly"] = True  # type: ignore[assignment]  # Morsel flags take booleans
+    morsel["samesite"] = "lax"
+    morsel["secure"] = secure_cookies()  # type: ignore[assignment]
     return morsel.OutputString()
 
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from marketsync.sandbox import contract
+from marketsync.sandbox.evotor.app_install import app_install_router
 from marketsync.sandbox.evotor.errors import SYNTAX_ERROR, TOO_MANY_REQUESTS, EvotorError, unauthorized
 from marketsync.sandbox.evotor.fields import parse_product_fields
 from marketsync.sandbox.evotor.wire import group_to_wire, page, product_to_wire, store_to_wire
@@ -187,6 +188,8 @@ def evotor_router(sandbox: SandboxState) -> APIRouter:
             request, "DELETE /stores/{store_id}/products/{product_id}", True, action, "product"
         )
 
+    # /evotor/_control/install|verify: the cloud calling a partner's app webhooks (never counted or faulted).
+    router.include_router(app_install_router(sandbox))
     return router
 
 
