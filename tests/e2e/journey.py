@@ -28,7 +28,6 @@ class Product:
         return done.stdout
 
 
-
 def reload_until(page, selector: str, timeout: float = 90) -> None:  # type: ignore[no-untyped-def]
     """Reload a page until `selector` appears (work done by the worker shows up after a while)."""
     deadline = time.monotonic() + timeout
@@ -42,8 +41,9 @@ def reload_until(page, selector: str, timeout: float = 90) -> None:  # type: ign
 def open_mail(page, product: Product, to: str) -> None:  # type: ignore[no-untyped-def]
     """Open the newest mail to `to` in the sandbox mail sink (as a person opens their mailbox)."""
     page.goto(f"{product.url}/sandbox/mail")
-    reload_until(page, f'a[href^="/sandbox/mail/"]:has-text("{to}")', timeout=30)
-    page.locator(f'a[href^="/sandbox/mail/"]:has-text("{to}")').first.click()
+    link = f'tr:has(td:text-is("{to}")) a[href^="/sandbox/mail/"]'
+    reload_until(page, link, timeout=30)
+    page.locator(link).first.click()
 
 
 def register_and_confirm(page, product: Product, email: str, password: str) -> None:  # type: ignore[no-untyped-def]

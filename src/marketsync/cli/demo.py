@@ -25,15 +25,26 @@ log = logging.getLogger(__name__)
 
 
 def demo_environment(host: str, port: int) -> dict[str, str]:
-    """The settings demo mode runs with: the sandbox of every service on this server."""
+    """The settings demo mode runs with: the sandbox of every service on this server, mail into its SMTP sink."""
+    from marketsync.settings import Settings
+
     base = f"http://{host}:{port}"
-    return {
+    values = {
         "MARKETSYNC_ENV": "demo",
         "SANDBOX_ENABLED": "true",
         "BASE_URL": base,
         "EVOTOR_API_URL": f"{base}/sandbox/evotor",
         "VK_API_URL": f"{base}/sandbox/vk",
     }
+    # The environment or .env may move the sink (SANDBOX_SMTP_PORT, 0 = off); the mail settings follow it.
+    try:
+        smtp_port = Settings().SANDBOX_SMTP_PORT
+    except Exception:  # settings invalid before the demo values apply (e.g. production without SECRET_KEY)
+        smtp_port = int(os.environ.get("SANDBOX_SMTP_PORT") or Settings.model_fields["SANDBOX_SMTP_PORT"].default)
+    if smtp_port > 0:  # the web app runs the sink on this port: demo mail really travels over SMTP into it
+        values.update({"EMAIL_PROVIDER": "smtp", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port),
+                       "SMTP_TLS": "none", "SMTP_USER": "", "SMTP_PASSWORD": ""})
+    return values
 
 
 def prepare_account(base_url: str) -> dict[str, Any]:

@@ -1,6 +1,9 @@
-"""The sandbox as one ASGI app: /evotor, /vk and /_control, mountable anywhere (demo mode uses /sandbox)."""
+"""The sandbox as one ASGI app: /evotor, /vk, /_control and /mail (the SMTP sink's page), mountable anywhere
+(demo mode uses /sandbox)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 from starlette.responses import JSONResponse
@@ -8,18 +11,21 @@ from starlette.responses import JSONResponse
 from marketsync.sandbox.contract import ContractViolationError
 from marketsync.sandbox.control import control_router
 from marketsync.sandbox.evotor.routes import evotor_router
+from marketsync.sandbox.mail_views import mail_router
 from marketsync.sandbox.state import SandboxState, default_state
 from marketsync.sandbox.vk.routes import vk_router
 
 
-def create_sandbox_app(state: SandboxState | None = None) -> FastAPI:
-    """Build the sandbox app over `state` (the process-wide default state when None)."""
+def create_sandbox_app(state: SandboxState | None = None, *, mail_dir: Path | None = None) -> FastAPI:
+    """Build the sandbox app over `state` (the process-wide default state when None) and the Maildir of caught
+    mail (SANDBOX_MAIL_DIR when None)."""
     sandbox = state or default_state()
     app = FastAPI(title="MarketSync sandbox", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.sandbox = sandbox
     app.include_router(evotor_router(sandbox))
     app.include_router(vk_router(sandbox))
     app.include_router(control_router(sandbox))
+    app.include_router(mail_router(mail_dir))
 
     @app.exception_handler(ContractViolationError)
     async def contract_violation(request: Request, error: ContractViolationError) -> JSONResponse:

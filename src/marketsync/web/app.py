@@ -5,6 +5,8 @@ marketsync.web.app:create_app`; nothing is built at import time."""
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -157,13 +159,28 @@ def _mount_sandbox(app: FastAPI) -> None:
     app.mount("/sandbox", create_sandbox_app())
 
 
+@asynccontextmanager
+async def _sandbox_smtp_sink(app: FastAPI) -> AsyncIterator[None]:
+    """In demo mode, run the SMTP sink catching every mail while the app runs (SANDBOX_SMTP_PORT=0: off)."""
+    settings = get_settings()
+    if not (settings.SANDBOX_ENABLED or settings.MARKETSYNC_ENV == "demo") or settings.SANDBOX_SMTP_PORT <= 0:
+        yield
+        return
+    from marketsync.sandbox.smtp import running_sink
+
+    async with running_sink("127.0.0.1", settings.SANDBOX_SMTP_PORT, Path(settings.SANDBOX_MAIL_DIR)) as sink:
+        app.state.smtp_sink = sink  # None when the port was taken: logged, and the app runs on
+        yield
+
+
 def create_app() -> FastAPI:
     """Build the MarketSync web application."""
     settings = get_settings()
     https = settings.BASE_URL.startswith("https")
     load_catalogs()
     app = FastAPI(title="MarketSync", docs_url="/docs", redoc_url="/redoc",
-                  description="Evotor → VK market catalog sync: pages, JSON endpoints and the health probe.")
+                  description="Evotor → VK market catalog sync: pages, JSON endpoints and the health probe.",
+                  lifespan=_sandbox_smtp_sink)
     _include_routers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _mount_sandbox(app)

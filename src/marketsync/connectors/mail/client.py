@@ -1,6 +1,6 @@
 """Outgoing mail: EMAIL_PROVIDER `console` writes the message to the log, `smtp` delivers it over SMTP
-(SMTP_TLS `starttls`, `ssl` or `none`; SMTP_USER/SMTP_PASSWORD when set). A refused recipient or a
-dropped connection is retried a few times with backoff (tenacity); a permanent 5xx is not.
+(SMTP_TLS `starttls`, `ssl` or `none`; SMTP_USER/SMTP_PASSWORD when set). A temporary refusal (4xx, also of
+the recipient) or a dropped connection is retried a few times with backoff (tenacity); a permanent 5xx is not.
 """
 
 from __future__ import annotations
@@ -36,14 +36,19 @@ class MailError(RuntimeError):
 
 
 def _transient(exc: BaseException) -> bool:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        # Not an SMTPResponseException: the codes are per recipient. Retry only when every refusal is temporary.
+        codes = [code for code, _text in exc.recipients.values()]
+        return bool(codes) and all(400 <= code < 500 for code in codes)
     if isinstance(exc, smtplib.SMTPResponseException):
         return 400 <= exc.smtp_code < 500
-    return isinstance(exc, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError, TimeoutError))
+    return isinstance(exc, (smtplib.SMTPServerDisconnected, ConnectionError, TimeoutError))
 
 
 @retry(retry=retry_if_exception(_transient), stop=stop_after_attempt(3),
        wait=wait_exponential(multiplier=0.5, max=4), reraise=True)
 def _deliver_smtp(message: EmailMessage, config: MailConfig) -> None:
+    # The system trust store (OpenSSL also honours SSL_CERT_FILE / SSL_CERT_DIR); the host name is checked.
     context = ssl.create_default_context()
     smtp: smtplib.SMTP
     if config.tls == "ssl":
@@ -55,7 +60,14 @@ def _deliver_smtp(message: EmailMessage, config: MailConfig) -> None:
             smtp.starttls(context=context)
         if config.user:
             smtp.login(config.user, config.password or "")
-        smtp.send_message(message)
+        refused = smtp.send_message(message)
+    if refused:  # some recipients of several were refused; the others got it, so this is not retried
+        log.warning("mail %r was refused for %s", message["Subject"], sorted(refused))
+
+
+def _plain_text(message: EmailMessage) -> str:
+    body = message.get_body(("plain", "html"))
+    return str(body.get_content()) if body is not None else ""
 
 
 def send(message: EmailMessage, config: MailConfig) -> None:
@@ -63,8 +75,8 @@ def send(message: EmailMessage, config: MailConfig) -> None:
     if "From" not in message:
         message["From"] = config.sender
     if config.provider == "console":
-        log.info("mail (console provider) to %s: %s\n%s", message["To"], message["Subject"],
-                 message.get_body(("plain",)).get_content() if message.is_multipart() else message.get_content())
+        log.info("mail (console provider, not sent) from %s to %s: %s\n%s", message["From"], message["To"],
+                 message["Subject"], _plain_text(message))
         return
     try:
         _deliver_smtp(message, config)
