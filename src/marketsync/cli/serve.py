@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -37,7 +38,9 @@ def run_embedded(host: str, port: int, *, on_started: object = None) -> None:
 
     migrate_database()
     os.makedirs("var", exist_ok=True)
-    child = subprocess.Popen(worker_command(beat=True))
+    # Its own process group: Ctrl-C reaches the worker once, through us, and a forced stop takes the embedded
+    # beat (a grandchild) with it instead of leaving it orphaned.
+    child = subprocess.Popen(worker_command(beat=True), start_new_session=True)
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         raise KeyboardInterrupt
@@ -54,12 +57,19 @@ def run_embedded(host: str, port: int, *, on_started: object = None) -> None:
         pass
     finally:
         signal.signal(signal.SIGTERM, previous)
-        child.terminate()
-        try:
-            child.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            child.kill()
+        stop_process_group(child, grace=20)
         typer.echo("stopped")
+
+
+def stop_process_group(child: subprocess.Popen[bytes], *, grace: float) -> None:
+    """Ask a child started in its own session to stop (SIGTERM); after `grace` seconds kill its whole group."""
+    child.terminate()
+    # A task still running past the grace period is resumable from the database, so it is killed.
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        child.wait(timeout=grace)
+    with contextlib.suppress(ProcessLookupError):  # the group may already be empty
+        os.killpg(child.pid, signal.SIGKILL)
+    child.wait()
 
 
 def register(app: typer.Typer) -> None:
