@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import re
 import secrets
 from collections.abc import Iterable
@@ -117,3 +118,13 @@ def redact(text: str | None, secret_values: Iterable[str] = ()) -> str | None:
 def redact_headers(headers: dict[str, str]) -> dict[str, str]:
     """Return headers with credential-carrying values replaced."""
     return {k: (REDACTED if _SECRET_KEYS.search(k) else v) for k, v in headers.items()}
+
+
+class RedactingFilter(logging.Filter):
+    """A logging filter redacting a record's string arguments (the access log's path carries link tokens)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Redact the arguments in place; never drop the record."""
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        return True

@@ -151,6 +151,10 @@ def test_nonsense_log_filters_are_ignored_with_a_warning(
                     "Нет пользователя с e-mail «nobody@example.ru»"):
         assert warning in response.text, warning
     assert "<script>" not in response.text
+    # Unicode digits, year 1 and an enormous page are ignored too, never a server error.
+    odd = client.get("/admin/logs?status=%C2%B2%C2%B2%C2%B2&cabinet=%C2%B2&from=0001-01-01&page=" + "9" * 20)
+    assert odd.status_code == 200
+    assert "«²²²» — не HTTP-статус" in odd.text and "«0001-01-01» — не дата и время" in odd.text
 
 
 def test_the_log_pages_by_fifty_keeping_the_filters(client: TestClient, admin: int, sqlite_engine: Engine) -> None:

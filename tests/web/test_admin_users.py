@@ -135,8 +135,10 @@ def test_inviting_creates_a_pending_user_and_mails_the_invitation(
         client: TestClient, admin: int, sqlite_engine: Engine, mailbox: list[EmailMessage]) -> None:
     listing = client.get("/admin/users")
     assert 'action="/admin/users/invite"' in listing.text
-    bad = submit(client, "/admin/users/invite", {"email": "not an e-mail", "name": "Ольга"})
-    assert bad.status_code == 400 and "Введите корректный адрес эл. почты." in bad.text
+    for address in ("not an e-mail", "olga@example.ru,boss@example.ru", "olga@example.ru\nBcc: x@y.ru",
+                    "x@[b.c", "a@b@example.ru"):
+        bad = submit(client, "/admin/users/invite", {"email": address, "name": "Ольга"})
+        assert bad.status_code == 400 and "Введите корректный адрес эл. почты." in bad.text, address
     taken = submit(client, "/admin/users/invite", {"email": "ADMIN@example.ru", "name": "Ольга"})
     assert taken.status_code == 400 and "Пользователь с таким e-mail уже есть." in taken.text
     assert 'value="Ольга"' in taken.text  # what was typed is kept
@@ -153,6 +155,21 @@ def test_inviting_creates_a_pending_user_and_mails_the_invitation(
     assert link.startswith(get_settings().BASE_URL + "/invite?token=")
     with session_scope(sqlite_engine) as session:
         assert peek(session, _token(link), Purpose.INVITE).id == olga_id
+
+
+def test_correcting_a_mistyped_email_stops_the_links_mailed_to_the_old_address(
+        client: TestClient, admin: int, sqlite_engine: Engine, mailbox: list[EmailMessage]) -> None:
+    submit(client, "/admin/users/invite", {"email": "ivan@exmaple.ru", "name": ""})
+    old_link = last_link(mailbox, "ivan@exmaple.ru")
+    with session_scope(sqlite_engine) as session:
+        ivan_id = session.scalars(select(User.id).where(User.email == "ivan@exmaple.ru")).one()
+    submit(client, f"/admin/users/{ivan_id}/edit", {"name": "", "email": "ivan@example.ru", "phone": "",
+                                                     "role": "user"})
+    with session_scope(sqlite_engine) as session:
+        with pytest.raises(TokenError) as refused:
+            peek(session, _token(old_link), Purpose.INVITE)
+        assert refused.value.reason == "used"
+        assert session.get(User, ivan_id).email == "ivan@example.ru"  # type: ignore[union-attr]
 
 
 def test_sending_the_invitation_again_retires_the_older_link_and_only_for_pending_users(

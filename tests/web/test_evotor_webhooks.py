@@ -237,12 +237,13 @@ def test_an_existing_seller_links_their_evotor_account_with_their_password(
     assert len(_users(sqlite_engine)) == 1
 
 
-def test_a_pending_seller_with_the_right_password_is_linked_too(
+def test_an_unconfirmed_email_cannot_be_linked_even_with_the_right_password(
         evotor: Callable[..., Any], make_seller: Callable[..., tuple[int, int]], sqlite_engine: Engine) -> None:
+    # Whoever registered someone else's address without confirming it must not tie their Evotor to it.
     make_seller(email="pending@example.ru", active=False)
     response = evotor("/user/verify", {"userId": USER_ID, "username": "pending@example.ru", "password": PASSWORD})
-    assert response.status_code == 200 and response.json()["hasBilling"] is False
-    assert _identity_owner(sqlite_engine) == "pending@example.ru"
+    assert response.status_code == 401 and response.json()["errors"][0]["code"] == 1006
+    assert _identity_owner(sqlite_engine) is None
 
 
 def test_a_wrong_password_an_unknown_email_or_a_suspended_seller_is_1006(

@@ -201,7 +201,8 @@ def verify(session: Session, body: dict[str, Any]) -> Link:
     if outcome is LoginOutcome.WRONG:
         throttle.record_failure(email, source)
         raise EvotorAppError(401, WRONG_CREDENTIALS)
-    if outcome is LoginOutcome.SUSPENDED or user is None:
+    # Pending too: whoever registered an address they never confirmed must not tie their Evotor to it.
+    if outcome in (LoginOutcome.SUSPENDED, LoginOutcome.PENDING) or user is None:
         raise EvotorAppError(401, WRONG_CREDENTIALS)
     return _link(session, user, user_id)
 

@@ -40,7 +40,9 @@ def normalize_email(email: str) -> str:
     """Trim and lower-case an e-mail, refusing what is obviously not one."""
     email = email.strip().lower()
     local, _, domain = email.partition("@")
-    if not local or "." not in domain or " " in email or len(email) > 254 or domain.startswith("."):
+    # One plain address only: a comma, a bracket or a control character would add recipients or headers.
+    if (not local or "." not in domain or len(email) > 254 or domain.startswith(".") or "@" in domain
+            or any(c.isspace() or ord(c) < 32 or c in ',;<>"()[]\\' for c in email)):
         raise AccountError(f"«{email}» is not a valid e-mail address")
     return email
 

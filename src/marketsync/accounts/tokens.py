@@ -60,6 +60,12 @@ def _retire(session: Session, user_id: int, purpose: Purpose) -> None:
                     .values(used_at=utcnow()))
 
 
+def retire_mailed_links(session: Session, user_id: int) -> None:
+    """Stop every unused link mailed to a user (their address changed: the old mailbox must not act for them)."""
+    for purpose in (Purpose.CONFIRM, Purpose.RESET, Purpose.INVITE):
+        _retire(session, user_id, purpose)
+
+
 def issue(session: Session, user: User, purpose: Purpose) -> str:
     """Create a token for a link (older unused ones of the same purpose stop working)."""
     _retire(session, user.id, purpose)

@@ -25,6 +25,7 @@ from marketsync.web.templating import MOSCOW, Pager, page_number, render
 router = APIRouter()
 FIELDS = ("user", "cabinet", "connector", "method", "status", "from", "to", "text")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+DIGITS = re.compile(r"[0-9]{1,9}")  # ASCII digits only ("²".isdigit() is true) and within an INTEGER
 SYSTEM = re.compile(r"^[a-z0-9_.-]{1,32}$")
 MAX_TEXT = 200
 # datetime-local sends minutes (seconds when step is set); a bare date is accepted as the whole day.
@@ -49,9 +50,9 @@ def parse_moscow(raw: str) -> tuple[datetime, timedelta] | None:
     for pattern, span in TIME_FORMATS:
         try:
             value = datetime.strptime(raw, pattern)
-        except ValueError:
+            return value.replace(tzinfo=MOSCOW).astimezone(UTC), span
+        except (ValueError, OverflowError):  # year 1 is before UTC can hold it
             continue
-        return value.replace(tzinfo=MOSCOW).astimezone(UTC), span
     return None
 
 
@@ -62,7 +63,7 @@ def _cabinets(session: Session, raw: dict[str, str], warnings: list[str]) -> lis
         if ids is None:
             warnings.append(_("No user has the e-mail «%(value)s»: the user filter is ignored.", value=raw["user"]))
     if raw["cabinet"]:
-        if raw["cabinet"].isdigit() and int(raw["cabinet"]) > 0:
+        if DIGITS.fullmatch(raw["cabinet"]) and int(raw["cabinet"]) > 0:
             cabinet = int(raw["cabinet"])
             ids = [cabinet] if ids is None else [i for i in ids if i == cabinet]
         else:
@@ -76,7 +77,7 @@ def _status(raw: str, warnings: list[str]) -> tuple[int | None, bool]:
         return None, False
     if raw.lower() == "error":
         return None, True
-    if raw.isdigit() and 100 <= int(raw) <= 599:
+    if DIGITS.fullmatch(raw) and 100 <= int(raw) <= 599:
         return int(raw), False
     warnings.append(_("«%(value)s» is not an HTTP status: the status filter is ignored.", value=raw))
     return None, False

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from marketsync.accounts.models import User
 from marketsync.accounts.rbac import ASSIGNABLE_ROLES, set_platform_role, user_permissions
 from marketsync.accounts.service import AccountError, create_user, normalize_email
+from marketsync.accounts.tokens import retire_mailed_links
 from marketsync.accounts.views import FormStr, profile_errors
 from marketsync.admin.guards import refusal, refuse, target_user, user_page
 from marketsync.admin.service import (
@@ -133,7 +134,11 @@ def edit(request: Request, session: DbSession, actor: CurrentUser, user_id: int,
     if errors:
         return detail_page(request, session, actor, user_id, values=values, errors=errors, status_code=400)
     target.name = values["name"] or None
-    target.email = normalized
+    if normalized != target.email:
+        # Links already mailed to the old address must not act for the user, and the new one is unproven.
+        retire_mailed_links(session, target.id)
+        target.email = normalized
+        target.email_confirmed_at = None
     if (values["phone"] or None) != target.phone:
         target.phone = values["phone"] or None
         target.phone_confirmed_at = None  # an admin typed it; the user has not proved they own it

@@ -21,6 +21,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import Scope, Send
 
 from marketsync.db import session_scope
+from marketsync.security import RedactingFilter
 from marketsync.settings import get_settings
 from marketsync.web.deps import current_user
 from marketsync.web.i18n import get_locale, load_catalogs, local_path
@@ -178,6 +179,9 @@ def create_app() -> FastAPI:
     settings = get_settings()
     https = settings.BASE_URL.startswith("https")
     load_catalogs()
+    access_log = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, RedactingFilter) for f in access_log.filters):
+        access_log.addFilter(RedactingFilter())  # confirm, reset and invite links carry tokens in the query
     app = FastAPI(title="MarketSync", docs_url="/docs", redoc_url="/redoc",
                   description="Evotor → VK market catalog sync: pages, JSON endpoints and the health probe.",
                   lifespan=_sandbox_smtp_sink)

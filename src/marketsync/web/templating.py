@@ -130,10 +130,13 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     return HTMLResponse(html, status_code=status_code, headers=headers)
 
 
+MAX_PAGE = 1_000_000
+
+
 def page_number(raw: str | None) -> int:
     """Parse a ?page= value leniently: anything but a positive integer means the first page."""
     try:
-        return max(1, int(raw or 1))
+        return min(max(1, int(raw or 1)), MAX_PAGE)  # a huge page overflows the databases' OFFSET
     except ValueError:
         return 1
 
