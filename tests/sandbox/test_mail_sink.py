@@ -157,6 +157,19 @@ def test_the_page_works_before_any_mail_arrived(pages: TestClient) -> None:
     assert pages.get("/mail/1700000000.M1P1Q1.nowhere").status_code == 404
 
 
+
+def test_an_empty_folder_and_a_malformed_mail_still_show_the_page(pages: TestClient, maildir: Path) -> None:
+    maildir.mkdir()  # made by hand or mounted: no tmp/new/cur yet
+    assert pages.get("/mail").status_code == 200
+    raw = (b'From: a@b.ru\r\nTo: "broken <\r\nSubject: odd\r\n'
+           b'Content-Type: text/plain; charset="x-nope"\r\n\r\nhello http://example.ru/x\r\n')
+    (maildir / "new" / "1700000000.M1P1Q1.test").write_bytes(raw)
+    listing = pages.get("/mail")
+    assert listing.status_code == 200 and "odd" in listing.text
+    [(href, _)] = [a for a in parse(listing.text).anchors if a[1] == "odd"]
+    page = pages.get(href)
+    assert page.status_code == 200 and "hello" in page.text
+
 # The web app in demo mode runs the sink for its lifetime.
 
 def _listening(port: int) -> bool:

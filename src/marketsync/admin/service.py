@@ -79,7 +79,8 @@ def _fold(session: Session, column: Any) -> ColumnElement[Any]:
 
 
 def _contains(session: Session, columns: list[Any], text: str) -> ColumnElement[bool]:
-    needle = text.casefold()
+    # Fold the needle as the column is folded: casefold() in SQLite (our function), lower() elsewhere.
+    needle = text.casefold() if session.get_bind().dialect.name == "sqlite" else text.lower()
     return or_(*[_fold(session, c).contains(needle, autoescape=True) for c in columns])
 
 

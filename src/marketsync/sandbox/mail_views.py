@@ -48,11 +48,22 @@ def linkify(text: str) -> str:
 
 def _part(message: EmailMessage, subtype: str) -> str | None:
     body = message.get_body((subtype,))
-    return None if body is None else str(body.get_content())
+    if body is None:
+        return None
+    try:
+        return str(body.get_content())
+    except (LookupError, ValueError):  # an unknown charset: show the bytes as UTF-8 rather than fail the page
+        payload = body.get_payload(decode=True)
+        return payload.decode("utf-8", "replace") if isinstance(payload, bytes) else str(payload)
 
 
 def _header(message: EmailMessage, name: str) -> str:
-    return str(message.get(name, ""))
+    # A caught mail is untrusted: a header the parser chokes on is shown raw, never a failed page.
+    try:
+        return str(message.get(name, ""))
+    except Exception:
+        raw = dict(message.raw_items()).get(name, "")
+        return str(raw)
 
 
 def _page(title: str, body: str) -> HTMLResponse:

@@ -104,7 +104,7 @@ def caught_mails(folder: Path) -> list[CaughtMail]:
     """Return the caught mails of a Maildir folder, newest first."""
     if not folder.exists():
         return []
-    box = mailbox.Maildir(folder, create=False)
+    box = open_maildir(folder)  # a folder made by hand (or a volume) may lack tmp/new/cur
     found: list[CaughtMail] = []
     for key in list(box.iterkeys()):
         try:
@@ -126,7 +126,7 @@ def caught_mail(folder: Path, key: str) -> CaughtMail | None:
     """Return one caught mail by its Maildir key, or None when there is no such mail."""
     if not folder.exists():
         return None
-    box = mailbox.Maildir(folder, create=False)
+    box = open_maildir(folder)
     try:
         received = datetime.fromtimestamp(box.get_message(key).get_date(), UTC)
         return CaughtMail(key, received, _parse(box.get_bytes(key)))
@@ -138,7 +138,7 @@ def clear_maildir(folder: Path) -> int:
     """Delete every caught mail of a Maildir folder; return how many were deleted."""
     if not folder.exists():
         return 0
-    box = mailbox.Maildir(folder, create=False)
+    box = open_maildir(folder)
     deleted = 0
     for key in list(box.iterkeys()):
         with contextlib.suppress(KeyError, FileNotFoundError):
