@@ -29,7 +29,7 @@ from marketsync.settings import get_settings
 REQUIRE = os.environ.get("MARKETSYNC_REQUIRE_SERVICES") == "1"
 PG_ADMIN = os.environ.get("TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 MY_ADMIN = os.environ.get("TEST_MARIADB_ADMIN_URL", "mysql+pymysql://root@127.0.0.1:3306/")
-TEST_DB = "marketsync_test"
+TEST_DB = os.environ.get("MARKETSYNC_TEST_DB", "marketsync_test")  # one per parallel checkout
 
 
 def _server_url(kind: str) -> str | None:

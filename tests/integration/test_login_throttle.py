@@ -13,7 +13,7 @@ from marketsync.accounts import throttle
 from marketsync.settings import get_settings
 
 REQUIRE = os.environ.get("MARKETSYNC_REQUIRE_SERVICES") == "1"
-REDIS_URL = "redis://127.0.0.1:6379/14"
+REDIS_URL = os.environ.get("MARKETSYNC_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 
 @pytest.fixture
