@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from marketsync.catalog.pricing import MultiplierError, channel_price, parse_multiplier
 from marketsync.connectors.records import SourceProduct
-from marketsync.connectors.vk.mapping import execute_code, item_payload, vk_description, vk_name, vk_price
+from marketsync.connectors.vk.mapping import execute_code, item_payload, vk_description, vk_name
 
 
 def product(**kw: object) -> SourceProduct:
@@ -25,7 +26,19 @@ def product(**kw: object) -> SourceProduct:
     ("19.99", "0.5", "10.00"),         # 9.995 → 10.00
 ])
 def test_price_is_multiplied_and_rounded_half_up_to_kopecks(price: str, multiplier: str, expected: str) -> None:
-    assert vk_price(Decimal(price), Decimal(multiplier)) == Decimal(expected)
+    assert channel_price(Decimal(price), Decimal(multiplier)) == Decimal(expected)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("1,5", "1.5"), ("1.5", "1.5"), (" 2 ", "2"), ("0,01", "0.01"),
+                                               ("100", "100"), ("1,2345", "1.2345")])
+def test_a_multiplier_is_read_with_a_comma_or_a_point(raw: str, expected: str) -> None:
+    assert parse_multiplier(raw) == Decimal(expected)
+
+
+@pytest.mark.parametrize("raw", ["", "abc", "0", "0,001", "100,01", "-1", "NaN", "Infinity", "1,23456", "1e400"])
+def test_a_multiplier_out_of_range_or_not_a_number_is_refused(raw: str) -> None:
+    with pytest.raises(MultiplierError):
+        parse_multiplier(raw)
 
 
 def test_short_name_gets_the_group_name_after_a_dash() -> None:
@@ -51,14 +64,14 @@ def test_too_short_description_gets_the_group_name() -> None:
 
 
 def test_sku_is_the_code_else_the_id() -> None:
-    assert item_payload(product(code="12345"), group_name="Сыры", multiplier=Decimal(1), category_id=1,
+    assert item_payload(product(code="12345"), group_name="Сыры", price=Decimal(100), category_id=1,
                         stock_amount=1000).sku == "12345"
-    assert item_payload(product(), group_name="Сыры", multiplier=Decimal(1), category_id=1,
+    assert item_payload(product(), group_name="Сыры", price=Decimal(100), category_id=1,
                         stock_amount=1000).sku == "e1d6c3e6-0000-4000-8000-000000000001"
 
 
 def test_not_for_sale_product_wants_a_hidden_item() -> None:
-    payload = item_payload(product(allow_to_sell=False), group_name="Сыры", multiplier=Decimal(1), category_id=1,
+    payload = item_payload(product(allow_to_sell=False), group_name="Сыры", price=Decimal(100), category_id=1,
                            stock_amount=1000)
     assert payload.hidden
 

@@ -14,6 +14,15 @@ REGISTRY: dict[str, tuple[str, str, str]] = {
     "evotor": ("marketsync.connectors.evotor.connector", "EvotorConnector", "EvotorCredentials"),
     "vk": ("marketsync.connectors.vk.connector", "VkConnector", "VkCredentials"),
 }
+CATALOG_SOURCE, CATALOG_CHANNEL = "catalog_source", "catalog_channel"
+# Which systems play which part in a flow, and their names for people (a cabinet has one of each today).
+ROLES: dict[str, tuple[str, ...]] = {CATALOG_SOURCE: ("evotor",), CATALOG_CHANNEL: ("vk",)}
+TITLES = {"evotor": "Evotor", "vk": "VK"}
+
+
+def title_of(system: str) -> str:
+    """Return a system's name as sellers know it."""
+    return TITLES.get(system, system)
 
 
 def _resolve(system: str) -> tuple[type[Any], type[BaseModel]]:

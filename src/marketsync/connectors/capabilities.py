@@ -19,6 +19,7 @@ from marketsync.connectors.records import (
     SourceGroup,
     SourceProduct,
     SourceStore,
+    UploadedPhoto,
     WriteResult,
 )
 
@@ -44,12 +45,21 @@ class CatalogSource(Checkable, Protocol):
     def iter_products(self, store_id: str) -> Iterator[list[SourceProduct]]:
         """Yield the products of one store page by page."""
 
+    def close(self) -> None:
+        """Release the connection pool."""
+
 
 @runtime_checkable
 class CatalogChannel(Checkable, Protocol):
-    """A storefront the catalog is mirrored into (VK Market)."""
+    """A storefront the catalog is mirrored into (VK Market).
+
+    Writes are batched `batch_size` at a time; `album_batch_size` items join one album per write. A write
+    whose answer was lost raises OutcomeUnknownError: the caller re-reads the channel before deciding again.
+    """
 
     batch_size: int
+    album_batch_size: int
+    album_title_max: int
 
     def list_albums(self) -> list[RemoteAlbum]:
         """Return every album of the storefront."""
@@ -60,6 +70,9 @@ class CatalogChannel(Checkable, Protocol):
     def add_albums(self, titles: Sequence[str]) -> list[WriteResult]:
         """Create albums, one result per title in order."""
 
+    def delete_albums(self, album_ids: Sequence[str]) -> list[WriteResult]:
+        """Delete albums (their items stay), one result per album in order; a missing album counts as done."""
+
     def add_items(self, items: Sequence[tuple[ItemPayload, str | None]]) -> list[WriteResult]:
         """Create items (payload, photo id), one result per item in order."""
 
@@ -69,11 +82,17 @@ class CatalogChannel(Checkable, Protocol):
     def hide_items(self, item_ids: Sequence[str]) -> list[WriteResult]:
         """Hide items from buyers, keeping their ids, one result per item in order."""
 
-    def payload_for(self, product: SourceProduct, *, group_name: str | None, multiplier: Decimal) -> ItemPayload:
-        """Build the item the channel should hold for a product."""
+    def payload_for(self, product: SourceProduct, *, group_name: str | None, price: Decimal) -> ItemPayload:
+        """Build the item the channel should hold for a product sold at `price`."""
 
     def add_to_albums(self, memberships: Sequence[tuple[str, Sequence[str]]]) -> list[WriteResult]:
-        """Put items into albums: (album id, item ids) pairs, one result per pair."""
+        """Put items into albums: (album id, item ids) pairs, one result per pair; already there is ok."""
 
-    def upload_photo(self, content: bytes, filename: str) -> str:
-        """Upload an image and return the remote photo id to reference from items."""
+    def default_photo(self) -> tuple[bytes, str]:
+        """Return the image (content, file name) new items get when the source has none."""
+
+    def upload_photo(self, content: bytes, filename: str) -> UploadedPhoto:
+        """Upload an image; return the remote photo to reference from items."""
+
+    def close(self) -> None:
+        """Release the connection pool."""

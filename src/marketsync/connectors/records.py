@@ -90,6 +90,14 @@ class ItemPayload:
 
 
 @dataclass(frozen=True, slots=True)
+class UploadedPhoto:
+    """A photo the channel stored for us: its id to reference from items, and a URL to show it."""
+
+    external_id: str
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class WriteResult:
     """The outcome of one write inside a batch: the remote id on success, else the error."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -15,14 +16,24 @@ from marketsync.connectors.records import (
     RemoteAlbum,
     RemoteItem,
     SourceProduct,
+    UploadedPhoto,
     WriteResult,
 )
 from marketsync.connectors.vk.client import EXECUTE_MAX_CALLS, SYSTEM, VkClient
-from marketsync.connectors.vk.mapping import album_from_wire, item_from_wire, item_payload, item_to_wire
+from marketsync.connectors.vk.mapping import (
+    album_from_wire,
+    item_from_wire,
+    item_payload,
+    item_to_wire,
+    photo_url_from_wire,
+)
 from marketsync.http import HttpClient, HttpConfig, Recorder
 from marketsync.settings import get_settings
 
-ALBUM_ITEMS_PER_CALL = 100
+ALBUM_ITEMS_PER_CALL = 100  # market.addToAlbum's item_ids: VK caps a call at 100
+ALBUM_TITLE_MAX = 128  # market.addAlbum's title
+ALREADY_IN_ALBUM = 1404
+ALBUM_NOT_FOUND = 1402
 
 
 class VkCredentials(BaseModel):
@@ -37,6 +48,8 @@ class VkConnector:
 
     system = SYSTEM
     batch_size = EXECUTE_MAX_CALLS
+    album_batch_size = ALBUM_ITEMS_PER_CALL
+    album_title_max = ALBUM_TITLE_MAX
 
     def __init__(self, credentials: VkCredentials, *, connection_key: str, recorder: Recorder | None = None,
                  base_url: str | None = None, max_attempts: int | None = None,
@@ -88,10 +101,13 @@ class VkConnector:
         for page in self.client.market_get(self.owner_id):
             yield [item_from_wire(i) for i in page.items]
 
-    def _execute(self, calls: list[tuple[str, dict[str, Any]]], id_field: str | None) -> list[WriteResult]:
+    def _execute(self, calls: list[tuple[str, dict[str, Any]]], id_field: str | None,
+                 done_codes: frozenset[int] = frozenset()) -> list[WriteResult]:
         results: list[WriteResult] = []
         for result, error in self.client.execute(calls):
-            if error is not None:
+            if error is not None and error.error_code in done_codes:
+                results.append(WriteResult(ok=True))
+            elif error is not None:
                 results.append(WriteResult(ok=False, error=f"VK error {error.error_code}: {error.error_msg}",
                                            code=error.error_code))
             elif id_field is not None:
@@ -105,8 +121,13 @@ class VkConnector:
 
     def add_albums(self, titles: Sequence[str]) -> list[WriteResult]:
         """market.addAlbum for each title (≤ 25 per execute)."""
-        calls = [("market.addAlbum", {"owner_id": self.owner_id, "title": t[:128]}) for t in titles]
+        calls = [("market.addAlbum", {"owner_id": self.owner_id, "title": t[:ALBUM_TITLE_MAX]}) for t in titles]
         return self._execute(calls, "market_album_id")
+
+    def delete_albums(self, album_ids: Sequence[str]) -> list[WriteResult]:
+        """market.deleteAlbum for each album; its items stay; one already gone (1402) counts as done."""
+        calls = [("market.deleteAlbum", {"owner_id": self.owner_id, "album_id": int(a)}) for a in album_ids]
+        return self._execute(calls, None, frozenset({ALBUM_NOT_FOUND}))
 
     def add_items(self, items: Sequence[tuple[ItemPayload, str | None]]) -> list[WriteResult]:
         """market.add for each (payload, photo id) (≤ 25 per execute)."""
@@ -128,20 +149,27 @@ class VkConnector:
         calls = [("market.delete", {"owner_id": self.owner_id, "item_id": int(i)}) for i in item_ids]
         return self._execute(calls, None)
 
-    def payload_for(self, product: SourceProduct, *, group_name: str | None, multiplier: Decimal) -> ItemPayload:
+    def payload_for(self, product: SourceProduct, *, group_name: str | None, price: Decimal) -> ItemPayload:
         """Build the item we want for a product under EvoSync's rules and the instance settings."""
         settings = get_settings()
-        return item_payload(product, group_name=group_name, multiplier=multiplier,
+        return item_payload(product, group_name=group_name, price=price,
                             category_id=settings.VK_CATEGORY_ID, stock_amount=settings.VK_STOCK_AMOUNT)
 
     def add_to_albums(self, memberships: Sequence[tuple[str, Sequence[str]]]) -> list[WriteResult]:
         """market.addToAlbum for each (album id, item ids) pair (≤ 25 per execute)."""
         calls = [("market.addToAlbum", {"owner_id": self.owner_id, "item_ids": [int(i) for i in items],
                                         "album_ids": [int(album)]}) for album, items in memberships]
-        return self._execute(calls, None)
+        return self._execute(calls, None, frozenset({ALREADY_IN_ALBUM}))
 
-    def upload_photo(self, content: bytes, filename: str) -> str:
-        """Upload through getProductPhotoUploadServer → POST → saveProductPhoto; return the photo id."""
+    def default_photo(self) -> tuple[bytes, str]:
+        """Return VK_DEFAULT_PHOTO_PATH's image: market.add wants a main photo for every item."""
+        path = Path(get_settings().VK_DEFAULT_PHOTO_PATH)
+        return path.read_bytes(), path.name
+
+    def upload_photo(self, content: bytes, filename: str) -> UploadedPhoto:
+        """Upload through getProductPhotoUploadServer → POST → saveProductPhoto; return the photo."""
         url = self.client.get_product_photo_upload_server(self.group_id)
         raw = self.client.upload(url, content, filename)
-        return str(self.client.save_product_photo(raw).photo_id)
+        saved = self.client.save_product_photo(raw)
+        sizes = saved.photo.sizes if saved.photo else []
+        return UploadedPhoto(str(saved.photo_id), photo_url_from_wire(sizes))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from marketsync.connectors.records import ItemPayload, RemoteAlbum, RemoteItem, SourceProduct
@@ -13,11 +13,6 @@ NAME_MIN, NAME_MAX = 4, 100
 DESCRIPTION_MIN = 10
 SKU_MAX = 50
 KOPECK = Decimal("0.01")
-
-
-def vk_price(price: Decimal, multiplier: Decimal) -> Decimal:
-    """Return the source price × the account's multiplier, rounded half-up to kopecks."""
-    return (price * multiplier).quantize(KOPECK, rounding=ROUND_HALF_UP)
 
 
 def vk_name(name: str, group_name: str | None) -> str:
@@ -47,13 +42,13 @@ def vk_sku(product: SourceProduct) -> str:
     return (product.code or product.external_id)[:SKU_MAX]
 
 
-def item_payload(product: SourceProduct, *, group_name: str | None, multiplier: Decimal, category_id: int,
+def item_payload(product: SourceProduct, *, group_name: str | None, price: Decimal, category_id: int,
                  stock_amount: int) -> ItemPayload:
-    """Build the VK item we want for a product."""
+    """Build the VK item we want for a product sold at `price` (already multiplied and rounded)."""
     return ItemPayload(
         name=vk_name(product.name, group_name),
         description=vk_description(product, group_name),
-        price=vk_price(product.price, multiplier),
+        price=price.quantize(KOPECK),
         sku=vk_sku(product),
         stock_amount=stock_amount,
         category_id=category_id,
@@ -91,6 +86,13 @@ def item_from_wire(wire: MarketItem) -> RemoteItem:
         album_ids=tuple(str(a) for a in wire.albums_ids),
         photo_url=wire.thumb_photo,
     )
+
+
+def photo_url_from_wire(sizes: list[dict[str, Any]]) -> str | None:
+    """Pick the URL market.get shows as thumb_photo (size "x", else the largest offered)."""
+    by_type = {str(s.get("type")): s.get("url") for s in sizes if isinstance(s, dict) and s.get("url")}
+    url = by_type.get("x") or (next(reversed(by_type.values())) if by_type else None)
+    return str(url) if url else None
 
 
 def album_from_wire(wire: MarketAlbum) -> RemoteAlbum:

@@ -91,7 +91,14 @@ class UploadServer(_Wire):
     upload_url: str
 
 
+class SavedPhotoBody(_Wire):
+    """The `photos_photo` inside a saved product photo: only its sizes matter to us."""
+
+    sizes: list[dict[str, Any]] = []
+
+
 class SavedPhoto(_Wire):
     """market.saveProductPhoto response."""
 
     photo_id: int
+    photo: SavedPhotoBody | None = None

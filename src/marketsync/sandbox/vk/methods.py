@@ -21,6 +21,7 @@ WRITE_METHODS = frozenset(
         "market.edit",
         "market.delete",
         "market.addAlbum",
+        "market.deleteAlbum",
         "market.addToAlbum",
         "market.saveProductPhoto",
     }
@@ -182,6 +183,18 @@ def market_add_album(ctx: CallContext, p: dict[str, Any]) -> dict[str, int]:
     return {"market_album_id": album.id, "albums_count": len(group.albums)}
 
 
+def market_delete_album(ctx: CallContext, p: dict[str, Any]) -> int:
+    """market.deleteAlbum: remove a collection; its items stay in the market, out of that collection."""
+    group = _market_group(ctx, p["owner_id"])
+    album = group.albums.pop(p["album_id"], None)
+    if album is None:
+        raise VkApiError(e.ALBUM_NOT_FOUND)
+    for item in group.items.values():
+        if album.id in item.album_ids:
+            item.album_ids.remove(album.id)
+    return 1
+
+
 def market_add_to_album(ctx: CallContext, p: dict[str, Any]) -> int:
     """market.addToAlbum: put items into collections; an item already there is left as is."""
     group = _market_group(ctx, p["owner_id"])
@@ -254,6 +267,7 @@ HANDLERS: dict[str, Callable[[CallContext, dict[str, Any]], Any]] = {
     "market.edit": market_edit,
     "market.delete": market_delete,
     "market.addAlbum": market_add_album,
+    "market.deleteAlbum": market_delete_album,
     "market.addToAlbum": market_add_to_album,
     "market.getProductPhotoUploadServer": get_upload_server,
     "market.saveProductPhoto": save_product_photo,

@@ -80,6 +80,7 @@ PARAMS: dict[str, list[Spec]] = {
         *_item_fields(required=False),
     ],
     "market.delete": [_OWNER, {"name": "item_id", "type": "integer", "required": True, "minimum": 0}],
+    "market.deleteAlbum": [_OWNER, {"name": "album_id", "type": "integer", "required": True, "minimum": 0}],
     "market.addAlbum": [
         _OWNER,
         {"name": "title", "type": "string", "required": True, "maxLength": 128},
