@@ -1,11 +1,22 @@
-"""The planner's decisions: create, adopt by SKU, update only on a real difference, hide, skip."""
+"""The planner's decisions: create, adopt by SKU, update only on a real difference, hide, skip; one album
+per title; orphans and retired duplicates leave the channel."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 from marketsync.connectors.records import ItemPayload
-from marketsync.sync.plan import BindingState, Candidate, ChannelState, Op, decide, decide_orphan
+from marketsync.sync.plan import (
+    RETIRED,
+    BindingState,
+    Candidate,
+    ChannelState,
+    Op,
+    decide,
+    decide_albums,
+    decide_orphans,
+    describe,
+)
 
 
 def payload(**kw: object) -> ItemPayload:
@@ -107,6 +118,41 @@ def test_two_products_with_one_sku_adopt_one_item_only() -> None:
 
 
 def test_orphan_is_hidden_only_while_visible() -> None:
-    assert decide_orphan(BindingState("501", None), {"501": state(payload())})
-    assert not decide_orphan(BindingState("501", None), {"501": state(payload(), hidden=True)})
-    assert not decide_orphan(BindingState("501", None), {})
+    visible = {"501": state(payload())}
+    assert [o.external_id for o in decide_orphans([("k", BindingState("501", None))], visible)] == ["501"]
+    assert decide_orphans([("k", BindingState("501", None))], {"501": state(payload(), hidden=True)}) == []
+    assert decide_orphans([("k", BindingState("501", None))], {}) == []
+
+
+def test_a_retired_duplicate_item_is_hidden_as_a_duplicate() -> None:
+    [orphan] = decide_orphans([(f"{RETIRED}501", BindingState("501", None))], {"501": state(payload())})
+    assert "duplicate" in orphan.reason
+
+
+def test_one_album_per_title_however_many_groups_carry_it() -> None:
+    actions = decide_albums(["Сыры", "Хлеб", "Сыры"], bound={}, cached={})
+    assert [(a.op, a.title) for a in actions] == [(Op.CREATE, "Сыры"), (Op.CREATE, "Хлеб")]
+
+
+def test_an_unbound_album_with_the_title_is_adopted_oldest_first() -> None:
+    actions = decide_albums(["Сыры"], bound={}, cached={"12": "Сыры", "7": "Сыры", "9": "Хлеб"})
+    assert [(a.op, a.external_id) for a in actions] == [(Op.BIND, "7")]
+
+
+def test_a_bound_album_is_kept_and_one_deleted_in_the_channel_is_created_again() -> None:
+    assert decide_albums(["Сыры"], bound={"Сыры": "7"}, cached={"7": "Сыры"})[0].op is Op.SKIP
+    assert decide_albums(["Сыры"], bound={"Сыры": "7"}, cached={})[0].op is Op.CREATE
+
+
+def test_a_retired_duplicate_album_is_deleted_while_the_channel_holds_it() -> None:
+    bound = {"Сыры": "7", f"{RETIRED}12": "12", f"{RETIRED}13": "13"}
+    actions = decide_albums(["Сыры"], bound=bound, cached={"7": "Сыры", "12": "Сыры"})
+    assert [(a.op, a.external_id) for a in actions] == [(Op.SKIP, "7"), (Op.DELETE, "12")]
+    assert describe(actions[1]) == "delete album «Сыры» (a duplicate of an album with this title)"
+
+
+def test_an_unchanged_product_prints_no_dry_run_line() -> None:
+    p = payload()
+    action = one(Candidate("1", p, "g1"), binding=BindingState("501", p.fingerprint()), channel=[state(p)])
+    assert describe(action) is None
+    assert describe(one(Candidate("1", p, "g1"))) == "create «Сыр Российский» (new)"

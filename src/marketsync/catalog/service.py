@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import Session
 
 from marketsync.catalog.models import Product, ProductGroup, Store
 from marketsync.connectors.records import SourceProduct
+
+# A product's key across stores: its code (SKU), else its source id. The same key in several stores is one
+# product to a channel. PRODUCT_KEY is the same rule in SQL.
+# (A literal, not a bound parameter: PostgreSQL must see one expression in SELECT, ORDER BY and GROUP BY.)
+PRODUCT_KEY = func.coalesce(func.nullif(Product.sku, literal_column("''")), Product.external_id)
+
+
+def product_key(product: Product) -> str:
+    """Return the product's key across stores: its code, else its source id."""
+    return product.sku or product.external_id
 
 
 def stores_of(session: Session, account_id: int) -> list[Store]:

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from marketsync.connections.api_log import ApiLogRecorder
 from marketsync.connections.models import Connection
-from marketsync.connectors import connect, credentials_model
+from marketsync.connectors import ROLES, connect, credentials_model, title_of
+from marketsync.connectors.capabilities import CatalogChannel, CatalogSource
 from marketsync.connectors.records import CheckResult
 from marketsync.db import utcnow
 from marketsync.security import decrypt_json, encrypt_json
@@ -28,6 +29,17 @@ def get_connection(session: Session, account_id: int, system: str) -> Connection
     """Return the account's connection to a system, if any."""
     return session.scalar(select(Connection).where(Connection.account_id == account_id,
                                                    Connection.system == system))
+
+
+def connection_for(session: Session, account_id: int, role: str) -> Connection | None:
+    """Return the account's connection that plays a role in a flow (e.g. the catalog source), if any."""
+    return session.scalar(select(Connection).where(Connection.account_id == account_id,
+                                                   Connection.system.in_(ROLES[role])).order_by(Connection.id))
+
+
+def role_title(role: str) -> str:
+    """Return the name sellers know the system of a role by (for "connect X first")."""
+    return " / ".join(title_of(system) for system in ROLES[role])
 
 
 def validate_credentials(system: str, credentials: dict[str, Any]) -> dict[str, Any]:
@@ -79,6 +91,22 @@ def credentials_of(conn: Connection) -> dict[str, Any]:
 def open_connector(conn: Connection, recorder: ApiLogRecorder | None = None) -> Any:
     """Build the connector of a stored connection, logging its calls through the recorder."""
     return connect(conn.system, credentials_of(conn), connection_key=str(conn.id), recorder=recorder)
+
+
+def open_source(conn: Connection, recorder: ApiLogRecorder | None = None) -> CatalogSource:
+    """Open a connection as a catalog source; refuse a system that cannot be one."""
+    connector = open_connector(conn, recorder)
+    if not isinstance(connector, CatalogSource):
+        raise ConnectionSetupError(f"{title_of(conn.system)} cannot be a catalog source")
+    return connector
+
+
+def open_channel(conn: Connection, recorder: ApiLogRecorder | None = None) -> CatalogChannel:
+    """Open a connection as a catalog channel; refuse a system that cannot be one."""
+    connector = open_connector(conn, recorder)
+    if not isinstance(connector, CatalogChannel):
+        raise ConnectionSetupError(f"{title_of(conn.system)} cannot be a catalog channel")
+    return connector
 
 
 def recorder_for(conn: Connection) -> ApiLogRecorder:

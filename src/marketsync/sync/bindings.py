@@ -1,16 +1,24 @@
-"""Bindings (internal id ↔ channel id + pushed hash) and the cached channel state, read and written."""
+"""Bindings (internal id ↔ channel id + pushed hash) and the cached channel state, read and written.
+
+Internal ids: an item is bound by its product key (the source's code, else its id: one channel item per key,
+however many stores sell it), an album by its title (one album per title), the default photo by its sha256.
+Bindings whose internal id starts with RETIRED were duplicates or orphans of an earlier version: the planner
+hides such items and deletes such albums.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import String, cast, delete, exists, select
+from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
 from marketsync.catalog.models import Product
+from marketsync.catalog.service import PRODUCT_KEY
 from marketsync.connections.models import Connection
-from marketsync.connectors.records import ItemPayload, RemoteAlbum, RemoteItem
+from marketsync.connectors.capabilities import CatalogChannel
+from marketsync.connectors.records import ItemPayload, RemoteAlbum, RemoteItem, UploadedPhoto
 from marketsync.db import upsert, utcnow
 from marketsync.sync.models import Binding, ChannelItem
 from marketsync.sync.plan import BindingState, ChannelState
@@ -96,6 +104,54 @@ def cached_albums(session: Session, conn: Connection) -> dict[str, str]:
     return {r.external_id: r.name for r in rows}
 
 
+def bound_albums(session: Session, conn: Connection) -> dict[str, str]:
+    """Return every album binding as internal id (title, or a RETIRED key) → album id."""
+    rows = session.execute(select(Binding.internal_id, Binding.external_id).where(
+        Binding.connection_id == conn.id, Binding.kind == ALBUM))
+    return {r.internal_id: r.external_id for r in rows}
+
+
+def unbind(session: Session, conn: Connection, kind: str, external_id: str) -> None:
+    """Forget a binding and the cached object (it was deleted from the channel)."""
+    session.execute(delete(Binding).where(Binding.connection_id == conn.id, Binding.kind == kind,
+                                          Binding.external_id == external_id))
+    session.execute(delete(ChannelItem).where(ChannelItem.connection_id == conn.id, ChannelItem.kind == kind,
+                                              ChannelItem.external_id == external_id))
+
+
+def refresh_cache(session: Session, conn: Connection, channel: CatalogChannel) -> int:
+    """Read the channel's albums and items into the cache, forgetting what it no longer holds; return items."""
+    started = utcnow()
+    store_albums(session, conn, channel.list_albums(), started)
+    drop_stale(session, conn, ALBUM, started)
+    total = 0
+    for page in channel.iter_items():
+        store_items(session, conn, page, started)
+        total += len(page)
+    drop_stale(session, conn, ITEM, started)
+    return total
+
+
+def remember_photo(session: Session, conn: Connection, digest: str, photo: UploadedPhoto) -> None:
+    """Bind the uploaded default photo to its content hash and cache its URL for the pages."""
+    bind(session, conn, PHOTO, digest, photo.external_id, digest)
+    upsert(session, ChannelItem, [
+        {"account_id": conn.account_id, "connection_id": conn.id, "kind": PHOTO, "external_id": photo.external_id,
+         "name": digest, "photo_url": (photo.url or "")[:1000] or None, "album_ids": [], "hidden": False,
+         "refreshed_at": utcnow()}], keys=["connection_id", "kind", "external_id"], update=["photo_url"])
+
+
+def bound_photo(session: Session, conn: Connection, digest: str) -> UploadedPhoto | None:
+    """Return the photo uploaded earlier for this content, with its URL when known."""
+    binding = binding_of(session, conn, PHOTO, digest)
+    if binding is None:
+        return None
+    url = session.scalar(select(ChannelItem.photo_url).where(
+        ChannelItem.connection_id == conn.id, ChannelItem.kind == PHOTO,
+        ChannelItem.external_id == binding.external_id))
+    return UploadedPhoto(binding.external_id, url)
+
+
 def store_items(session: Session, conn: Connection, items: Sequence[RemoteItem], refreshed_at: datetime) -> None:
     """Upsert one page of channel items into the cache."""
     upsert(session, ChannelItem, [
@@ -126,7 +182,7 @@ def drop_stale(session: Session, conn: Connection, kind: str, before: datetime) 
 
 
 def remember_pushed(session: Session, conn: Connection, external_id: str, payload: ItemPayload,
-                    album_ids: Sequence[str] | None = None) -> None:
+                    album_ids: Sequence[str] | None = None, photo_url: str | None = None) -> None:
     """Update the cache with what the channel now holds after a successful write."""
     row = session.scalar(select(ChannelItem).where(ChannelItem.connection_id == conn.id,
                                                    ChannelItem.kind == ITEM, ChannelItem.external_id == external_id))
@@ -140,6 +196,8 @@ def remember_pushed(session: Session, conn: Connection, external_id: str, payloa
         row.price, row.stock_amount = payload.price, payload.stock_amount
     if album_ids is not None:
         row.album_ids = sorted(set(row.album_ids or []) | set(album_ids))
+    if photo_url and not row.photo_url:
+        row.photo_url = photo_url[:1000]
     row.refreshed_at = utcnow()
 
 
@@ -151,6 +209,14 @@ def mark_hidden(session: Session, conn: Connection, external_id: str) -> None:
         row.hidden = True
 
 
+def forget_album(session: Session, conn: Connection, album_id: str) -> None:
+    """Drop a deleted album from its items' cached memberships."""
+    rows = session.scalars(select(ChannelItem).where(ChannelItem.connection_id == conn.id, ChannelItem.kind == ITEM))
+    for row in rows:
+        if album_id in (row.album_ids or []):
+            row.album_ids = [a for a in row.album_ids if a != album_id]
+
+
 def add_album_membership(session: Session, conn: Connection, album_id: str, item_ids: Sequence[str]) -> None:
     """Record in the cache that items joined an album."""
     rows = session.scalars(select(ChannelItem).where(ChannelItem.connection_id == conn.id,
@@ -159,10 +225,9 @@ def add_album_membership(session: Session, conn: Connection, album_id: str, item
         row.album_ids = sorted(set(row.album_ids or []) | {album_id})
 
 
-def orphan_bindings(session: Session, conn: Connection, account_id: int) -> list[BindingState]:
-    """Return item bindings whose product no longer exists in the account's catalog."""
-    product_exists = exists().where(Product.account_id == account_id,
-                                    cast(Product.id, String(128)) == Binding.internal_id)
-    rows = session.execute(select(Binding.external_id, Binding.payload_hash).where(
+def orphan_bindings(session: Session, conn: Connection, source: Connection) -> list[tuple[str, BindingState]]:
+    """Return (internal id, binding) of items whose product key no longer exists in the source's catalog."""
+    product_exists = exists().where(Product.connection_id == source.id, Binding.internal_id == PRODUCT_KEY)
+    rows = session.execute(select(Binding.internal_id, Binding.external_id, Binding.payload_hash).where(
         Binding.connection_id == conn.id, Binding.kind == ITEM, ~product_exists))
-    return [BindingState(r.external_id, r.payload_hash) for r in rows]
+    return [(r.internal_id, BindingState(r.external_id, r.payload_hash)) for r in rows]

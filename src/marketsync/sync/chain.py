@@ -19,12 +19,12 @@ from marketsync.sync.models import SyncRun
 from marketsync.sync.pipelines.catalog import (
     PIPELINE,
     CatalogRun,
-    SyncError,
     mirror_catalog,
     open_run,
     refresh_catalog,
     refresh_channel,
 )
+from marketsync.sync.runs import SyncError
 
 log = logging.getLogger(__name__)
 STEPS: dict[str, Callable[[CatalogRun], object]] = {
@@ -54,7 +54,7 @@ def run_steps(engine: Engine, *, account_id: int, steps: list[str], run_id: int 
             if exc.run is None:
                 raise StepFailedError(str(exc)) from exc
             return exc.run
-        ctx.on_progress, ctx.plan_lines = on_progress, plan_lines
+        ctx.checkpoint.on_progress, ctx.plan_lines = on_progress, plan_lines
         step = steps[0]
         try:
             for step in steps:
@@ -62,20 +62,21 @@ def run_steps(engine: Engine, *, account_id: int, steps: list[str], run_id: int 
         except ConfigError as exc:
             session.rollback()
             conn = ctx.source_conn if step in SOURCE_STEPS else ctx.channel_conn
-            mark_broken(conn, exc.message)
-            return _close_failed(session, engine, account_id, ctx, exc.message, owner=ctx.owner)
+            if conn is not None:
+                mark_broken(conn, exc.message)
+            return _close_failed(session, engine, account_id, ctx, exc.message)
         except (ConnectorError, SyncError, ReconcileLimitError) as exc:
             session.rollback()
             message = exc.message if isinstance(exc, ConnectorError) else str(exc)
-            return _close_failed(session, engine, account_id, ctx, message, owner=ctx.owner)
+            return _close_failed(session, engine, account_id, ctx, message)
         except Exception as exc:
             log.exception("catalog step %s failed for account %s", step, account_id)
             session.rollback()
-            return _close_failed(session, engine, account_id, ctx, f"internal error: {exc}", owner=ctx.owner)
+            return _close_failed(session, engine, account_id, ctx, f"internal error: {exc}")
         if last:
             runs.finish_run(ctx.run)
             session.commit()
-            runs.release_lock(engine, pipeline=PIPELINE, account_id=account_id, owner=ctx.owner)
+            runs.release_lock(engine, pipeline=PIPELINE, account_id=account_id, owner=ctx.checkpoint.owner)
         else:
             session.commit()
         return ctx.run
@@ -98,12 +99,11 @@ def _run_step(ctx: CatalogRun, step: str, dry_run: bool) -> None:
                 STEPS[step](ctx)
 
 
-def _close_failed(session: Session, engine: Engine, account_id: int, ctx: CatalogRun, message: str,
-                  *, owner: str) -> SyncRun:
+def _close_failed(session: Session, engine: Engine, account_id: int, ctx: CatalogRun, message: str) -> SyncRun:
     run = session.merge(ctx.run)
     runs.finish_run(run, error=message)
     session.commit()
-    runs.release_lock(engine, pipeline=PIPELINE, account_id=account_id, owner=owner)
+    runs.release_lock(engine, pipeline=PIPELINE, account_id=account_id, owner=ctx.checkpoint.owner)
     return run
 
 

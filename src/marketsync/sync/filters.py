@@ -1,5 +1,7 @@
 """Which stores and groups an account mirrors: store rows (optionally all their groups, present and
-future) and group rows that override them."""
+future) and group rows that override them. Products without a group count as the group UNGROUPED: on with
+the store's all-groups, switchable like any group. Stores keep the order the seller enabled them in: the
+first one sets the price of a product several stores sell."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from marketsync.sync.models import SyncFilter
+
+UNGROUPED = "-"  # the group id of products without a group, in filter rows, URLs and the CLI
 
 
 @dataclass
@@ -24,16 +28,22 @@ class Scope:
 
     def group_enabled(self, store_id: str, group_id: str | None) -> bool:
         """Whether a group of a store is mirrored (explicit row first, then the store's all-groups)."""
-        if store_id not in self.stores or group_id is None:
+        if store_id not in self.stores:
             return False
-        explicit = self.groups.get((store_id, group_id))
+        explicit = self.groups.get((store_id, group_id or UNGROUPED))
         return explicit if explicit is not None else self.stores[store_id]
+
+    def store_rank(self, store_id: str) -> int:
+        """The position of a store in the order the seller enabled stores (disabled ones last)."""
+        order = list(self.stores)
+        return order.index(store_id) if store_id in self.stores else len(order)
 
 
 def load_scope(session: Session, account_id: int) -> Scope:
     """Read the account's filters into a Scope."""
     scope = Scope()
-    rows = list(session.scalars(select(SyncFilter).where(SyncFilter.account_id == account_id)))
+    rows = list(session.scalars(select(SyncFilter).where(SyncFilter.account_id == account_id)
+                                .order_by(SyncFilter.id)))
     for row in rows:
         if row.entity_type == "store" and row.enabled:
             scope.stores[row.store_external_id] = row.all_groups

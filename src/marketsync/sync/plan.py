@@ -1,11 +1,14 @@
 """Decide what a mirror run does, without any I/O: records + bindings + channel state → actions.
 
-For every eligible product the planner answers one of: create (never pushed, for sale), bind (not bound,
-but an unbound channel item carries its SKU: a crash between "the channel accepted" and "we stored the
-id" must never duplicate), update (a bound item whose name, price, description, stock or visibility
-differ from the cached channel state, or whose pushed payload hash changed), hide (no longer for sale),
-or skip, each with a reason; plus album memberships that are missing. A bound item that vanished from
-the channel is created again. Bindings whose product left the source are hidden (orphans).
+This is the only place the mirror's rules live; the exporter applies what it decides and a dry run prints
+it (`describe`). Albums: one per title (EvoSync matched albums by title): a bound album is kept, an unbound
+channel album with the title is adopted, else one is created; an album retired as a duplicate is deleted.
+Items: for every eligible product key the planner answers one of: create (never pushed, for sale), bind
+(not bound, but an unbound channel item carries its SKU: a crash between "the channel accepted" and "we
+stored the id" must never duplicate), update (a bound item whose name, price, description, stock or
+visibility differ from the cached channel state, or whose pushed payload hash changed), hide (no longer
+for sale), or skip, each with a reason; plus album memberships that are missing. A bound item that vanished
+from the channel is created again. Bindings whose product left the source are hidden (orphans).
 """
 
 from __future__ import annotations
@@ -17,14 +20,18 @@ from enum import StrEnum
 
 from marketsync.connectors.records import ItemPayload
 
+RETIRED = "retired:"  # internal-id prefix of a binding whose object must leave the channel
+
 
 class Op(StrEnum):
-    """What happens to one product."""
+    """What happens to one product (or album)."""
 
     CREATE = "create"
     UPDATE = "update"
     HIDE = "hide"
     SKIP = "skip"
+    BIND = "bind"
+    DELETE = "delete"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +40,7 @@ class Candidate:
 
     internal_id: str
     payload: ItemPayload
-    album_internal_id: str | None = None
+    album_title: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,9 +110,12 @@ def differences(payload: ItemPayload, state: ChannelState) -> list[str]:
 def decide_item(candidate: Candidate, binding: BindingState | None, channel: Mapping[str, ChannelState],
                 by_sku: Mapping[str, ChannelState], taken: set[str],
                 albums: Mapping[str, str]) -> Action:
-    """Decide one product; `taken` holds channel ids already bound (adoption must not steal them)."""
+    """Decide one product; `taken` holds channel ids already bound (adoption must not steal them).
+
+    `albums` maps an album title to its channel id.
+    """
     payload = candidate.payload
-    album = albums.get(candidate.album_internal_id or "")
+    album = albums.get(candidate.album_title or "")
     bind_to: str | None = None
     state: ChannelState | None = None
     if binding is not None:
@@ -146,7 +156,71 @@ def decide(candidates: Iterable[Candidate], *, bindings: Mapping[str, BindingSta
     return plan
 
 
-def decide_orphan(binding: BindingState, channel: Mapping[str, ChannelState]) -> bool:
-    """Whether an item whose product left the source must be hidden (it is still visible)."""
-    state = channel.get(binding.external_id)
-    return state is not None and not state.hidden
+@dataclass(frozen=True, slots=True)
+class AlbumAction:
+    """One album decision: keep or adopt (bind) an album, create one, or delete a retired duplicate."""
+
+    op: Op
+    title: str
+    reason: str
+    external_id: str | None = None
+    internal_id: str | None = None
+
+
+def decide_albums(titles: Iterable[str], *, bound: Mapping[str, str], cached: Mapping[str, str]) -> list[AlbumAction]:
+    """Decide the albums for these titles; `bound` is internal id → album id, `cached` album id → title."""
+    actions: list[AlbumAction] = []
+    taken = set(bound.values())
+    unbound_by_title: dict[str, str] = {}
+    for album_id, title in sorted(cached.items(), key=lambda kv: (len(kv[0]), kv[0])):  # oldest id first
+        if album_id not in taken:
+            unbound_by_title.setdefault(title, album_id)
+    for title in dict.fromkeys(titles):
+        bound_id = bound.get(title)
+        if bound_id is not None and bound_id in cached:
+            actions.append(AlbumAction(Op.SKIP, title, "exists", bound_id, title))
+        elif (found := unbound_by_title.pop(title, None)) is not None:
+            actions.append(AlbumAction(Op.BIND, title, "adopted by title", found, title))
+        else:
+            reason = "missing in the channel" if bound_id is not None else "new"
+            actions.append(AlbumAction(Op.CREATE, title, reason, None, title))
+    for internal_id, album_id in sorted(bound.items()):
+        if internal_id.startswith(RETIRED) and album_id in cached:
+            actions.append(AlbumAction(Op.DELETE, cached[album_id], "a duplicate of an album with this title",
+                                       album_id, internal_id))
+    return actions
+
+
+@dataclass(frozen=True, slots=True)
+class OrphanAction:
+    """Hide a channel item whose product left the source (or that duplicated another item)."""
+
+    internal_id: str
+    external_id: str
+    reason: str
+
+
+def decide_orphans(orphans: Iterable[tuple[str, BindingState]],
+                   channel: Mapping[str, ChannelState]) -> list[OrphanAction]:
+    """Hide every orphan that is still visible in the channel."""
+    out = []
+    for internal_id, binding in orphans:
+        state = channel.get(binding.external_id)
+        if state is None or state.hidden:
+            continue
+        reason = "a duplicate of another item" if internal_id.startswith(RETIRED) else "its product left the source"
+        out.append(OrphanAction(internal_id, binding.external_id, reason))
+    return out
+
+
+def describe(action: Action | AlbumAction | OrphanAction) -> str | None:
+    """Return the dry-run line of a decision (None for an unchanged product)."""
+    if isinstance(action, AlbumAction):
+        if action.op is Op.SKIP:
+            return None
+        return f"{action.op.value} album «{action.title}» ({action.reason})"
+    if isinstance(action, OrphanAction):
+        return f"hide item {action.external_id} ({action.reason})"
+    if action.op is Op.SKIP:
+        return None
+    return f"{action.op.value} «{action.candidate.payload.name}» ({action.reason})"

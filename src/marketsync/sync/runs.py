@@ -9,7 +9,10 @@ transactions, so callers invoke them only at commit points (SQLite has a single 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
@@ -21,6 +24,53 @@ from marketsync.settings import get_settings
 from marketsync.sync.models import SyncLock, SyncRun
 
 MAX_ERRORS_KEPT = 50
+
+
+class SyncError(RuntimeError):
+    """A run cannot go on; the message is shown to the seller (and recorded on `run` when there is one)."""
+
+    def __init__(self, message: str, run: SyncRun | None = None) -> None:
+        super().__init__(message)
+        self.run = run
+
+
+class Flushable(Protocol):
+    """A buffer written out at commit points (the api_calls recorder)."""
+
+    def flush(self) -> None:
+        """Write what is buffered."""
+
+
+@dataclass
+class Checkpoint:
+    """A run's commit point: persist, write the call log, renew the lease, report progress.
+
+    The exporter commits through it after every batch (crash safety: a bound id must survive a crash), so
+    it is the one place where a service commits.
+    """
+
+    session: Session
+    engine: Engine
+    run: SyncRun
+    pipeline: str
+    owner: str
+    buffers: list[Flushable] = field(default_factory=list)
+    on_progress: Callable[[SyncRun], None] | None = None
+
+    def commit(self) -> None:
+        """Commit, then renew the lease; raise SyncError when another run took the account over."""
+        heartbeat(self.run)
+        self.session.commit()
+        self.flush()
+        if not renew_lock(self.engine, pipeline=self.pipeline, account_id=self.run.account_id, owner=self.owner):
+            raise SyncError("another run took over this account's lock")
+        if self.on_progress:
+            self.on_progress(self.run)
+
+    def flush(self) -> None:
+        """Write the buffered call log."""
+        for buffer in self.buffers:
+            buffer.flush()
 DEAD_RUN_ERROR = "the worker stopped during this run (no sign of life); it was marked failed"
 
 
