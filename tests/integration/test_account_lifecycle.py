@@ -12,7 +12,12 @@ from marketsync.catalog.models import Product
 from marketsync.connections.models import Connection
 from marketsync.db import session_scope, utcnow
 from marketsync.sync.chain import refresh_source
-from marketsync.sync.tasks import syncable_accounts
+from marketsync.sync.service import accounts_due
+
+
+def syncable_accounts() -> list[int]:
+    with session_scope() as session:
+        return accounts_due(session)
 
 
 def _owner(engine: Engine, account_id: int) -> int:

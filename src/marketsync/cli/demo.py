@@ -53,7 +53,7 @@ def prepare_account(base_url: str) -> dict[str, Any]:
     from marketsync.connections.service import open_connector, save_connection
     from marketsync.db import session_scope
     from marketsync.sync.filters import set_store
-    from marketsync.sync.tasks import enqueue_catalog_sync
+    from marketsync.sync.service import enqueue_catalog_sync
 
     creds = httpx.post(f"{base_url}/sandbox/_control/seed", json={}, timeout=120).raise_for_status().json()
     with session_scope() as session:

@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from sqlalchemy import select
 
+from marketsync.catalog.pricing import MultiplierError
 from marketsync.cli.common import account_of, fail, session
 from marketsync.db import get_engine
-from marketsync.sync.chain import StepFailedError, sync_catalog
-from marketsync.sync.models import SyncConfig, SyncRun
+from marketsync.sync import service
+from marketsync.sync.chain import StepFailedError
+from marketsync.sync.models import SyncRun
 
 app = typer.Typer(help="Sync settings and runs.", no_args_is_help=True)
-MULTIPLIER_RANGE = (Decimal("0.01"), Decimal("100"))
-
-
-def parse_multiplier(raw: str) -> Decimal:
-    """Parse a price multiplier ("1.5" or "1,5") within 0.01..100, or raise ValueError."""
-    try:
-        value = Decimal(raw.strip().replace(",", "."))
-    except InvalidOperation as exc:
-        raise ValueError(f"«{raw}» is not a number") from exc
-    if not value.is_finite() or not MULTIPLIER_RANGE[0] <= value <= MULTIPLIER_RANGE[1]:
-        raise ValueError(f"the price multiplier must be between {MULTIPLIER_RANGE[0]} and {MULTIPLIER_RANGE[1]}")
-    return value.quantize(Decimal("0.0001"))
 
 
 @app.command("config")
@@ -34,16 +23,10 @@ def config(user: str = typer.Option(..., "--user", help="The user's e-mail."),
     """Show or change the cabinet's sync settings."""
     with session() as s:
         account_id = account_of(s, user)
-        cfg = s.scalar(select(SyncConfig).where(SyncConfig.account_id == account_id))
-        if cfg is None:
-            cfg = SyncConfig(account_id=account_id, catalog_enabled=True, price_multiplier=Decimal("1"))
-            s.add(cfg)
-        if price_multiplier is not None:
-            try:
-                cfg.price_multiplier = parse_multiplier(price_multiplier)
-            except ValueError as exc:
-                fail(str(exc))
-        s.flush()
+        try:
+            cfg = service.save_config(s, account_id=account_id, price_multiplier=price_multiplier)
+        except MultiplierError as exc:
+            fail(str(exc))
         typer.echo(f"catalog_enabled={str(cfg.catalog_enabled).lower()} "
                    f"price_multiplier={Decimal(cfg.price_multiplier).normalize()}")
 
@@ -70,8 +53,8 @@ def catalog(user: str = typer.Option(..., "--user", help="The user's e-mail."),
                             total=run.progress_total or None)
 
         try:
-            run = sync_catalog(get_engine(), account_id=account_id, dry_run=dry_run, on_progress=on_progress,
-                               plan_lines=plan if dry_run else None)
+            run = service.run_catalog_sync(get_engine(), account_id=account_id, dry_run=dry_run,
+                                           on_progress=on_progress, plan_lines=plan if dry_run else None)
         except StepFailedError as exc:
             fail(str(exc))
     for line in plan:

@@ -9,44 +9,12 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import func, select
-
-from celery import chain
-from marketsync.accounts.models import AccountMember, User
-from marketsync.connections.models import Connection
 from marketsync.db import get_engine, session_scope
-from marketsync.sync import runs
+from marketsync.sync import service
 from marketsync.sync.chain import StepFailedError, refresh_source, run_steps
-from marketsync.sync.models import SyncConfig
 from marketsync.worker import celery_app
 
 log = logging.getLogger(__name__)
-
-
-def syncable_accounts() -> list[int]:
-    """Return accounts with both connections, the catalog pipeline on and an active member."""
-    with session_scope() as session:
-        runs.fail_dead_runs(session)
-        connected = select(Connection.account_id).where(Connection.system.in_(("evotor", "vk"))) \
-            .group_by(Connection.account_id).having(func.count(func.distinct(Connection.system)) == 2)
-        switched_off = select(SyncConfig.account_id).where(SyncConfig.catalog_enabled.is_(False))
-        active = select(AccountMember.account_id).join(User, User.id == AccountMember.user_id) \
-            .where(User.status == "active")
-        query = select(func.distinct(AccountMember.account_id)).where(
-            AccountMember.account_id.in_(connected), AccountMember.account_id.not_in(switched_off),
-            AccountMember.account_id.in_(active))
-        return sorted(session.scalars(query))
-
-
-def enqueue_catalog_sync(account_id: int) -> None:
-    """Start one account's chain on the worker."""
-    chain(refresh_catalog.si(account_id), refresh_vk_catalog.s(account_id),
-          mirror_to_vk.s(account_id)).apply_async()
-
-
-def enqueue_source_refresh(account_id: int) -> None:
-    """Read the account's Evotor catalog on the worker (no mirroring)."""
-    refresh_source_catalog.delay(account_id)
 
 
 @celery_app.task(name="marketsync.sync.refresh_source_catalog")
@@ -62,9 +30,10 @@ def refresh_source_catalog(account_id: int) -> int | None:
 @celery_app.task(name="marketsync.sync.run_sync_pipeline")
 def run_sync_pipeline() -> int:
     """Beat entry: dispatch one chain per syncable account; return how many."""
-    accounts = syncable_accounts()
+    with session_scope() as session:
+        accounts = service.accounts_due(session)
     for account_id in accounts:
-        enqueue_catalog_sync(account_id)
+        service.enqueue_catalog_sync(account_id)
     return len(accounts)
 
 

@@ -1,0 +1,224 @@
+"""Sync use cases for every entry point (web, CLI, tasks, bot): the cabinet's sync settings, requesting a
+run (enqueued only after the request's commit), the accounts due for a run, runs and their progress, and
+the cached channel catalog the pages show. Nothing above this module queries sync models."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import String, cast, event, func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from marketsync.accounts.models import AccountMember, User
+from marketsync.catalog.models import Store
+from marketsync.catalog.pricing import parse_multiplier
+from marketsync.connections.models import Connection
+from marketsync.connections.service import connection_for, role_title
+from marketsync.connectors import CATALOG_CHANNEL, CATALOG_SOURCE, ROLES
+from marketsync.sync import runs
+from marketsync.sync.filters import load_scope
+from marketsync.sync.models import ChannelItem, SyncConfig, SyncRun
+
+log = logging.getLogger(__name__)
+FLOW_ROLES = (CATALOG_SOURCE, CATALOG_CHANNEL)
+
+
+# -- settings -------------------------------------------------------------------------------------------
+def get_config(session: Session, account_id: int) -> SyncConfig:
+    """Return the cabinet's sync settings, creating the defaults when missing."""
+    config = session.scalar(select(SyncConfig).where(SyncConfig.account_id == account_id))
+    if config is None:
+        config = SyncConfig(account_id=account_id, catalog_enabled=True, price_multiplier=Decimal("1"))
+        session.add(config)
+        session.flush()
+    return config
+
+
+def save_config(session: Session, *, account_id: int, catalog_enabled: bool | None = None,
+                price_multiplier: str | None = None) -> SyncConfig:
+    """Change the sync settings; a multiplier that cannot be read raises MultiplierError and saves nothing."""
+    multiplier = parse_multiplier(price_multiplier) if price_multiplier is not None else None
+    config = get_config(session, account_id)
+    if catalog_enabled is not None:
+        config.catalog_enabled = catalog_enabled
+    if multiplier is not None:
+        config.price_multiplier = multiplier
+    session.flush()
+    return config
+
+
+def missing_connections(session: Session, account_id: int) -> list[str]:
+    """Name the systems the catalog flow still needs connected (as sellers know them)."""
+    return [role_title(role) for role in FLOW_ROLES if connection_for(session, account_id, role) is None]
+
+
+def price_store(session: Session, account_id: int) -> str | None:
+    """Name the store whose price a product sold in several stores gets (the first one the seller enabled)."""
+    scope = load_scope(session, account_id)
+    first = next(iter(scope.stores), None)
+    if first is None:
+        return None
+    return session.scalar(select(Store.name).where(Store.account_id == account_id, Store.external_id == first))
+
+
+# -- requesting runs ------------------------------------------------------------------------------------
+@dataclass
+class SyncRequest:
+    """The answer to "sync now": refused with a reason, or queued once the caller commits."""
+
+    accepted: bool
+    missing: list[str] = field(default_factory=list)
+    running: bool = False
+    enqueue_error: str | None = None
+
+    @property
+    def queued(self) -> bool:
+        """Whether the task reached the queue (known after the caller's commit)."""
+        return self.accepted and self.enqueue_error is None
+
+
+def _after_commit(session: Session, request: SyncRequest, send: Callable[[], None]) -> None:
+    """Send the task once the caller commits, so the worker never reads older data than the request wrote."""
+
+    def hook(_session: Session) -> None:
+        try:
+            send()
+        except Exception as exc:  # the broker is down: the caller tells the seller
+            log.warning("could not queue a sync: %s", exc)
+            request.enqueue_error = str(exc) or type(exc).__name__
+
+    def forget(_session: Session) -> None:  # rolled back: what was asked for never happened
+        if event.contains(session, "after_commit", hook):
+            event.remove(session, "after_commit", hook)
+
+    event.listen(session, "after_commit", hook, once=True)
+    event.listen(session, "after_rollback", forget, once=True)
+
+
+def enqueue_catalog_sync(account_id: int) -> None:
+    """Send one account's chain to the worker: refresh_catalog → refresh_vk_catalog → mirror_to_vk.
+
+    Tasks are named, not imported, so this service stays below the task layer.
+    """
+    from celery import chain
+    from marketsync.worker import celery_app
+
+    chain(celery_app.signature("marketsync.sync.refresh_catalog", args=(account_id,), immutable=True),
+          celery_app.signature("marketsync.sync.refresh_vk_catalog", args=(account_id,)),
+          celery_app.signature("marketsync.sync.mirror_to_vk", args=(account_id,))).apply_async()
+
+
+def enqueue_source_refresh(account_id: int) -> None:
+    """Send a read of the account's source catalog (no mirroring) to the worker."""
+    from marketsync.worker import celery_app
+
+    celery_app.send_task("marketsync.sync.refresh_source_catalog", args=(account_id,))
+
+
+def request_sync(session: Session, *, account_id: int) -> SyncRequest:
+    """Ask for a catalog sync of the cabinet; queued after the caller's commit unless refused."""
+    missing = missing_connections(session, account_id)
+    runs.fail_dead_runs(session, account_id=account_id)
+    running = session.scalar(select(SyncRun.id).where(SyncRun.account_id == account_id,
+                                                      SyncRun.status == "running").limit(1)) is not None
+    request = SyncRequest(accepted=not missing and not running, missing=missing, running=running)
+    if request.accepted:
+        _after_commit(session, request, lambda: enqueue_catalog_sync(account_id))
+    return request
+
+
+def request_source_refresh(session: Session, *, account_id: int) -> SyncRequest:
+    """Ask for a read of the source catalog only (after connecting it), queued after the caller's commit."""
+    request = SyncRequest(accepted=connection_for(session, account_id, CATALOG_SOURCE) is not None)
+    if request.accepted:
+        _after_commit(session, request, lambda: enqueue_source_refresh(account_id))
+    else:
+        request.missing = [role_title(CATALOG_SOURCE)]
+    return request
+
+
+def accounts_due(session: Session) -> list[int]:
+    """Return cabinets with a source and a channel, the catalog sync on and an active member."""
+    runs.fail_dead_runs(session)
+    connected = select(Connection.account_id).where(
+        Connection.system.in_([s for role in FLOW_ROLES for s in ROLES[role]])) \
+        .group_by(Connection.account_id).having(func.count(func.distinct(Connection.system)) == len(FLOW_ROLES))
+    switched_off = select(SyncConfig.account_id).where(SyncConfig.catalog_enabled.is_(False))
+    active = select(AccountMember.account_id).join(User, User.id == AccountMember.user_id) \
+        .where(User.status == "active")
+    return sorted(session.scalars(select(func.distinct(AccountMember.account_id)).where(
+        AccountMember.account_id.in_(connected), AccountMember.account_id.not_in(switched_off),
+        AccountMember.account_id.in_(active))))
+
+
+def run_catalog_sync(engine: Engine, *, account_id: int, dry_run: bool = False,
+                     on_progress: Callable[[SyncRun], None] | None = None,
+                     plan_lines: list[str] | None = None) -> SyncRun:
+    """Run the whole catalog flow in this process (the CLI); raise StepFailedError when it cannot start."""
+    from marketsync.sync.chain import sync_catalog
+
+    return sync_catalog(engine, account_id=account_id, dry_run=dry_run, on_progress=on_progress,
+                        plan_lines=plan_lines)
+
+
+# -- runs -----------------------------------------------------------------------------------------------
+def recent_runs(session: Session, account_id: int, *, limit: int = 20) -> list[SyncRun]:
+    """Return the cabinet's latest runs, newest first, after closing runs whose worker died."""
+    runs.fail_dead_runs(session, account_id=account_id)  # a dead run must not look alive forever
+    return runs.recent_runs(session, account_id, limit=limit)
+
+
+def run_of(session: Session, *, account_id: int, run_id: int) -> SyncRun | None:
+    """Return one of the cabinet's runs (None when it is not theirs), closing it if its worker died."""
+    run = session.get(SyncRun, run_id)
+    if run is None or run.account_id != account_id:
+        return None
+    if run.status == "running":
+        runs.fail_dead_runs(session, account_id=account_id)
+    return run
+
+
+# -- the cached channel catalog -------------------------------------------------------------------------
+def channel_connection(session: Session, account_id: int) -> Connection | None:
+    """Return the cabinet's catalog channel connection, if any."""
+    return connection_for(session, account_id, CATALOG_CHANNEL)
+
+
+def _cached(conn: Connection, kind: str):  # type: ignore[no-untyped-def]
+    return select(ChannelItem).where(ChannelItem.account_id == conn.account_id,
+                                     ChannelItem.connection_id == conn.id, ChannelItem.kind == kind)
+
+
+def channel_albums(session: Session, conn: Connection) -> tuple[list[ChannelItem], dict[str, int], int]:
+    """Return the cached albums by title, each album's item count (from the items) and the item total."""
+    albums = list(session.scalars(_cached(conn, "album").order_by(ChannelItem.name, ChannelItem.id)))
+    counts: dict[str, int] = {}
+    total = 0
+    for album_ids in session.scalars(select(ChannelItem.album_ids).where(
+            ChannelItem.account_id == conn.account_id, ChannelItem.connection_id == conn.id,
+            ChannelItem.kind == "item")):
+        total += 1
+        for album_id in album_ids or ():
+            counts[str(album_id)] = counts.get(str(album_id), 0) + 1
+    return albums, counts, total
+
+
+def channel_album(session: Session, conn: Connection, album_id: str) -> ChannelItem | None:
+    """Return one cached album by its channel id."""
+    return session.scalar(_cached(conn, "album").where(ChannelItem.external_id == album_id))
+
+
+def channel_album_items(session: Session, conn: Connection, album_id: str, *, page: int,
+                        per_page: int) -> tuple[list[ChannelItem], int]:
+    """Return one page of an album's cached items by name, and how many it holds."""
+    # album_ids is a JSON list of strings on every dialect; its text holds the id in quotes, so a LIKE on
+    # '"<id>"' matches whole ids only ("12" never matches "123").
+    query = _cached(conn, "item").where(cast(ChannelItem.album_ids, String).like(f'%"{album_id}"%'))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    items = list(session.scalars(query.order_by(ChannelItem.name, ChannelItem.id)
+                                 .offset((page - 1) * per_page).limit(per_page)))
+    return items, total
