@@ -26,8 +26,10 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
 
+# The 400-line cap per module is a unit test, so CI's `make test` enforces it too.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks
+	$(PY) -m pytest -q -p no:cacheprovider tests/unit/test_module_size.py
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy src/marketsync
 
