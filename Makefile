@@ -26,10 +26,11 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
 
-# The 400-line cap per module is a unit test, so CI's `make test` enforces it too.
+# The 400-line cap per module, and the import contract naming every page and task module, are unit tests, so
+# CI's `make test` enforces them too.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks
-	$(PY) -m pytest -q -p no:cacheprovider tests/unit/test_module_size.py
+	$(PY) -m pytest -q -p no:cacheprovider tests/unit/test_module_size.py tests/unit/test_layers_contract.py
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy src/marketsync
 
