@@ -163,6 +163,7 @@ class _LiveSource:
         self._groups: dict[str, set[str]] = {}
 
     def stores(self) -> list[str]:
+        """Return the source's store ids (read once)."""
         if self._stores is None:
             try:
                 self._stores = [store.external_id for store in self.connector.list_stores()]
@@ -171,6 +172,7 @@ class _LiveSource:
         return self._stores
 
     def groups(self, store_id: str) -> set[str]:
+        """Return the group ids of one source store (read once per store)."""
         if store_id not in self._groups:
             try:
                 self._groups[store_id] = {g.external_id for g in self.connector.list_groups(store_id)}
@@ -179,6 +181,7 @@ class _LiveSource:
         return self._groups[store_id]
 
     def store_of_group(self, group_id: str) -> str:
+        """Return the store a source group belongs to."""
         for store_id in self.stores():
             if group_id in self.groups(store_id):
                 return store_id
