@@ -112,6 +112,12 @@ def test_filters_refuse_unknown_ids(user, sandbox_state):
     assert code == 1
 
 
+def test_filters_ask_to_connect_evotor_first_and_change_nothing(user, sqlite_engine):
+    code, out = cli("filters", "enable", "--user", user, "--all")
+    assert code == 1 and "run `marketsync connect evotor` first" in out
+    assert cli("filters", "list", "--user", user)[1].strip() == "no filters: nothing is mirrored yet"
+
+
 def test_enable_all_covers_groups_that_appear_later(user, sandbox_state):
     catalog = seed_catalog(sandbox_state, groups=1, per_group=2, not_for_sale=0)
     assert cli("connect", "evotor", "--user", user, "--token", catalog.evotor_token)[0] == 0

@@ -322,6 +322,7 @@ def tasks_run_here() -> Iterator[None]:
     """Run queued Celery tasks in this process (Celery's own test mode) instead of on a worker."""
     from marketsync.worker import celery_app
 
+    celery_app.loader.import_default_modules()  # the web sends tasks by name; running them here needs them
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     yield

@@ -175,7 +175,7 @@ for _path in PATHS:
 
 def _refresh_catalog(account_id: int) -> None:
     """Start reading the seller's Evotor catalog on the worker; a queue outage only delays it to the next sync."""
-    from marketsync.sync.tasks import enqueue_source_refresh
+    from marketsync.sync.service import enqueue_source_refresh
 
     try:
         enqueue_source_refresh(account_id)

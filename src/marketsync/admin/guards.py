@@ -5,21 +5,24 @@ and nothing changes (one rule for every action, so the panel behaves predictably
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from fastapi import HTTPException, Request
 from fastapi.responses import RedirectResponse
-from sqlalchemy.orm import Session
 
-from marketsync.accounts.models import User
-from marketsync.accounts.rbac import user_roles
+from marketsync.admin.service import refusal_reason, user_by_id
 from marketsync.web.i18n import gettext as _
 from marketsync.web.templating import flash
 
-SELF_REFUSED = frozenset({"suspend", "delete", "demote"})
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from marketsync.accounts.models import User
 
 
 def target_user(session: Session, user_id: int) -> User:
     """Return the user an admin route names, or raise 404."""
-    user = session.get(User, user_id)
+    user = user_by_id(session, user_id=user_id)
     if user is None:
         raise HTTPException(status_code=404)
     return user
@@ -27,9 +30,10 @@ def target_user(session: Session, user_id: int) -> User:
 
 def refusal(session: Session, actor: User, target: User, action: str) -> str | None:
     """Say why `actor` may not do `action` to `target`, or None when they may."""
-    if "system" in user_roles(session, target.id) and "system" not in user_roles(session, actor.id):
+    reason = refusal_reason(session, actor_id=actor.id, target_id=target.id, action=action)
+    if reason == "owner-only":
         return _("Only the instance owner can change a user with the system role.")
-    if actor.id == target.id and action in SELF_REFUSED:
+    if reason == "self":
         return {"suspend": _("You cannot suspend yourself."),
                 "delete": _("You cannot delete yourself here."),
                 "demote": _("You cannot take away your own administrator role.")}[action]

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from marketsync.accounts.models import Account, AccountMember, Role, User, UserRole
+from marketsync.accounts.rbac import ensure_roles, role_permissions, set_role_permissions, user_permissions, user_roles
 from marketsync.accounts.service import AccountError, normalize_email
 from marketsync.connections.models import ApiCall, Connection
 from marketsync.sync.models import SyncRun
@@ -206,3 +207,69 @@ def account_names(session: Session, account_ids: set[int | None]) -> dict[int, s
     if not ids:
         return {}
     return {i: name for i, name in session.execute(select(Account.id, Account.name).where(Account.id.in_(ids)))}
+
+
+# The roles page and the guard rails of user actions (the permission rules themselves live in accounts.rbac).
+
+KEEP_OWN = frozenset({"admin.access", "roles.write"})
+SELF_REFUSED = frozenset({"suspend", "delete", "demote"})
+
+
+@dataclass(frozen=True)
+class RolesOverview:
+    """The roles page: every role (system first), what each grants and how many users hold it."""
+
+    roles: list[Role]
+    grants: dict[int, set[str]]
+    holders: dict[int, int]
+
+
+def roles_overview(session: Session) -> RolesOverview:
+    """Return every role with its permissions and holder count, creating the built-in roles if missing."""
+    ensure_roles(session)
+    order = {name: i for i, name in enumerate(ROLE_NAMES)}
+    roles = sorted(session.scalars(select(Role)), key=lambda r: (order.get(r.name, len(order)), r.name))
+    holders = {role_id: count for role_id, count in
+               session.execute(select(UserRole.role_id, func.count()).group_by(UserRole.role_id))}
+    return RolesOverview(roles=roles, grants=role_permissions(session), holders=holders)
+
+
+def role_by_id(session: Session, *, role_id: int) -> Role | None:
+    """Return a role by id, or None."""
+    return session.get(Role, role_id)
+
+
+def would_lock_out(session: Session, *, actor_id: int, role: Role, names: set[str]) -> bool:
+    """Whether saving `names` for `role` takes from the actor a permission they need to undo it."""
+    if "system" in user_roles(session, actor_id):
+        return False
+    held = set(session.scalars(select(UserRole.role_id).where(UserRole.user_id == actor_id)))
+    if role.id not in held:
+        return False
+    grants = role_permissions(session)
+    after = set(names).union(*(grants.get(rid, set()) for rid in held if rid != role.id))
+    return not after >= KEEP_OWN
+
+
+def save_role_permissions(session: Session, *, role: Role, names: set[str]) -> None:
+    """Replace what a role grants (its holders' sessions are renewed with the new rights)."""
+    set_role_permissions(session, role, names)
+
+
+def permissions_of(session: Session, *, user_id: int) -> set[str]:
+    """Return the permission names a user holds through their roles."""
+    return user_permissions(session, user_id)
+
+
+def user_by_id(session: Session, *, user_id: int) -> User | None:
+    """Return a user by id, or None."""
+    return session.get(User, user_id)
+
+
+def refusal_reason(session: Session, *, actor_id: int, target_id: int, action: str) -> str | None:
+    """Say why an actor may not act on a target: "owner-only", "self", or None when they may."""
+    if "system" in user_roles(session, target_id) and "system" not in user_roles(session, actor_id):
+        return "owner-only"
+    if actor_id == target_id and action in SELF_REFUSED:
+        return "self"
+    return None

@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from marketsync.catalog.models import ProductGroup, Store
-from marketsync.catalog.service import groups_of, product_counts, products_page, store_of, stores_of
+from marketsync.catalog.service import (
+    group_of_store,
+    groups_of,
+    products_page,
+    store_groups,
+    store_of,
+    store_rows,
+    switch_group,
+    switch_store,
+)
 from marketsync.connections.service import get_connection
-from marketsync.sync.filters import load_scope, set_group, set_store
+from marketsync.sync import service as sync_service
 from marketsync.web.deps import AccountId, CurrentUser, DbSession
 from marketsync.web.i18n import gettext as _
 from marketsync.web.i18n import local_path
 from marketsync.web.templating import Pager, flash, page_number, render
+
+if TYPE_CHECKING:
+    from marketsync.catalog.models import Store
 
 router = APIRouter(tags=["catalog"])
 PER_PAGE = 50
@@ -42,20 +53,8 @@ def catalog_root(_user: CurrentUser) -> RedirectResponse:
 @router.get("/catalog/stores", response_class=HTMLResponse)
 def stores_page(request: Request, session: DbSession, account_id: AccountId) -> HTMLResponse:
     """List the Evotor stores with a sync switch, product and group counts, and the unpaid badge."""
-    scope = load_scope(session, account_id)
-    rows = []
-    for store in stores_of(session, account_id):
-        counts = product_counts(session, account_id, store.external_id)
-        groups = groups_of(session, account_id, store.external_id)
-        rows.append({
-            "store": store,
-            "enabled": scope.store_enabled(store.external_id),
-            "products": sum(counts.values()),
-            "groups": len(groups),
-            "groups_enabled": sum(1 for g in groups if scope.group_enabled(store.external_id, g.external_id)),
-        })
     return render(request, "catalog/stores.html", {
-        "rows": rows,
+        "rows": store_rows(session, account_id=account_id),
         "evotor_connected": get_connection(session, account_id, "evotor") is not None,
     })
 
@@ -63,14 +62,12 @@ def stores_page(request: Request, session: DbSession, account_id: AccountId) -> 
 @router.post("/catalog/refresh")
 def refresh_catalog(request: Request, session: DbSession, account_id: AccountId) -> RedirectResponse:
     """Read the Evotor catalog again on the worker (stores, groups, products; nothing is published)."""
-    if get_connection(session, account_id, "evotor") is None:
+    refresh = sync_service.request_source_refresh(session, account_id=account_id)
+    if not refresh.accepted:
         flash(request, _("Connect Evotor first."), "warning")
         return RedirectResponse("/connections", status_code=303)
-    from marketsync.sync.tasks import enqueue_source_refresh
-
-    try:
-        enqueue_source_refresh(account_id)
-    except Exception:  # the broker is down: say so instead of a server error
+    session.commit()  # the read is queued once this commit is done
+    if not refresh.queued:  # the broker is down: say so instead of a server error
         flash(request, _("The catalog could not be read now: the task queue is not available."), "danger")
     else:
         flash(request, _("Reading your Evotor catalog: stores and groups appear in a few seconds."))
@@ -81,13 +78,9 @@ def refresh_catalog(request: Request, session: DbSession, account_id: AccountId)
 def groups_page(request: Request, session: DbSession, account_id: AccountId, store_id: int) -> HTMLResponse:
     """List a store's product groups with their sync switches and product counts."""
     store = _store(session, account_id, store_id)
-    scope = load_scope(session, account_id)
-    counts = product_counts(session, account_id, store.external_id)
-    rows = [{"group": g, "enabled": scope.group_enabled(store.external_id, g.external_id),
-             "products": counts.get(g.external_id, 0)} for g in groups_of(session, account_id, store.external_id)]
+    groups = store_groups(session, account_id=account_id, store=store)
     return render(request, "catalog/groups.html", {
-        "store": store, "rows": rows, "store_enabled": scope.store_enabled(store.external_id),
-        "ungrouped": counts.get(None, 0),
+        "store": store, "rows": groups.rows, "store_enabled": groups.store_enabled, "ungrouped": groups.ungrouped,
     })
 
 
@@ -97,7 +90,7 @@ def products_listing(request: Request, session: DbSession, account_id: AccountId
     """List a store's products, 50 a page, optionally of one group (?group=<external id>)."""
     store = _store(session, account_id, store_id)
     groups = groups_of(session, account_id, store.external_id)
-    selected: ProductGroup | None = next((g for g in groups if g.external_id == group), None) if group else None
+    selected = next((g for g in groups if g.external_id == group), None) if group else None
     number = page_number(page)
     products, total = products_page(session, account_id, store.external_id, group=group or None, page=number,
                                     per_page=PER_PAGE)
@@ -116,14 +109,7 @@ def toggle_store(request: Request, session: DbSession, account_id: AccountId, st
     """Switch a store's sync on or off (all_groups=1 also switches every group of it)."""
     store = _store(session, account_id, store_id)
     on = _switch(enabled)
-    everything: bool | None = True if all_groups == "1" else None
-    if on and everything is None:
-        # A store switched on with no group chosen yet publishes all of them; earlier choices are kept.
-        scope = load_scope(session, account_id)
-        chosen = any(scope.group_enabled(store.external_id, g.external_id)
-                     for g in groups_of(session, account_id, store.external_id))
-        everything = None if chosen else True
-    set_store(session, account_id, store.external_id, enabled=on, all_groups=everything)
+    switch_store(session, account_id=account_id, store=store, enabled=on, all_groups=all_groups == "1")
     if on:
         flash(request, _("«%(name)s» will be published to VK.", name=store.name))
     else:
@@ -136,11 +122,11 @@ def toggle_group(request: Request, session: DbSession, account_id: AccountId, st
                  enabled: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "") -> RedirectResponse:
     """Switch one product group's sync on or off (switching a group on also switches its store on)."""
     store = _store(session, account_id, store_id)
-    group = session.get(ProductGroup, group_id)
-    if group is None or group.account_id != account_id or group.store_external_id != store.external_id:
+    group = group_of_store(session, account_id=account_id, store=store, group_id=group_id)
+    if group is None:
         raise HTTPException(status_code=404)
     on = _switch(enabled)
-    set_group(session, account_id, store.external_id, group.external_id, enabled=on)
+    switch_group(session, account_id=account_id, group=group, enabled=on)
     if on:
         flash(request, _("Group «%(name)s» will be published to VK.", name=group.name))
     else:

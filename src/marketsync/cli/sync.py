@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -12,7 +13,10 @@ from marketsync.cli.common import account_of, fail, session
 from marketsync.db import get_engine
 from marketsync.sync import service
 from marketsync.sync.chain import StepFailedError
-from marketsync.sync.models import SyncRun
+
+if TYPE_CHECKING:
+    from marketsync.sync.models import SyncRun
+
 
 app = typer.Typer(help="Sync settings and runs.", no_args_is_help=True)
 

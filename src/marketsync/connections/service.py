@@ -136,3 +136,32 @@ def disconnect(session: Session, *, account_id: int, system: str) -> bool:
     session.delete(conn)
     session.flush()
     return True
+
+
+def token_hint(conn: Connection | None) -> str | None:
+    """Return the last characters of a stored token, so the seller recognises it without it being shown."""
+    if conn is None:
+        return None
+    try:
+        token = str(credentials_of(conn).get("token") or "")
+    except ValueError:
+        return None
+    return f"…{token[-4:]}" if len(token) >= 12 else "…"
+
+
+def connections_of(session: Session, *, account_id: int) -> dict[str, Connection | None]:
+    """Return the account's connection to every system (None where there is none yet)."""
+    return {system: get_connection(session, account_id, system) for system in SYSTEMS}
+
+
+def check_stored_connection(session: Session, *, account_id: int, system: str) -> CheckResult | None:
+    """Test a stored connection live and record the outcome on it; None when the system is not connected."""
+    conn = get_connection(session, account_id, system)
+    if conn is None:
+        return None
+    try:
+        result = check_credentials(system, credentials_of(conn), key=str(conn.id))
+    except ValueError as exc:  # ConnectionSetupError, or credentials no key can decrypt any more
+        result = CheckResult(ok=False, message=str(exc))
+    mark_checked(conn, result)
+    return result

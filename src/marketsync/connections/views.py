@@ -8,18 +8,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from marketsync.connections.models import Connection
 from marketsync.connections.service import (
     SYSTEMS,
     ConnectionSetupError,
-    check_credentials,
-    credentials_of,
+    check_stored_connection,
+    connections_of,
     disconnect,
-    get_connection,
-    mark_checked,
     save_connection,
+    token_hint,
 )
-from marketsync.connectors.records import CheckResult
+from marketsync.sync import service as sync_service
 from marketsync.web.deps import AccountId, DbSession
 from marketsync.web.i18n import gettext as _
 from marketsync.web.templating import flash, render
@@ -39,23 +37,12 @@ def parse_group_id(raw: str) -> int | None:
     return value if value > 0 else None
 
 
-def _token_hint(conn: Connection | None) -> str | None:
-    # The last characters only, so the seller recognises which token is stored without exposing it.
-    if conn is None:
-        return None
-    try:
-        token = str(credentials_of(conn).get("token") or "")
-    except ValueError:
-        return None
-    return f"…{token[-4:]}" if len(token) >= 12 else "…"
-
-
 def _page(request: Request, session: DbSession, account_id: int, *, status_code: int = 200,
           errors: dict[str, str] | None = None, values: dict[str, Any] | None = None) -> HTMLResponse:
-    connections = {system: get_connection(session, account_id, system) for system in SYSTEMS}
+    connections = connections_of(session, account_id=account_id)
     return render(request, "connections/index.html", {
         "connections": connections,
-        "hints": {system: _token_hint(conn) for system, conn in connections.items()},
+        "hints": {system: token_hint(conn) for system, conn in connections.items()},
         "errors": errors or {},
         "values": values or {},
     }, status_code=status_code)
@@ -85,12 +72,9 @@ def _save(request: Request, session: DbSession, account_id: int, system: str,
     flash(request, _("%(system)s is connected.", system=SYSTEM_NAMES[system]) + detail)
     if system == "evotor":
         # Read stores and groups right away, so the seller can choose what to publish.
-        session.commit()
-        from marketsync.sync.tasks import enqueue_source_refresh
-
-        try:
-            enqueue_source_refresh(account_id)
-        except Exception:  # the broker is down: the first sync reads the catalog instead
+        refresh = sync_service.request_source_refresh(session, account_id=account_id)
+        session.commit()  # the read is queued once this commit is done
+        if not refresh.queued:  # the broker is down: the first sync reads the catalog instead
             flash(request, _("The catalog could not be read now: the task queue is not available."), "warning")
         else:
             flash(request, _("Reading your Evotor catalog: stores and groups appear in a few seconds."))
@@ -123,13 +107,13 @@ def save_vk(request: Request, session: DbSession, account_id: AccountId, token: 
     return _page(request, session, account_id, status_code=400, errors={"vk": error}, values=values)
 
 
-def _test_answer(request: Request, system: str, result: CheckResult) -> Response:
+def _test_answer(request: Request, system: str, ok: bool, message: str) -> Response:
     accept = request.headers.get("accept", "")
     if "application/json" in accept and "text/html" not in accept:
-        return JSONResponse({"ok": result.ok, "message": result.message})
+        return JSONResponse({"ok": ok, "message": message})
     if request.headers.get("hx-request"):
-        return render(request, "connections/_test_result.html", {"result": result})
-    flash(request, f"{SYSTEM_NAMES[system]}: {result.message}", "success" if result.ok else "danger")
+        return render(request, "connections/_test_result.html", {"result": {"ok": ok, "message": message}})
+    flash(request, f"{SYSTEM_NAMES[system]}: {message}", "success" if ok else "danger")
     return RedirectResponse("/connections", status_code=303)
 
 
@@ -137,16 +121,10 @@ def _test_answer(request: Request, system: str, result: CheckResult) -> Response
 def test_connection(request: Request, session: DbSession, account_id: AccountId, system: str) -> Response:
     """Test the stored credentials live; JSON {ok, message} when asked, else back to the page."""
     system = _system(system)
-    conn = get_connection(session, account_id, system)
-    if conn is None:
-        result = CheckResult(ok=False, message=_("%(system)s is not connected yet.", system=SYSTEM_NAMES[system]))
-    else:
-        try:
-            result = check_credentials(system, credentials_of(conn), key=str(conn.id))
-        except ValueError as exc:  # ConnectionSetupError, or credentials no key can decrypt any more
-            result = CheckResult(ok=False, message=str(exc))
-        mark_checked(conn, result)
-    return _test_answer(request, system, result)
+    result = check_stored_connection(session, account_id=account_id, system=system)
+    if result is None:
+        return _test_answer(request, system, False, _("%(system)s is not connected yet.", system=SYSTEM_NAMES[system]))
+    return _test_answer(request, system, result.ok, result.message)
 
 
 @router.post("/connections/{system}/disconnect")

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from marketsync.sync import service
-from marketsync.sync.models import ChannelItem
 from marketsync.web.deps import AccountId, CurrentUser, DbSession
 from marketsync.web.templating import Pager, page_number, render
+
+if TYPE_CHECKING:
+    from marketsync.sync.models import ChannelItem
+
 
 router = APIRouter(tags=["vk-catalog"])
 PER_PAGE = 50

@@ -116,7 +116,7 @@ def enqueue_source_refresh(account_id: int) -> None:
     """Send a read of the account's source catalog (no mirroring) to the worker."""
     from marketsync.worker import celery_app
 
-    celery_app.send_task("marketsync.sync.refresh_source_catalog", args=(account_id,))
+    celery_app.signature("marketsync.sync.refresh_source_catalog", args=(account_id,)).apply_async()
 
 
 def request_sync(session: Session, *, account_id: int) -> SyncRequest:

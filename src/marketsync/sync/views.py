@@ -3,18 +3,22 @@ progress of a running sync (htmx polls the progress fragment every 2 s)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from sqlalchemy.orm import Session
 
 from marketsync.catalog.pricing import MultiplierError
 from marketsync.sync import service
-from marketsync.sync.models import SyncRun
 from marketsync.web.deps import AccountId, DbSession
 from marketsync.web.i18n import gettext as _
 from marketsync.web.templating import flash, render
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from marketsync.sync.models import SyncRun
+
 
 router = APIRouter(tags=["sync"])
 HISTORY_SIZE = 20
