@@ -112,6 +112,25 @@ def test_filters_refuse_unknown_ids(user, sandbox_state):
     assert code == 1
 
 
+def test_products_without_a_group_are_switched_with_group_dash_of_a_store(user, sandbox_state):
+    catalog = seed_catalog(sandbox_state, groups=1, per_group=1, not_for_sale=0)
+    store = catalog.stores[0]
+    sandbox_state.evotor.add_product(catalog.evotor_token, store, name="Пакет-майка", price=5, allow_to_sell=True,
+                                     code="bag-1", type="NORMAL", tax="NO_VAT", measure_name="шт", quantity=100)
+    assert cli("connect", "evotor", "--user", user, "--token", catalog.evotor_token)[0] == 0
+    assert cli("connect", "vk", "--user", user, "--token", catalog.vk_token,
+               "--group-id", str(catalog.vk_group_id))[0] == 0
+    assert cli("filters", "enable", "--user", user, "--store", store)[0] == 0
+    code, out = cli("filters", "disable", "--user", user, "--store", store, "--group", "-")
+    assert code == 0, out
+    assert cli("sync", "catalog", "--user", user)[1].strip().splitlines()[-1].startswith("created=1 ")
+    assert cli("filters", "enable", "--user", user, "--store", store, "--group", "-")[0] == 0
+    assert cli("sync", "catalog", "--user", user)[1].strip().splitlines()[-1].startswith("created=1 ")
+    assert sorted(i.sku for i in sandbox_state.vk.items(catalog.vk_group_id)) == ["a00000", "bag-1"]
+    code, out = cli("filters", "enable", "--user", user, "--group", "-")
+    assert code == 1 and "needs an existing --store" in out
+
+
 def test_filters_ask_to_connect_evotor_first_and_change_nothing(user, sqlite_engine):
     code, out = cli("filters", "enable", "--user", user, "--all")
     assert code == 1 and "run `marketsync connect evotor` first" in out

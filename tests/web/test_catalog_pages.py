@@ -145,3 +145,27 @@ def test_a_seller_sees_only_their_own_email_in_the_header(client: TestClient, se
     client.cookies.clear()
     sign_in(client, "other@example.ru")
     assert "other@example.ru" in client.get("/catalog/stores").text
+
+
+def test_products_without_a_group_have_their_own_switch(client: TestClient, seller: int, add_store: AddStore,
+                                                        sqlite_engine: Engine) -> None:
+    from marketsync.catalog.models import Product
+
+    ids = add_store(seller, groups=1)
+    store_ext = f"store-{seller}-Кофейня на Ленина"
+    with session_scope(sqlite_engine) as session:
+        for n in range(2):
+            session.add(Product(account_id=seller, connection_id=ids["connection"], store_external_id=store_ext,
+                                external_id=f"loose-{n}", name=f"Товар без группы {n}", allow_to_sell=True))
+    page = client.get(f"/catalog/stores/{ids['store']}/groups")
+    assert "Без группы" in page.text and f"/catalog/stores/{ids['store']}/ungrouped/toggle" in page.text
+
+    submit(client, f"/catalog/stores/{ids['store']}/toggle", {"enabled": "1", "all_groups": "1"})
+    with session_scope(sqlite_engine) as session:
+        assert load_scope(session, seller).group_enabled(store_ext, None), "all groups include the ungrouped"
+    response = submit(client, f"/catalog/stores/{ids['store']}/ungrouped/toggle", {"enabled": "0"})
+    assert response.headers["location"] == f"/catalog/stores/{ids['store']}/groups"
+    with session_scope(sqlite_engine) as session:
+        scope = load_scope(session, seller)
+    assert not scope.group_enabled(store_ext, None) and scope.group_enabled(store_ext, "g0")
+    assert "больше не будут публиковаться" in client.get(f"/catalog/stores/{ids['store']}/groups").text

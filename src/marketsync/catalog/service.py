@@ -13,7 +13,7 @@ from marketsync.connections.service import get_connection, open_connector
 from marketsync.connectors.capabilities import CatalogSource
 from marketsync.connectors.errors import ConnectorError
 from marketsync.connectors.records import SourceProduct
-from marketsync.sync.filters import list_filters, load_scope, set_group, set_store
+from marketsync.sync.filters import UNGROUPED, list_filters, load_scope, set_group, set_store
 from marketsync.sync.models import SyncFilter
 
 # A product's key across stores: its code (SKU), else its source id. The same key in several stores is one
@@ -104,6 +104,7 @@ class StoreGroups:
     rows: list[GroupRow]
     store_enabled: bool
     ungrouped: int
+    ungrouped_enabled: bool
 
 
 class SourceChoiceError(ValueError):
@@ -131,7 +132,7 @@ def store_groups(session: Session, *, account_id: int, store: Store) -> StoreGro
     rows = [GroupRow(group=g, enabled=scope.group_enabled(store.external_id, g.external_id),
                      products=counts.get(g.external_id, 0)) for g in groups_of(session, account_id, store.external_id)]
     return StoreGroups(rows=rows, store_enabled=scope.store_enabled(store.external_id),
-                       ungrouped=counts.get(None, 0))
+                       ungrouped=counts.get(None, 0), ungrouped_enabled=scope.group_enabled(store.external_id, None))
 
 
 def group_of_store(session: Session, *, account_id: int, store: Store, group_id: int) -> ProductGroup | None:
@@ -157,6 +158,11 @@ def switch_store(session: Session, *, account_id: int, store: Store, enabled: bo
 def switch_group(session: Session, *, account_id: int, group: ProductGroup, enabled: bool) -> None:
     """Switch one group's publishing on or off (switching a group on also switches its store on)."""
     set_group(session, account_id, group.store_external_id, group.external_id, enabled=enabled)
+
+
+def switch_ungrouped(session: Session, *, account_id: int, store: Store, enabled: bool) -> None:
+    """Switch the publishing of a store's products without a group (on also switches the store on)."""
+    set_group(session, account_id, store.external_id, UNGROUPED, enabled=enabled)
 
 
 def filters_list(session: Session, *, account_id: int) -> list[SyncFilter]:
@@ -207,6 +213,11 @@ def switch_source_scope(session: Session, *, account_id: int, store: str | None,
     connector = open_connector(conn)
     source = _LiveSource(connector)
     try:
+        if group == UNGROUPED:
+            if not store or store not in source.stores():
+                raise SourceChoiceError(f"--group {UNGROUPED} (products without a group) needs an existing --store")
+            set_group(session, account_id, store, UNGROUPED, enabled=enabled)
+            return f"products without a group of store {store}"
         if group:
             store_id = store or source.store_of_group(group)
             if store and store not in source.stores():

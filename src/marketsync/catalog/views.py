@@ -16,6 +16,7 @@ from marketsync.catalog.service import (
     store_rows,
     switch_group,
     switch_store,
+    switch_ungrouped,
 )
 from marketsync.connections.service import get_connection
 from marketsync.sync import service as sync_service
@@ -81,6 +82,7 @@ def groups_page(request: Request, session: DbSession, account_id: AccountId, sto
     groups = store_groups(session, account_id=account_id, store=store)
     return render(request, "catalog/groups.html", {
         "store": store, "rows": groups.rows, "store_enabled": groups.store_enabled, "ungrouped": groups.ungrouped,
+        "ungrouped_enabled": groups.ungrouped_enabled,
     })
 
 
@@ -131,4 +133,18 @@ def toggle_group(request: Request, session: DbSession, account_id: AccountId, st
         flash(request, _("Group «%(name)s» will be published to VK.", name=group.name))
     else:
         flash(request, _("Group «%(name)s» will no longer be published to VK.", name=group.name), "info")
+    return RedirectResponse(local_path(next, f"/catalog/stores/{store.id}/groups"), status_code=303)
+
+
+@router.post("/catalog/stores/{store_id}/ungrouped/toggle")
+def toggle_ungrouped(request: Request, session: DbSession, account_id: AccountId, store_id: int,
+                     enabled: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "") -> RedirectResponse:
+    """Switch the publishing of a store's products without a group (VK items need no album)."""
+    store = _store(session, account_id, store_id)
+    on = _switch(enabled)
+    switch_ungrouped(session, account_id=account_id, store=store, enabled=on)
+    if on:
+        flash(request, _("Products without a group will be published to VK."))
+    else:
+        flash(request, _("Products without a group will no longer be published to VK."), "info")
     return RedirectResponse(local_path(next, f"/catalog/stores/{store.id}/groups"), status_code=303)

@@ -26,7 +26,8 @@ def _apply(email: str, store: str | None, group: str | None, all_: bool, enabled
 
 _USER = typer.Option(..., "--user", help="The user's e-mail.")
 _STORE = typer.Option(None, "--store", help="An Evotor store id.")
-_GROUP = typer.Option(None, "--group", help="An Evotor product group id.")
+_GROUP = typer.Option(None, "--group", help="An Evotor product group id, or - for the products without a group "
+                                             "of --store.")
 _ALL = typer.Option(False, "--all", help="Every store (or every group of --store).")
 
 
