@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy import DateTime, MetaData, create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -102,6 +102,12 @@ def get_engine(url: str | None = None) -> Engine:
     if url not in _engines:
         _engines[url] = make_engine(url)
     return _engines[url]
+
+
+def ping_database(url: str | None = None) -> None:
+    """Run SELECT 1 on a database (the application's by default); raise when it does not answer."""
+    with get_engine(url).connect() as conn:
+        conn.execute(text("SELECT 1"))
 
 
 def is_transient_db_error(exc: BaseException) -> bool:

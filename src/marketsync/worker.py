@@ -7,12 +7,14 @@ the worker race to declare them and one fails on kombu_queue's unique name.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from kombu import Queue
 from sqlalchemy.engine import make_url
 
 from celery import Celery
+from marketsync.db import ping_database
 from marketsync.settings import Settings, get_settings
 
 QUEUES = ("default", "sync")
@@ -52,6 +54,30 @@ def create_celery(settings: Settings | None = None) -> Celery:
         app.conf.broker_transport_options = {"connect_args": {"timeout": 30, "check_same_thread": False}}
         app.conf.broker_transport_options_polling_interval = 0.5
     return app
+
+
+def ping_broker(*, timeout: float) -> None:
+    """PING Redis, or open the embedded SQLite broker database; raise when the broker cannot be reached."""
+    settings = get_settings()
+    if settings.REDIS_URL:
+        import redis
+
+        client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=timeout, socket_connect_timeout=timeout)
+        try:
+            client.ping()
+        finally:
+            client.close()
+        return
+    url = make_url(settings.BROKER_DATABASE_URL)
+    if url.get_backend_name() != "sqlite":
+        ping_database(settings.BROKER_DATABASE_URL)
+        return
+    # The worker creates the file on first use too; a missing folder or a locked/corrupt file fails here.
+    connection = sqlite3.connect(url.database or ":memory:", timeout=timeout)
+    try:
+        connection.execute("SELECT 1").fetchone()
+    finally:
+        connection.close()
 
 
 def declare_queues(app: Celery) -> None:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
-from sqlalchemy.orm import Session
 
 from marketsync.accounts.service import AccountError, account_for_email
 from marketsync.db import session_scope
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def fail(message: str) -> NoReturn:

@@ -3,15 +3,11 @@ SQLite broker file). No session, no CSRF; 200 when both are fine, else 503."""
 
 from __future__ import annotations
 
-import sqlite3
-
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
-from marketsync.db import get_engine
-from marketsync.settings import get_settings
+from marketsync.db import ping_database
+from marketsync.worker import ping_broker
 
 router = APIRouter(tags=["health"])
 PROBE_TIMEOUT_SECONDS = 3
@@ -25,8 +21,7 @@ def _failure(exc: Exception) -> str:
 def check_database() -> str:
     """Run SELECT 1 on the application database; return "ok" or the kind of error."""
     try:
-        with get_engine().connect() as conn:
-            conn.execute(text("SELECT 1"))
+        ping_database()
     except Exception as exc:
         return _failure(exc)
     return "ok"
@@ -34,29 +29,8 @@ def check_database() -> str:
 
 def check_broker() -> str:
     """PING Redis, or open the embedded SQLite broker database; return "ok" or the kind of error."""
-    settings = get_settings()
     try:
-        if settings.REDIS_URL:
-            import redis
-
-            client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=PROBE_TIMEOUT_SECONDS,
-                                          socket_connect_timeout=PROBE_TIMEOUT_SECONDS)
-            try:
-                client.ping()
-            finally:
-                client.close()
-            return "ok"
-        url = make_url(settings.BROKER_DATABASE_URL)
-        if url.get_backend_name() != "sqlite":
-            with get_engine(settings.BROKER_DATABASE_URL).connect() as conn:
-                conn.execute(text("SELECT 1"))
-            return "ok"
-        # The worker creates the file on first use too; a missing folder or a locked/corrupt file fails here.
-        connection = sqlite3.connect(url.database or ":memory:", timeout=PROBE_TIMEOUT_SECONDS)
-        try:
-            connection.execute("SELECT 1").fetchone()
-        finally:
-            connection.close()
+        ping_broker(timeout=PROBE_TIMEOUT_SECONDS)
     except Exception as exc:
         return _failure(exc)
     return "ok"
