@@ -164,8 +164,10 @@ def mirror_catalog(ctx: CatalogRun, *, dry_run: bool = False) -> SyncRun:
         albums = exporter.apply_albums(album_plan)
     multiplier = _multiplier(session, ctx.account_id)
     for keys, products in _key_chunks(session, ctx.source_conn, stores):
-        candidates = [c for key in keys if (c := _candidate(channel, products.get(key, []), scope, group_names,
-                                                            multiplier)) is not None]
+        # Every exact key fetched, not only those DISTINCT returned: a case-insensitive collation (MariaDB's
+        # default) folds "AB1" and "ab1" into one DISTINCT row, yet they are two codes.
+        candidates = [c for group in products.values()
+                      if (c := _candidate(channel, group, scope, group_names, multiplier)) is not None]
         actions = gather.item_actions(session, conn, candidates, albums)
         if exporter is None:
             _tally(run, actions)
