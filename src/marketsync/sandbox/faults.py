@@ -43,6 +43,7 @@ class FaultConfig:
     timeout_s: float = 2.0
     max_faults: int | None = None
     injected: int = 0
+    injected_by_kind: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,7 @@ class Faults:
             if config.max_faults is not None and config.injected >= config.max_faults:
                 return None
             config.injected += 1
+            config.injected_by_kind[kind] = config.injected_by_kind.get(kind, 0) + 1
             pick = self._picks[service].random() if kind == "execute_false" else 0.0
         return Fault(kind, config.retry_after, config.timeout_s, pick)
 
