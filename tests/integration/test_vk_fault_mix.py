@@ -6,7 +6,7 @@ applied whose answer was lost (504), and inside `execute` one write answering `f
 (prices, products taken off sale, a new product) and mirrors again; after every run the market must be
 closer to the fault-free one (albums counted too) and never hold a duplicate album or item.
 Runs to converge (mirror, then follow the changes) when written: seed 1 (1, 1), 2 (1, 1), 3 (1, 2),
-4 (4, 1) - its one missing album drew a failing execute three runs in a row - and 5 (1, 1); -s prints them.
+4 (4, 1) - a false call hit its one missing album twice, then that album's memberships - and 5 (1, 1).
 """
 
 from __future__ import annotations
