@@ -73,6 +73,12 @@ class Budget:
     per_second: int | None = None
     per_minute: int | None = None
 
+    def __post_init__(self) -> None:
+        if self.per_second is None and self.per_minute is None:
+            raise ValueError("a budget needs a limit per second, per minute or both")
+        if any(limit is not None and limit <= 0 for limit in (self.per_second, self.per_minute)):
+            raise ValueError("a budget's limits must be positive")
+
     def rates(self) -> list[Rate]:
         """Return pyrate-limiter's rates, dropping a window the other one already implies."""
         second, minute = self.per_second, self.per_minute
