@@ -4,7 +4,7 @@ A request goes: rate limiters (the credential's budget per second and per minute
 method called, each shared between processes through SQLite in embedded mode and Redis in distributed mode)
 → circuit breaker (one per connection; rate limits are not failures) → httpx with timeouts → the connector's
 classifier, which turns wire errors (also those an API returns inside a 200, like VK's) into the
-ConnectorError tree → the retry loop. A rate limit is always waited out (the remote refused the request, so
+ConnectorError tree → tenacity. A rate limit is always waited out (the remote refused the request, so
 it did nothing): the Retry-After as asked, never cut short, up to HTTP_RETRY_AFTER_MAX_SECONDS; a longer one
 is raised to the caller. Other transient errors are retried with backoff only for idempotent requests or when
 the request never left (NotSentError). A write whose outcome is unknown (a timeout, a 5xx, a lost answer) is
@@ -16,7 +16,6 @@ reported, redacted, to an injected recorder, so this module imports no database 
 from __future__ import annotations
 
 import logging
-import random
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -29,6 +28,7 @@ from typing import Any
 import httpx
 import pybreaker
 from pyrate_limiter import Duration, Limiter, Rate
+from tenacity import RetryCallState, Retrying, retry_if_exception, wait_exponential_jitter
 
 from marketsync.connectors.errors import (
     ConnectorError,
@@ -208,6 +208,50 @@ def _retry_after(response: httpx.Response) -> float | None:
         return None
 
 
+class _RetryPolicy:
+    """When one logical request is tried again, and after how long (tenacity's retry, wait and stop)."""
+
+    def __init__(self, client: HttpClient, idempotent: bool, budget: TimeBudget | None) -> None:
+        self.client = client
+        self.idempotent = idempotent
+        self.budget = budget
+        self.failures = 0  # answers other than rate limits
+        self._backoff = wait_exponential_jitter(multiplier=client.config.backoff_initial, max=client.backoff_cap,
+                                                jitter=client.config.backoff_initial)
+
+    def retryable(self, exc: BaseException) -> bool:
+        """A rate limit always (nothing was done); else only what is safe to send again."""
+        if isinstance(exc, RateLimited):
+            return True
+        if isinstance(exc, OutcomeUnknownError):
+            return self.idempotent
+        return isinstance(exc, TransientError) and (self.idempotent or isinstance(exc, NotSentError))
+
+    def wait(self, state: RetryCallState) -> float:
+        """A Retry-After as asked, never cut short; else exponential backoff with jitter."""
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, RateLimited) and exc.retry_after is not None:
+            return float(exc.retry_after)
+        return float(self._backoff(state))
+
+    def stop(self, state: RetryCallState) -> bool:
+        """Give up after the attempts allowed, on a Retry-After beyond the maximum, or past the time budget."""
+        exc = state.outcome.exception() if state.outcome else None
+        attempts, delay, budget = state.attempt_number, state.upcoming_sleep, self.budget
+        # Within a time budget only its deadline bounds rate-limit waits; elsewhere every attempt counts.
+        if budget is None and attempts >= self.client.max_attempts:
+            return True
+        if isinstance(exc, RateLimited):
+            if exc.retry_after is not None and exc.retry_after > self.client.retry_after_max:
+                return True
+            if budget is not None and delay >= budget.remaining():
+                budget.rate_limited = exc
+                return True
+            return False
+        self.failures += 1
+        return self.failures >= self.client.max_attempts or (budget is not None and delay >= budget.remaining())
+
+
 class HttpClient:
     """A connector's HTTP client: limiters, breaker, retries and the redacted log around httpx."""
 
@@ -215,9 +259,9 @@ class HttpClient:
         settings = get_settings()
         self.config = config
         self._timeout = config.timeout or settings.HTTP_TIMEOUT_SECONDS
-        self._attempts = config.max_attempts or settings.HTTP_MAX_ATTEMPTS
-        self._backoff_cap = settings.HTTP_BACKOFF_MAX_SECONDS
-        self._retry_after_max = settings.HTTP_RETRY_AFTER_MAX_SECONDS
+        self.max_attempts = config.max_attempts or settings.HTTP_MAX_ATTEMPTS
+        self.backoff_cap = settings.HTTP_BACKOFF_MAX_SECONDS
+        self.retry_after_max = settings.HTTP_RETRY_AFTER_MAX_SECONDS
         self._client = httpx.Client(
             base_url=config.base_url.rstrip("/"), headers=config.headers, timeout=self._timeout,
             transport=config.transport, follow_redirects=False,
@@ -245,42 +289,15 @@ class HttpClient:
     ) -> httpx.Response:
         """Send one logical request with limiters, breaker and safe retries; return the classified response."""
         budget = _budget.get()
-        attempts = failures = 0
-        while True:
+        policy = _RetryPolicy(self, idempotent, budget)
+        retrying = Retrying(stop=policy.stop, wait=policy.wait, retry=retry_if_exception(policy.retryable),
+                            sleep=self.config.sleep, reraise=True)
+        for attempt in retrying:
+            # Outside the attempt: our own spent budget is raised at once, never retried.
             self._acquire(url, budget)
-            attempts += 1
-            try:
+            with attempt:
                 return self._attempt(method, url, idempotent, classify, params, data, json, files, headers)
-            except RateLimited as exc:
-                # Within a time budget only the deadline bounds rate-limit waits; elsewhere every attempt counts.
-                if budget is None and attempts >= self._attempts:
-                    raise
-                delay = self._rate_limit_delay(exc, attempts, budget)
-            except TransientError as exc:
-                failures += 1
-                safe = idempotent if isinstance(exc, OutcomeUnknownError) else idempotent or isinstance(
-                    exc, NotSentError)
-                if not safe or failures >= self._attempts or (budget is None and attempts >= self._attempts):
-                    raise
-                delay = self._backoff(failures)
-                if budget is not None and delay >= budget.remaining():
-                    raise
-            self.config.sleep(delay)
-
-    def _rate_limit_delay(self, exc: RateLimited, attempts: int, budget: TimeBudget | None) -> float:
-        """How long to wait before asking again; raise `exc` when the wait is longer than we may wait."""
-        asked = exc.retry_after
-        delay = float(asked) if asked is not None else self._backoff(attempts)
-        if asked is not None and asked > self._retry_after_max:
-            raise exc
-        if budget is not None and delay >= budget.remaining():
-            budget.rate_limited = exc
-            raise exc
-        return delay
-
-    def _backoff(self, failures: int) -> float:
-        initial = self.config.backoff_initial
-        return min(self._backoff_cap, initial * 2 ** (failures - 1)) + random.uniform(0, initial)
+        raise AssertionError("unreachable: tenacity reraises")  # pragma: no cover
 
     def _acquire(self, url: str, budget: TimeBudget | None) -> None:
         """Take a slot from the credential's budget and the method's; raise RateLimited when none comes in time."""
@@ -291,7 +308,7 @@ class HttpClient:
                                         method_budget.per_minute, scope=url))
         for limiter in limiters:
             # A timeout always: without one pyrate-limiter would block a worker forever on a stuck bucket.
-            timeout = self._retry_after_max if budget is None else budget.remaining()
+            timeout = self.retry_after_max if budget is None else budget.remaining()
             if not limiter.try_acquire(self.config.system, blocking=True, timeout=timeout):
                 exc = RateLimited(f"{self.config.system}: our own request budget is spent for now")
                 if budget is not None:
