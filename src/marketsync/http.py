@@ -1,13 +1,16 @@
 """The one outbound HTTP client every connector uses.
 
-A request goes: rate limiter (one bucket per API credential, shared between processes through SQLite in
-embedded mode and Redis in distributed mode) → circuit breaker (one per connection; rate limits are not
-failures) → httpx with timeouts → the connector's classifier, which turns wire errors (also those an API
-returns inside a 200, like VK's) into the ConnectorError tree → tenacity, which retries what is safe to
-retry: rate limits always (the remote refused the request, so it did nothing), other transient errors only
-for idempotent requests or when the request never left (connect errors). A write whose outcome is unknown
-(a timeout, a 5xx, a lost answer) is raised to the caller, which re-reads the remote state and reconciles.
-Each attempt is reported, redacted, to an injected recorder, so this module imports no database code.
+A request goes: rate limiters (the credential's budget per second and per minute, then the budget of the
+method called, each shared between processes through SQLite in embedded mode and Redis in distributed mode)
+→ circuit breaker (one per connection; rate limits are not failures) → httpx with timeouts → the connector's
+classifier, which turns wire errors (also those an API returns inside a 200, like VK's) into the
+ConnectorError tree → tenacity. A rate limit is always waited out (the remote refused the request, so
+it did nothing): the Retry-After as asked, never cut short, up to HTTP_RETRY_AFTER_MAX_SECONDS; a longer one
+is raised to the caller. Other transient errors are retried with backoff only for idempotent requests or when
+the request never left (NotSentError). A write whose outcome is unknown (a timeout, a 5xx, a lost answer) is
+raised to the caller, which re-reads the remote state and reconciles. Inside `time_budget(seconds)` (a check
+a person waits on) every request, its waits included, ends by the budget's deadline. Each attempt is
+reported, redacted, to an injected recorder, so this module imports no database code.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,16 +28,21 @@ from typing import Any
 import httpx
 import pybreaker
 from pyrate_limiter import Duration, Limiter, Rate
-from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+from tenacity import RetryCallState, Retrying, retry_if_exception, wait_exponential_jitter
 
 from marketsync.connectors.errors import (
     ConnectorError,
     MalformedResponseError,
+    NotSentError,
+    OutcomeUnknownError,
     RateLimited,
     TransientError,
 )
 from marketsync.security import redact, sha256_hex
 from marketsync.settings import get_settings
+
+__all__ = ["Budget", "CallRecord", "HttpClient", "HttpConfig", "OutcomeUnknownError", "TimeBudget",
+           "breaker_for", "limiter_for", "parse_json", "reset_breakers", "time_budget"]
 
 log = logging.getLogger(__name__)
 BODY_LOG_LIMIT = 4000
@@ -56,25 +66,85 @@ Recorder = Callable[[CallRecord], None]
 Classifier = Callable[[httpx.Response], None]
 
 
-class OutcomeUnknownError(TransientError):
-    """A write was sent but its answer was lost: the remote may or may not have applied it."""
+@dataclass(frozen=True)
+class Budget:
+    """How many requests may be sent per second and per minute (None: no limit on that window)."""
+
+    per_second: int | None = None
+    per_minute: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.per_second is None and self.per_minute is None:
+            raise ValueError("a budget needs a limit per second, per minute or both")
+        if any(limit is not None and limit <= 0 for limit in (self.per_second, self.per_minute)):
+            raise ValueError("a budget's limits must be positive")
+
+    def rates(self) -> list[Rate]:
+        """Return pyrate-limiter's rates, dropping a window the other one already implies."""
+        second, minute = self.per_second, self.per_minute
+        # pyrate-limiter wants the windows ordered generous-before-tight: a per-minute budget no larger than
+        # the per-second one makes the latter moot, one above 60 × per-second can never be reached.
+        if second is not None and minute is not None:
+            if minute <= second:
+                second = None
+            elif minute >= second * 60:
+                minute = None
+        rates = []
+        if second is not None:
+            rates.append(Rate(second, Duration.SECOND))
+        if minute is not None:
+            rates.append(Rate(minute, Duration.MINUTE))
+        return rates
 
 
 @dataclass
 class HttpConfig:
-    """How one connector talks to one remote with one credential."""
+    """How one connector talks to one remote with one credential.
+
+    `method_budgets` maps a request's url, exactly as the client passes it (e.g. "/method/market.add"),
+    to the limit the remote sets on that method for one credential, on top of the credential's own.
+    """
 
     system: str
     base_url: str
     credential: str
     rate_per_second: int
     breaker_key: str
+    rate_per_minute: int | None = None
+    method_budgets: Mapping[str, Budget] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
     recorder: Recorder | None = None
     transport: httpx.BaseTransport | None = None
     timeout: float | None = None
     max_attempts: int | None = None
     backoff_initial: float = 0.2
+    sleep: Callable[[float], None] = time.sleep
+
+
+class TimeBudget:
+    """The deadline of every request made inside `time_budget`, and the rate limit that ended one, if any."""
+
+    def __init__(self, seconds: float) -> None:
+        self.deadline = time.monotonic() + seconds
+        self.rate_limited: RateLimited | None = None
+
+    def remaining(self) -> float:
+        """Seconds left before the deadline (never negative)."""
+        return max(0.0, self.deadline - time.monotonic())
+
+
+_budget: ContextVar[TimeBudget | None] = ContextVar("marketsync_http_time_budget", default=None)
+
+
+@contextmanager
+def time_budget(seconds: float) -> Iterator[TimeBudget]:
+    """Bound every request in the block, retries and rate-limit waits included, to `seconds` in total."""
+    budget = TimeBudget(seconds)
+    token = _budget.set(budget)
+    try:
+        yield budget
+    finally:
+        _budget.reset(token)
 
 
 _breakers: dict[str, pybreaker.CircuitBreaker] = {}
@@ -100,13 +170,16 @@ def reset_breakers() -> None:
         _breakers.clear()
 
 
-def limiter_for(system: str, credential: str, rate_per_second: int) -> Limiter:
-    """Return the rate limiter of one credential; its bucket is shared by every process on the host."""
-    key = f"{system}_{sha256_hex(credential)[:24]}_{rate_per_second}"
+def limiter_for(system: str, credential: str, rate_per_second: int | None, rate_per_minute: int | None = None,
+                *, scope: str = "") -> Limiter:
+    """Return the rate limiter of one credential (or of one method, `scope`), shared by every process."""
+    budget = Budget(rate_per_second, rate_per_minute)
+    scope_part = f"_{sha256_hex(scope)[:8]}" if scope else ""
+    key = f"{system}_{sha256_hex(credential)[:24]}{scope_part}_{rate_per_second or 0}_{rate_per_minute or 0}"
     with _registry_lock:
         if key in _limiters:
             return _limiters[key]
-        rates = [Rate(rate_per_second, Duration.SECOND)]
+        rates = budget.rates()
         settings = get_settings()
         if settings.REDIS_URL:
             from pyrate_limiter import RedisBucket
@@ -125,18 +198,6 @@ def limiter_for(system: str, credential: str, rate_per_second: int) -> Limiter:
         return _limiters[key]
 
 
-def _wait(config: HttpConfig, cap: float) -> Callable[[RetryCallState], float]:
-    exponential = wait_exponential_jitter(multiplier=config.backoff_initial, max=cap, jitter=config.backoff_initial)
-
-    def wait(state: RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome else None
-        if isinstance(exc, RateLimited) and exc.retry_after is not None:
-            return min(float(exc.retry_after), cap)
-        return float(exponential(state))
-
-    return wait
-
-
 def _retry_after(response: httpx.Response) -> float | None:
     value = response.headers.get("Retry-After") or response.headers.get("X-Ratelimit-Retry")
     if not value:
@@ -147,20 +208,66 @@ def _retry_after(response: httpx.Response) -> float | None:
         return None
 
 
+class _RetryPolicy:
+    """When one logical request is tried again, and after how long (tenacity's retry, wait and stop)."""
+
+    def __init__(self, client: HttpClient, idempotent: bool, budget: TimeBudget | None) -> None:
+        self.client = client
+        self.idempotent = idempotent
+        self.budget = budget
+        self.failures = 0  # answers other than rate limits
+        self._backoff = wait_exponential_jitter(multiplier=client.config.backoff_initial, max=client.backoff_cap,
+                                                jitter=client.config.backoff_initial)
+
+    def retryable(self, exc: BaseException) -> bool:
+        """A rate limit always (nothing was done); else only what is safe to send again."""
+        if isinstance(exc, RateLimited):
+            return True
+        if isinstance(exc, OutcomeUnknownError):
+            return self.idempotent
+        return isinstance(exc, TransientError) and (self.idempotent or isinstance(exc, NotSentError))
+
+    def wait(self, state: RetryCallState) -> float:
+        """A Retry-After as asked, never cut short; else exponential backoff with jitter."""
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, RateLimited) and exc.retry_after is not None:
+            return float(exc.retry_after)
+        return float(self._backoff(state))
+
+    def stop(self, state: RetryCallState) -> bool:
+        """Give up after the attempts allowed, on a Retry-After beyond the maximum, or past the time budget."""
+        exc = state.outcome.exception() if state.outcome else None
+        attempts, delay, budget = state.attempt_number, state.upcoming_sleep, self.budget
+        # Within a time budget only its deadline bounds rate-limit waits; elsewhere every attempt counts.
+        if budget is None and attempts >= self.client.max_attempts:
+            return True
+        if isinstance(exc, RateLimited):
+            if exc.retry_after is not None and exc.retry_after > self.client.retry_after_max:
+                return True
+            if budget is not None and delay >= budget.remaining():
+                budget.rate_limited = exc
+                return True
+            return False
+        self.failures += 1
+        return self.failures >= self.client.max_attempts or (budget is not None and delay >= budget.remaining())
+
+
 class HttpClient:
-    """A connector's HTTP client: limiter, breaker, retries and the redacted log around httpx."""
+    """A connector's HTTP client: limiters, breaker, retries and the redacted log around httpx."""
 
     def __init__(self, config: HttpConfig) -> None:
         settings = get_settings()
         self.config = config
         self._timeout = config.timeout or settings.HTTP_TIMEOUT_SECONDS
-        self._attempts = config.max_attempts or settings.HTTP_MAX_ATTEMPTS
-        self._backoff_cap = settings.HTTP_BACKOFF_MAX_SECONDS
+        self.max_attempts = config.max_attempts or settings.HTTP_MAX_ATTEMPTS
+        self.backoff_cap = settings.HTTP_BACKOFF_MAX_SECONDS
+        self.retry_after_max = settings.HTTP_RETRY_AFTER_MAX_SECONDS
         self._client = httpx.Client(
             base_url=config.base_url.rstrip("/"), headers=config.headers, timeout=self._timeout,
             transport=config.transport, follow_redirects=False,
         )
-        self._limiter = limiter_for(config.system, config.credential, config.rate_per_second)
+        self._limiter = limiter_for(config.system, config.credential, config.rate_per_second,
+                                    config.rate_per_minute)
         self._breaker = breaker_for(config.breaker_key)
 
     def close(self) -> None:
@@ -180,28 +287,36 @@ class HttpClient:
         files: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
-        """Send one logical request with limiter, breaker and safe retries; return the classified response."""
-
-        def retryable(exc: BaseException) -> bool:
-            if isinstance(exc, RateLimited):
-                return True
-            if isinstance(exc, OutcomeUnknownError):
-                return idempotent
-            return isinstance(exc, TransientError) and (idempotent or getattr(exc, "not_sent", False))
-
-        retrying = Retrying(
-            stop=stop_after_attempt(self._attempts), wait=_wait(self.config, self._backoff_cap),
-            retry=retry_if_exception(retryable), reraise=True,
-        )
+        """Send one logical request with limiters, breaker and safe retries; return the classified response."""
+        budget = _budget.get()
+        policy = _RetryPolicy(self, idempotent, budget)
+        retrying = Retrying(stop=policy.stop, wait=policy.wait, retry=retry_if_exception(policy.retryable),
+                            sleep=self.config.sleep, reraise=True)
         for attempt in retrying:
+            # Outside the attempt: our own spent budget is raised at once, never retried.
+            self._acquire(url, budget)
             with attempt:
                 return self._attempt(method, url, idempotent, classify, params, data, json, files, headers)
         raise AssertionError("unreachable: tenacity reraises")  # pragma: no cover
 
+    def _acquire(self, url: str, budget: TimeBudget | None) -> None:
+        """Take a slot from the credential's budget and the method's; raise RateLimited when none comes in time."""
+        limiters = [self._limiter]
+        method_budget = self.config.method_budgets.get(url)
+        if method_budget is not None:
+            limiters.append(limiter_for(self.config.system, self.config.credential, method_budget.per_second,
+                                        method_budget.per_minute, scope=url))
+        for limiter in limiters:
+            # A timeout always: without one pyrate-limiter would block a worker forever on a stuck bucket.
+            timeout = self.retry_after_max if budget is None else budget.remaining()
+            if not limiter.try_acquire(self.config.system, blocking=True, timeout=timeout):
+                exc = RateLimited(f"{self.config.system}: our own request budget is spent for now")
+                if budget is not None:
+                    budget.rate_limited = exc
+                raise exc
+
     def _attempt(self, method: str, url: str, idempotent: bool, classify: Classifier | None,
                  params: Any, data: Any, json: Any, files: Any, headers: Any) -> httpx.Response:
-        if not self._limiter.try_acquire(self.config.system, blocking=True, timeout=self._timeout):
-            raise RateLimited("local rate limiter timed out", retry_after=1)
         try:
             return self._breaker.call(
                 self._send, method, url, idempotent, classify, params, data, json, files, headers
@@ -227,9 +342,7 @@ class HttpClient:
             return response
         except httpx.ConnectError as exc:
             error = f"connection failed: {exc}"
-            err = TransientError(f"{self.config.system}: {error}")
-            err.not_sent = True  # type: ignore[attr-defined]
-            raise err from exc
+            raise NotSentError(f"{self.config.system}: {error}") from exc
         except (httpx.TimeoutException, httpx.RemoteProtocolError, httpx.ReadError) as exc:
             error = f"{type(exc).__name__}: {exc}"
             raise OutcomeUnknownError(f"{self.config.system}: no answer ({error})") from exc

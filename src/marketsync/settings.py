@@ -82,6 +82,8 @@ class Settings(BaseSettings):
     HTTP_TIMEOUT_SECONDS: float = 30.0
     HTTP_MAX_ATTEMPTS: int = 8
     HTTP_BACKOFF_MAX_SECONDS: float = 30.0
+    # The longest Retry-After waited as asked; a remote asking for more gets the error back to the caller.
+    HTTP_RETRY_AFTER_MAX_SECONDS: float = 300.0
     VK_REQUESTS_PER_SECOND: int = 3
     EVOTOR_REQUESTS_PER_SECOND: int = 10
     SYNC_LOCK_TTL_SECONDS: int = 300

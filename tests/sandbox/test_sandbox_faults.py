@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from typing import Any
@@ -102,6 +103,9 @@ def test_control_endpoints_never_fail_and_clearing_restores_service(
         {"service": "vk", "kinds": ["boom"]},
         {"service": "vk", "rate": 2},
         {"service": "vk", "x": 1},
+        {"service": "evotor", "rate": 1, "kinds": ["execute_false"]},
+        {"service": "evotor", "rate": 1, "kinds": ["error10"]},
+        {"service": "vk", "max_faults": -1},
     ],
 )
 def test_bad_fault_settings_are_refused(client: TestClient, settings: dict[str, Any]) -> None:
@@ -124,3 +128,71 @@ def test_faults_apply_per_http_request_not_per_execute_call(
     outcomes = ["response" in vk.call("market.get", owner_id=vk.owner_id) for _ in range(20)]
     state.faults.configure("vk", rate=0.5, kinds=["429"], seed=11)
     assert ["response" in vk.call("market.getAlbums", owner_id=vk.owner_id) for _ in range(20)] == outcomes
+
+
+def _add_code(owner_id: int, names: list[str]) -> str:
+    calls = [
+        "API.market.add(" + json.dumps({"owner_id": owner_id, "name": name, "description": f"{name}: описание",
+                                         "category_id": 1, "price": 99.9}, ensure_ascii=False) + ")"
+        for name in names
+    ]
+    return "return [" + ", ".join(calls) + "];"
+
+
+def test_vk_error10_is_an_envelope_error_and_applies_nothing(vk: Any, state: SandboxState) -> None:
+    state.faults.configure("vk", rate=1, kinds=["error10"])
+    answer = vk.call("market.add", owner_id=vk.owner_id, name="Сыр Гауда", description="Сыр Гауда 45%",
+                     category_id=1, price=10)
+    assert answer["error"]["error_code"] == 10 and answer["error"]["error_msg"] == "Internal server error"
+    state.faults.clear()
+    assert vk.call("market.get", owner_id=vk.owner_id)["response"]["count"] == 0
+
+
+def test_lost_write_504_applies_the_write_then_answers_504(client: TestClient, state: SandboxState,
+                                                           vk: Any) -> None:
+    state.faults.configure("vk", rate=1, kinds=["lost_write_504"])
+    params = {"v": "5.199", "access_token": vk.token, "owner_id": str(vk.owner_id), "name": "Сыр Гауда",
+              "description": "Сыр Гауда 45% жирности", "category_id": "1", "price": "10"}
+    assert client.post("/vk/method/market.add", data=params).status_code == 504
+    state.faults.clear()
+    assert vk.call("market.get", owner_id=vk.owner_id)["response"]["count"] == 1
+
+
+def test_execute_false_fails_one_write_inside_and_applies_the_others(vk: Any, state: SandboxState) -> None:
+    state.faults.configure("vk", rate=1, kinds=["execute_false"], seed=5)
+    names = [f"Товар {i}" for i in range(6)]
+
+    answer = vk.call("execute", code=_add_code(vk.owner_id, names))
+
+    results = answer["response"]
+    assert results.count(False) == 1 and len(results) == 6
+    failed = names[results.index(False)]
+    assert answer["execute_errors"] == [{"method": "market.add", "error_code": 10,
+                                         "error_msg": "Internal server error"}]
+    state.faults.clear()
+    stored = {i["title"] for i in vk.call("market.get", owner_id=vk.owner_id)["response"]["items"]}
+    assert stored == set(names) - {failed}
+
+
+def test_execute_false_leaves_plain_requests_alone(vk: Any, state: SandboxState) -> None:
+    state.faults.configure("vk", rate=1, kinds=["execute_false"])
+    assert "response" in vk.call("market.add", owner_id=vk.owner_id, name="Сыр Гауда",
+                                 description="Сыр Гауда 45%", category_id=1, price=10)
+
+
+def test_the_same_seed_fails_the_same_call_inside_execute(vk: Any, state: SandboxState) -> None:
+    failed = []
+    for _ in range(2):
+        state.faults.configure("vk", rate=1, kinds=["execute_false"], seed=9)
+        failed.append([vk.call("execute", code=_add_code(vk.owner_id, [f"Т{r}-{i}" for i in range(10)]))
+                       ["response"].index(False) for r in range(4)])
+    assert failed[0] == failed[1] and len(set(failed[0])) > 1
+
+
+def test_max_faults_lets_the_remote_recover(client: TestClient, state: SandboxState, evotor: Any) -> None:
+    response = client.post("/_control/faults", json={"service": "evotor", "rate": 1, "kinds": ["500"],
+                                                     "max_faults": 2})
+    assert response.status_code == 200 and response.json()["evotor"]["max_faults"] == 2
+    assert _statuses(client, evotor, 4) == [500, 500, 200, 200]
+    config = state.faults.config("evotor")
+    assert config is not None and config.injected == 2

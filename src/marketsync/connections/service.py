@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from pydantic import ValidationError
@@ -14,11 +15,15 @@ from marketsync.connectors import ROLES, connect, credentials_model, title_of
 from marketsync.connectors.capabilities import CatalogChannel, CatalogSource
 from marketsync.connectors.records import CheckResult
 from marketsync.db import utcnow
+from marketsync.http import time_budget
 from marketsync.security import decrypt_json, encrypt_json
 
 SYSTEMS = ("evotor", "vk")
+SYSTEM_NAMES = {"evotor": "Evotor", "vk": "VK"}
 CHECK_ATTEMPTS = 2
 CHECK_TIMEOUT_SECONDS = 10.0
+CHECK_BUDGET_SECONDS = 30.0
+RETRY_LATER = "retry_after"  # CheckResult.details key: the remote only asked us to wait, nothing is broken
 
 
 class ConnectionSetupError(ValueError):
@@ -53,14 +58,26 @@ def validate_credentials(system: str, credentials: dict[str, Any]) -> dict[str, 
 
 
 def check_credentials(system: str, credentials: dict[str, Any], *, key: str = "check") -> CheckResult:
-    """Test credentials against the live API without saving anything."""
-    # A person waits on this answer: two quick attempts, not a sync's patient retries.
+    """Test credentials against the live API without saving anything; a rate limit is waited out, not failed."""
+    # A person waits on this answer: two quick attempts at a failure, and rate limits waited out only within
+    # one overall budget, whatever the connector.
     connector = connect(system, validate_credentials(system, credentials), connection_key=key,
                         max_attempts=CHECK_ATTEMPTS, timeout=CHECK_TIMEOUT_SECONDS)
     try:
-        return connector.check()
+        with time_budget(CHECK_BUDGET_SECONDS) as budget:
+            result = connector.check()
     finally:
         connector.close()
+    if result.ok or budget.rate_limited is None:
+        return result
+    name = SYSTEM_NAMES.get(system, system)
+    wait = budget.rate_limited.retry_after
+    if wait is None:
+        return CheckResult(ok=False, message=f"{name} asks to slow down, try again in a minute",
+                           details={RETRY_LATER: ""})
+    seconds = max(1, math.ceil(wait))
+    return CheckResult(ok=False, message=f"{name} asks to wait {seconds} s, try again later",
+                       details={RETRY_LATER: str(seconds)})
 
 
 def save_connection(session: Session, *, account_id: int, system: str, credentials: dict[str, Any],
@@ -122,7 +139,10 @@ def mark_broken(conn: Connection, message: str) -> None:
 
 
 def mark_checked(conn: Connection, result: CheckResult) -> None:
-    """Record the outcome of a connection test."""
+    """Record the outcome of a connection test; a remote asking us to wait leaves the status as it was."""
+    if not result.ok and RETRY_LATER in result.details:
+        conn.last_checked_at = utcnow()
+        return
     conn.status = "active" if result.ok else "broken"
     conn.last_error = None if result.ok else result.message
     conn.last_checked_at = utcnow()

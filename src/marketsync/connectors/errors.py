@@ -4,6 +4,8 @@
 - PaymentRequired: the remote refuses one object until the seller pays (Evotor 402); skip it quietly.
 - TransientError: 5xx, timeouts, lost answers; retry with backoff. A write that failed this way has an
   unknown outcome and is never repeated blindly: the caller re-reads the remote state first.
+  - OutcomeUnknownError: a write was sent and its answer lost; re-read before repeating it.
+  - NotSentError: the request never left (connection refused), so even a write may be repeated.
 - RateLimited: 429, VK 6/9/29, Yandex 420; wait `retry_after` seconds and retry.
 - RejectedError: the remote refused one item; record it on the run and go on.
 """
@@ -30,6 +32,14 @@ class PaymentRequired(ConfigError):
 
 class TransientError(ConnectorError):
     """A temporary failure; for a write, the outcome is unknown."""
+
+
+class OutcomeUnknownError(TransientError):
+    """A write was sent but its answer was lost: the remote may or may not have applied it."""
+
+
+class NotSentError(TransientError):
+    """The request never reached the remote (no connection), so repeating it, even a write, is safe."""
 
 
 class RateLimited(TransientError):

@@ -38,7 +38,7 @@ def control_router(sandbox: SandboxState) -> APIRouter:
         """Set the faults of one service: {"service", "rate", "kinds", "retry_after", "seed", ...}."""
         settings = dict(body)
         service = str(settings.pop("service", ""))
-        allowed = {"rate", "kinds", "retry_after", "seed", "latency_ms", "timeout_s"}
+        allowed = {"rate", "kinds", "retry_after", "seed", "latency_ms", "timeout_s", "max_faults"}
         unknown = sorted(set(settings) - allowed)
         if unknown:
             raise HTTPException(400, f"unknown fault settings {unknown}")

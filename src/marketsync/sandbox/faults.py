@@ -6,7 +6,11 @@ Flow: every emulated HTTP request (never /_control, never photo downloads) first
 the fault in the service's own manner: Evotor answers HTTP 429 + Retry-After; VK's "429" is HTTP 200 with
 error 6 (its real flood answer) and "http429" a plain HTTP 429; "500"/"502" are bare gateway errors;
 "timeout" sleeps `timeout_s` and then answers 504; "lost_write" lets a write go through and then answers
-502, so the client cannot know the outcome. `latency_ms` delays every answer of that service.
+502, "lost_write_504" the same with a gateway timeout (504), so the client cannot know the outcome. VK only:
+"error10" is HTTP 200 with error 10 (VK's internal error, nothing applied) and "execute_false" fails one call
+inside an `execute` (picked by its own seeded dice) with `false` and an `execute_errors` entry while the
+other calls go through. `max_faults` stops failing after that many faults (a remote that recovers);
+`latency_ms` delays every answer of that service.
 """
 
 from __future__ import annotations
@@ -21,7 +25,10 @@ from typing import Any
 from starlette.responses import PlainTextResponse, Response
 
 SERVICES = ("evotor", "vk")
-FAULT_KINDS = ("429", "http429", "500", "502", "timeout", "lost_write")
+FAULT_KINDS = ("429", "http429", "500", "502", "timeout", "lost_write", "lost_write_504", "error10",
+               "execute_false")
+VK_ONLY_KINDS = frozenset({"error10", "execute_false"})
+WRITE_ONLY_KINDS = frozenset({"lost_write", "lost_write_504", "execute_false"})
 
 
 @dataclass
@@ -34,15 +41,19 @@ class FaultConfig:
     seed: int | None = None
     latency_ms: int = 0
     timeout_s: float = 2.0
+    max_faults: int | None = None
+    injected: int = 0
+    injected_by_kind: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Fault:
-    """A failure chosen for one request."""
+    """A failure chosen for one request; `pick` (0..1) chooses the call an "execute_false" fails."""
 
     kind: str
     retry_after: int
     timeout_s: float
+    pick: float = 0.0
 
 
 class Faults:
@@ -52,6 +63,7 @@ class Faults:
         self._lock = threading.Lock()
         self._configs: dict[str, FaultConfig] = {}
         self._rngs: dict[str, random.Random] = {}
+        self._picks: dict[str, random.Random] = {}
 
     def configure(
         self,
@@ -63,6 +75,7 @@ class Faults:
         seed: int | None = None,
         latency_ms: int = 0,
         timeout_s: float = 2.0,
+        max_faults: int | None = None,
     ) -> FaultConfig:
         """Set (replace) the faults of `service`; raise ValueError on a bad setting."""
         if service not in SERVICES:
@@ -71,16 +84,23 @@ class Faults:
         unknown = sorted(set(kinds) - set(FAULT_KINDS))
         if unknown:
             raise ValueError(f"unknown fault kinds {unknown}; expected some of {', '.join(FAULT_KINDS)}")
+        if service != "vk" and VK_ONLY_KINDS & set(kinds):
+            raise ValueError(f"fault kinds {sorted(VK_ONLY_KINDS & set(kinds))} exist only for vk")
+        if max_faults is not None and int(max_faults) < 0:
+            raise ValueError("max_faults must not be negative")
         if not 0.0 <= float(rate) <= 1.0:
             raise ValueError("rate must be between 0 and 1")
         if rate and not kinds:
             raise ValueError("kinds must not be empty when rate > 0")
         if retry_after < 0 or latency_ms < 0 or timeout_s < 0:
             raise ValueError("retry_after, latency_ms and timeout_s must not be negative")
-        config = FaultConfig(float(rate), kinds, int(retry_after), seed, int(latency_ms), float(timeout_s))
+        config = FaultConfig(float(rate), kinds, int(retry_after), seed, int(latency_ms), float(timeout_s),
+                             None if max_faults is None else int(max_faults))
         with self._lock:
             self._configs[service] = config
             self._rngs[service] = random.Random(seed)
+            # A separate stream, so choosing execute_false's victim leaves the request dice as they were.
+            self._picks[service] = random.Random(f"{seed}-pick")
         return config
 
     def clear(self, service: str | None = None) -> None:
@@ -89,6 +109,7 @@ class Faults:
             for name in [service] if service else list(self._configs):
                 self._configs.pop(name, None)
                 self._rngs.pop(name, None)
+                self._picks.pop(name, None)
 
     def config(self, service: str) -> FaultConfig | None:
         """Return the current settings of `service`, if any."""
@@ -101,7 +122,7 @@ class Faults:
         return config.latency_ms / 1000 if config else 0.0
 
     def draw(self, service: str, *, write: bool) -> Fault | None:
-        """Roll the dice for one request; a read that draws "lost_write" gets no fault."""
+        """Roll the dice for one request; a read that draws a write-only kind ("lost_write"…) gets no fault."""
         with self._lock:
             config = self._configs.get(service)
             if config is None or config.rate <= 0 or not config.kinds:
@@ -110,9 +131,14 @@ class Faults:
             # Always consume two numbers per request, so the sequence does not depend on the request mix.
             roll = rng.random()
             kind = config.kinds[rng.randrange(len(config.kinds))]
-        if roll >= config.rate or (kind == "lost_write" and not write):
-            return None
-        return Fault(kind, config.retry_after, config.timeout_s)
+            if roll >= config.rate or (kind in WRITE_ONLY_KINDS and not write):
+                return None
+            if config.max_faults is not None and config.injected >= config.max_faults:
+                return None
+            config.injected += 1
+            config.injected_by_kind[kind] = config.injected_by_kind.get(kind, 0) + 1
+            pick = self._picks[service].random() if kind == "execute_false" else 0.0
+        return Fault(kind, config.retry_after, config.timeout_s, pick)
 
     def snapshot(self) -> dict[str, Any]:
         """Return the settings of every service that has faults."""
@@ -143,6 +169,8 @@ async def gateway_failure(fault: Fault) -> Response | None:
     return None
 
 
-def lost_write_response() -> Response:
-    """Return the answer of a write that was applied but whose response got lost."""
+def lost_write_response(fault: Fault | None = None) -> Response:
+    """Return the answer of a write that was applied but whose response got lost (502, or 504 if so chosen)."""
+    if fault is not None and fault.kind == "lost_write_504":
+        return PlainTextResponse("Gateway Timeout", status_code=504)
     return PlainTextResponse("Bad Gateway", status_code=502)

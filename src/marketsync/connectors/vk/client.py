@@ -15,7 +15,13 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from marketsync.connectors.errors import ConfigError, MalformedResponseError, RateLimited, RejectedError
+from marketsync.connectors.errors import (
+    ConfigError,
+    MalformedResponseError,
+    OutcomeUnknownError,
+    RateLimited,
+    RejectedError,
+)
 from marketsync.connectors.vk.mapping import execute_code
 from marketsync.connectors.vk.schemas import (
     ExecuteError,
@@ -26,7 +32,7 @@ from marketsync.connectors.vk.schemas import (
     UploadServer,
     VkError,
 )
-from marketsync.http import HttpClient, OutcomeUnknownError, parse_json
+from marketsync.http import HttpClient, parse_json
 
 SYSTEM = "vk"
 EXECUTE_MAX_CALLS = 25

@@ -70,7 +70,7 @@ def evotor_router(sandbox: SandboxState) -> APIRouter:
         if fault is not None and fault.kind == "429":
             error = EvotorError(429, TOO_MANY_REQUESTS, "too many requests")
             return _json(429, error.body(), {"Retry-After": str(fault.retry_after)})
-        if fault is not None and fault.kind != "lost_write":
+        if fault is not None and fault.kind not in ("lost_write", "lost_write_504"):
             failure = await gateway_failure(fault)
             if failure is not None:
                 return failure
@@ -88,8 +88,8 @@ def evotor_router(sandbox: SandboxState) -> APIRouter:
                 status, body = action(token)
         except EvotorError as error:
             return _json(error.status, _checked("error", error.body()), headers)
-        if fault is not None and fault.kind == "lost_write":
-            return lost_write_response()
+        if fault is not None and fault.kind in ("lost_write", "lost_write_504"):
+            return lost_write_response(fault)
         return _json(status, _checked(kind, body) if body is not None else None, headers)
 
     def listing(

@@ -6,6 +6,7 @@ UNKNOWN_METHOD = 3
 AUTH_FAILED = 5
 TOO_MANY_REQUESTS = 6
 INVALID_REQUEST = 8
+INTERNAL_ERROR = 10
 COMPILE_ERROR = 12
 RUNTIME_ERROR = 13
 ACCESS_DENIED = 15
@@ -23,6 +24,7 @@ MESSAGES = {
     AUTH_FAILED: "User authorization failed",
     TOO_MANY_REQUESTS: "Too many requests per second",
     INVALID_REQUEST: "Invalid request",
+    INTERNAL_ERROR: "Internal server error",
     COMPILE_ERROR: "Unable to compile code",
     RUNTIME_ERROR: "Runtime error occurred during code invocation",
     ACCESS_DENIED: "Access denied",

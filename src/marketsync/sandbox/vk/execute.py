@@ -17,22 +17,32 @@ ResultCheck = Callable[[str, dict[str, Any], Any], None]  # (method, arguments, 
 
 
 def run_execute(
-    ctx: CallContext, code: str, stats: RequestStats, check: ResultCheck | None = None
+    ctx: CallContext, code: str, stats: RequestStats, check: ResultCheck | None = None,
+    fail_pick: float | None = None,
 ) -> tuple[Any, list[dict[str, Any]]]:
-    """Run `code`; return what its `return` yields and the `execute_errors` list (empty if none failed)."""
+    """Run `code`; return what its `return` yields and the `execute_errors` list (empty if none failed).
+
+    `fail_pick` (0..1, an injected fault) chooses one write call that fails with VK's internal error 10,
+    unapplied, as VK reports a call that broke inside an otherwise successful execute.
+    """
     try:
         program = parse(code)
     except VkScriptError as error:
         raise VkApiError(e.COMPILE_ERROR, str(error)) from None
     if len(program.calls) > MAX_CALLS:
         raise VkApiError(e.RUNTIME_ERROR, f"too many API calls ({len(program.calls)} > {MAX_CALLS})")
+    writes = [i for i, call in enumerate(program.calls) if call.method in WRITE_METHODS]
+    doomed = writes[min(int(fail_pick * len(writes)), len(writes) - 1)] if fail_pick is not None and writes \
+        else None
     results: list[Any] = []
     failures: list[dict[str, Any]] = []
-    for call in program.calls:
+    for index, call in enumerate(program.calls):
         stats.record_call("vk", call.method, write=call.method in WRITE_METHODS)
         try:
             if call.method == "execute":
                 raise VkApiError(e.UNKNOWN_METHOD, "execute cannot be called from execute")
+            if index == doomed:
+                raise VkApiError(e.INTERNAL_ERROR)
             result = call_method(ctx, call.method, call.args)
         except VkApiError as error:
             results.append(False)

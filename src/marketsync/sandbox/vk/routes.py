@@ -83,7 +83,7 @@ def vk_router(sandbox: SandboxState) -> APIRouter:
         if contract.validation_enabled():
             contract.validate_vk_response(method, envelope, extended=extended)
 
-    def answer(method: str, raw: dict[str, str], request: Request) -> dict[str, Any]:
+    def answer(method: str, raw: dict[str, str], request: Request, fail_pick: float | None) -> dict[str, Any]:
         try:
             _check_version(raw.get("v"))
             token = _token(request, raw)
@@ -101,6 +101,7 @@ def vk_router(sandbox: SandboxState) -> APIRouter:
                     code,
                     sandbox.stats,
                     lambda m, a, r: check(m, {"response": r}, a.get("extended") in (1, True)),
+                    fail_pick,
                 )
                 envelope: dict[str, Any] = {"response": result}
                 if failures:
@@ -123,15 +124,18 @@ def vk_router(sandbox: SandboxState) -> APIRouter:
         sandbox.stats.record_request("vk", method, write=method in WRITE_METHODS)
         fault = sandbox.faults.draw("vk", write=method in WRITE_METHODS or method == "execute")
         await wait_latency(sandbox.faults, "vk")
-        if fault is not None and fault.kind == "429":
-            return _vk_json(_envelope_error(VkApiError(e.TOO_MANY_REQUESTS), method, raw))
-        if fault is not None and fault.kind != "lost_write":
+        if fault is not None and fault.kind in ("429", "error10"):
+            code = e.TOO_MANY_REQUESTS if fault.kind == "429" else e.INTERNAL_ERROR
+            return _vk_json(_envelope_error(VkApiError(code), method, raw))
+        if fault is not None and fault.kind not in ("lost_write", "lost_write_504"):
             failure = await gateway_failure(fault)
             if failure is not None:
                 return failure
-        envelope = answer(method, raw, request)
-        if fault is not None and fault.kind == "lost_write":
-            return lost_write_response()
+        # Only an execute can fail one call inside and answer the rest; other requests drawing it go through.
+        fail_pick = fault.pick if fault is not None and fault.kind == "execute_false" else None
+        envelope = answer(method, raw, request, fail_pick)
+        if fault is not None and fault.kind in ("lost_write", "lost_write_504"):
+            return lost_write_response(fault)
         return _vk_json(envelope)
 
     @router.post("/upload/{key}")

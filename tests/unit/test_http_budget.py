@@ -1,0 +1,26 @@
+"""A connector's declared budget becomes rates pyrate-limiter accepts, and a meaningless one is refused."""
+
+from __future__ import annotations
+
+import pytest
+from pyrate_limiter import Duration, Rate, validate_rate_list
+
+from marketsync.http import Budget
+
+
+@pytest.mark.parametrize(("budget", "rates"), [
+    (Budget(per_second=10, per_minute=100), [Rate(10, Duration.SECOND), Rate(100, Duration.MINUTE)]),
+    (Budget(per_second=10, per_minute=5), [Rate(5, Duration.MINUTE)]),  # the minute is the tighter one
+    (Budget(per_second=1, per_minute=600), [Rate(1, Duration.SECOND)]),  # 600 a minute is out of reach
+    (Budget(per_minute=20), [Rate(20, Duration.MINUTE)]),
+])
+def test_a_budget_keeps_only_the_windows_that_bind(budget: Budget, rates: list[Rate]) -> None:
+    got = budget.rates()
+    assert [(r.limit, r.interval) for r in got] == [(r.limit, r.interval) for r in rates]
+    assert validate_rate_list(got)
+
+
+@pytest.mark.parametrize("limits", [{}, {"per_second": 0}, {"per_minute": -1}])
+def test_a_budget_without_a_positive_limit_is_refused(limits: dict[str, int]) -> None:
+    with pytest.raises(ValueError):
+        Budget(**limits)
