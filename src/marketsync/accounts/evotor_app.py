@@ -195,11 +195,10 @@ def verify(session: Session, body: dict[str, Any]) -> Link:
     # Every call comes from Evotor's servers: counting failures per Evotor user instead of per address keeps
     # one guesser from locking out every seller installing the app, while the per-e-mail limit still holds.
     source = f"evotor:{user_id}"
-    if throttle.is_throttled(email, source):
+    if not throttle.reserve_attempt(email, source):  # reserved before the hash is checked, atomically
         raise EvotorAppError(401, WRONG_CREDENTIALS, "too many attempts, try again in a minute")
     outcome, user = check_login(session, email=email, password=password)
     if outcome is LoginOutcome.WRONG:
-        throttle.record_failure(email, source)
         raise EvotorAppError(401, WRONG_CREDENTIALS)
     # Pending too: whoever registered an address they never confirmed must not tie their Evotor to it.
     if outcome in (LoginOutcome.SUSPENDED, LoginOutcome.PENDING) or user is None:

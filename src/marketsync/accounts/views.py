@@ -166,16 +166,16 @@ def login(request: Request, session: DbSession, email: FormStr = "", password: F
     """Check the password (unless throttled), start a fresh session and continue to `next` (local only)."""
     context = {"email": email.strip(), "next": local_path(next, ""), "pending": False}
     address = request.client.host if request.client else None
-    # Refused before the hash is checked: a guesser gets no answer and costs no Argon2 time.
-    if throttle.is_throttled(email, address):
+    if not (email and password):
+        return render(request, "accounts/login.html", {**context, "error": _("Wrong e-mail or password.")},
+                      status_code=400)
+    # Reserved before the hash is checked: a guesser over the limit gets no answer and costs no Argon2 time.
+    if not throttle.reserve_attempt(email, address):
         return render(request, "accounts/login.html",
                       {**context, "error": _("Too many wrong passwords. Wait a minute and try again.")},
                       status_code=429, headers={"Retry-After": "60"})
-    outcome, user = check_login(session, email=email, password=password) if email and password \
-        else (LoginOutcome.WRONG, None)
+    outcome, user = check_login(session, email=email, password=password)
     if outcome is LoginOutcome.WRONG:
-        if email and password:
-            throttle.record_failure(email, address)
         return render(request, "accounts/login.html", {**context, "error": _("Wrong e-mail or password.")},
                       status_code=400)
     if outcome is LoginOutcome.PENDING:
