@@ -11,7 +11,7 @@ from marketsync.accounts.models import Account, AccountMember
 from marketsync.accounts.rbac import user_roles
 from marketsync.accounts.service import delete_user, end_sessions, set_password
 from marketsync.accounts.tokens import Purpose, TokenError, check_code, issue_code
-from marketsync.accounts.views import FormStr, password_errors, profile_errors
+from marketsync.accounts.views import FormStr, client_address, password_errors, profile_errors
 from marketsync.connectors.sms.client import send as send_sms
 from marketsync.db import utcnow
 from marketsync.security import verify_password
@@ -50,6 +50,10 @@ def edit(request: Request, session: DbSession, user: CurrentUser, name: FormStr 
     if errors:
         return render(request, "profile/edit.html", {"values": {"name": name, "phone": phone}, "errors": errors},
                       status_code=400)
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if phone and phone != user.phone and not throttle.reserve_message(f"tel:{digits}", client_address(request)):
+        return render(request, "profile/edit.html", {"values": {"name": name, "phone": phone}, "errors": {
+            "phone": _("Too many codes were sent to this number. Try again in an hour.")}}, status_code=429)
     user.name = name or None
     if (phone or None) != user.phone:
         user.phone = phone or None

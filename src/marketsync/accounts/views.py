@@ -65,6 +65,11 @@ def profile_errors(name: str, phone: str) -> dict[str, str]:
     return errors
 
 
+def client_address(request: Request) -> str | None:
+    """Return the address the request came from (the limits count per client address)."""
+    return request.client.host if request.client else None
+
+
 def _token_failure(request: Request, reason: str, *, retry_url: str, retry_label: str) -> HTMLResponse:
     """Explain why a mailed link does not work and offer the way to get a new one."""
     text = {"used": _("This link has already been used."),
@@ -102,7 +107,7 @@ def register(request: Request, session: DbSession, background: BackgroundTasks, 
     user = create_user(session, email=normalized, password=password, name=name or None, phone=phone or None,
                        active=False)
     user.locale = getattr(request.state, "locale", "ru")
-    send_token_mail(background, session, user, "confirm")
+    send_token_mail(background, session, user, "confirm", client=client_address(request))
     return render(request, "accounts/message.html",
                   {"heading": _("Check your mail"), "tone": "",
                    "text": _("We sent a confirmation link to %(email)s. Open it to activate your account.",
@@ -146,7 +151,7 @@ def resend_confirm(request: Request, session: DbSession, background: BackgroundT
                       _resend_context(email, {"email": _("Enter a valid e-mail address.")}), status_code=400)
     user = find_user(session, normalized)
     if user is not None and user.status == "pending" and user.password_hash:
-        send_token_mail(background, session, user, "confirm")
+        send_token_mail(background, session, user, "confirm", client=client_address(request))
     return render(request, "accounts/message.html",
                   {"heading": _("Check your mail"), "tone": "",
                    "text": _("If %(email)s waits for confirmation, a new link is on its way.", email=normalized)})
@@ -165,7 +170,7 @@ def login(request: Request, session: DbSession, email: FormStr = "", password: F
           next: FormStr = "") -> Response:
     """Check the password (unless throttled), start a fresh session and continue to `next` (local only)."""
     context = {"email": email.strip(), "next": local_path(next, ""), "pending": False}
-    address = request.client.host if request.client else None
+    address = client_address(request)
     if not (email and password):
         return render(request, "accounts/login.html", {**context, "error": _("Wrong e-mail or password.")},
                       status_code=400)
@@ -230,7 +235,8 @@ def forgot_password(request: Request, session: DbSession, background: Background
                       _forgot_context(email, {"email": _("Enter a valid e-mail address.")}), status_code=400)
     user = find_user(session, normalized)
     if user is not None and user.status != "suspended":
-        send_token_mail(background, session, user, "reset")
+        # Over the limit nothing is sent and the last link stays valid: re-asking cannot retire it.
+        send_token_mail(background, session, user, "reset", client=client_address(request))
     return render(request, "accounts/message.html",
                   {"heading": _("Check your mail"), "tone": "",
                    "text": _("If %(email)s is registered, a link to choose a new password is on its way.",

@@ -9,6 +9,7 @@ from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import RedirectResponse
 
 from marketsync.accounts.service import activate, delete_user, suspend
+from marketsync.accounts.views import client_address
 from marketsync.admin.guards import refusal, refuse, target_user, user_page
 from marketsync.web.deps import CurrentUser, DbSession, require_permission
 from marketsync.web.i18n import gettext as _
@@ -61,7 +62,10 @@ def reset_password(request: Request, session: DbSession, actor: CurrentUser, bac
     if target.status == "suspended":  # the public form refuses them too: activate first
         flash(request, _("%(email)s is suspended. Activate the user first.", email=target.email), "warning")
         return _back(target.id)
-    send_token_mail(background, session, target, "reset")
+    if not send_token_mail(background, session, target, "reset", client=client_address(request)):
+        flash(request, _("Too many mails were sent to %(email)s. Try again in an hour.", email=target.email),
+              "warning")
+        return _back(target.id)
     flash(request, _("A link to choose a new password was sent to %(email)s.", email=target.email))
     return _back(target.id)
 
@@ -77,7 +81,10 @@ def send_invite(request: Request, session: DbSession, actor: CurrentUser, backgr
         flash(request, _("%(email)s has already joined; an invitation is only for a pending user.",
                          email=target.email), "warning")
         return _back(target.id)
-    send_token_mail(background, session, target, "invite")
+    if not send_token_mail(background, session, target, "invite", client=client_address(request)):
+        flash(request, _("Too many mails were sent to %(email)s. Try again in an hour.", email=target.email),
+              "warning")
+        return _back(target.id)
     flash(request, _("A new invitation was sent to %(email)s.", email=target.email))
     return _back(target.id)
 

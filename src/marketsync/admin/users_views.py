@@ -12,7 +12,7 @@ from marketsync.accounts.models import User
 from marketsync.accounts.rbac import ASSIGNABLE_ROLES, set_platform_role, user_permissions
 from marketsync.accounts.service import AccountError, create_user, normalize_email
 from marketsync.accounts.tokens import retire_mailed_links
-from marketsync.accounts.views import FormStr, profile_errors
+from marketsync.accounts.views import FormStr, client_address, profile_errors
 from marketsync.admin.guards import refusal, refuse, target_user, user_page
 from marketsync.admin.service import (
     PER_PAGE,
@@ -73,8 +73,11 @@ def invite(request: Request, session: DbSession, actor: CurrentUser, background:
         return _list_page(request, session, actor, invite={"email": email, "name": name}, errors=errors,
                           status_code=400)
     user = create_user(session, email=normalized, password=None, name=name or None, active=False)
-    send_token_mail(background, session, user, "invite")
-    flash(request, _("An invitation was sent to %(email)s.", email=normalized))
+    if send_token_mail(background, session, user, "invite", client=client_address(request)):
+        flash(request, _("An invitation was sent to %(email)s.", email=normalized))
+    else:
+        flash(request, _("Too many mails were sent to %(email)s. Try again in an hour.", email=normalized),
+              "warning")
     return RedirectResponse(user_page(user.id), status_code=303)
 
 

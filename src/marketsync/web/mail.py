@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from fastapi import BackgroundTasks
 from sqlalchemy.orm import Session
 
+from marketsync.accounts import throttle
 from marketsync.accounts.models import User
 from marketsync.accounts.tokens import Purpose, issue, lifetime
 from marketsync.connectors.mail.client import MailConfig, MailError, send
@@ -83,10 +84,18 @@ def queue(background: BackgroundTasks, message: EmailMessage) -> None:
     background.add_task(deliver, message)
 
 
-def send_token_mail(background: BackgroundTasks, session: Session, user: User, kind: str) -> None:
-    """Issue a fresh single-use token for `kind` (confirm / reset / invite) and mail its link to the user."""
+def send_token_mail(background: BackgroundTasks, session: Session, user: User, kind: str, *,
+                    client: str | None = None) -> bool:
+    """Issue a fresh single-use token for `kind` (confirm / reset / invite) and mail its link to the user.
+
+    Over the per-recipient or per-client limit (accounts.throttle) nothing is issued or sent and the
+    user's previous link stays valid; returns whether the mail went out."""
+    if not throttle.reserve_message(user.email, client):
+        log.warning("account mail (%s) to user %s not sent: too many mails asked for", kind, user.id)
+        return False
     path, purpose = TOKEN_LINKS[kind]
     token = issue(session, user, purpose)
     message = compose(kind, to=user.email, locale=user.locale, url=link(path, token=token), name=user.name,
                       hours=lifetime(purpose).total_seconds() / 3600)
     queue(background, message)
+    return True
