@@ -274,3 +274,21 @@ def test_cookies_are_secure_when_the_site_is_served_over_https(
         response = submit(secure_client, "/login", {"email": "seller@example.ru", "password": PASSWORD})
         cookies = [v for k, v in response.headers.multi_items() if k == "set-cookie"]
         assert cookies and all("Secure" in c for c in cookies)
+
+
+def test_a_rotated_session_survives_an_error_later_in_the_same_request(
+        client: TestClient, make_seller: Callable[..., tuple[int, int]], sqlite_engine: Engine) -> None:
+    user_id, _account = make_seller(admin=True)
+    sign_in(client)
+    before = client.cookies.get("ms_session")
+    with session_scope(sqlite_engine) as session:
+        user = session.get(User, user_id)
+        assert user is not None
+        set_platform_role(session, user, "user")  # demoted: the session is rotated on the next request
+    refused = client.get("/admin/users")  # rotates, then answers 403: the request rolls back
+    assert refused.status_code == 403
+    after = client.cookies.get("ms_session")
+    assert after and after != before
+    assert client.get("/profile").status_code == 200  # still signed in, with the new id
+    with session_scope(sqlite_engine) as session:
+        assert session.scalar(select(func.count()).select_from(WebSession)) == 1

@@ -11,12 +11,13 @@ from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, Response
 from sqlalchemy import delete, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from marketsync.accounts.models import User, WebSession
 from marketsync.accounts.rbac import user_permissions
 from marketsync.accounts.service import AccountError, primary_account_id
-from marketsync.db import session_factory, utcnow
+from marketsync.db import session_factory, session_scope, utcnow
 from marketsync.security import new_token, sha256_hex
 from marketsync.settings import get_settings
 
@@ -99,13 +100,21 @@ def _cookie_header(token: str) -> str:
 
 
 def _rotate(session: Session, request: Request, row: WebSession, user: User) -> None:
-    """Replace the session row by one with a new id; the middleware sends the new cookie."""
+    """Replace the session row by one with a new id, committed at once in its own transaction; the middleware
+    sends the new cookie. A later error in this request rolls the request back, but never the new session:
+    otherwise its cookie would name a row that does not exist and sign the user out."""
     token = new_token()
-    session.add(WebSession(token_hash=sha256_hex(token), user_id=user.id, created_at=utcnow(),
+    engine = session.get_bind()
+    session.expunge(row)  # the row is deleted below, outside this session
+    with session_scope(engine if isinstance(engine, Engine) else None) as own:
+        # Of two requests rotating the same session at once only one replaces it; the other keeps it for
+        # its answer and sends no cookie, so the browser keeps the winner's.
+        won = own.execute(delete(WebSession).where(WebSession.id == row.id)).rowcount  # type: ignore[attr-defined]
+        if not won:
+            return
+        own.add(WebSession(token_hash=sha256_hex(token), user_id=user.id, created_at=utcnow(),
                            expires_at=row.expires_at, user_agent=row.user_agent,
                            security_stamp=user.security_stamp))
-    session.delete(row)
-    session.flush()
     request.state.session_cookie = _cookie_header(token)
 
 
