@@ -124,6 +124,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 async def _server_error(request: Request, exc: Exception) -> Response:
     """Show a plain apology page for an unexpected error (details go to the log, never to the page)."""
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    if request.url.path in EVOTOR_WEBHOOKS:  # e.g. the commit after a webhook failed: Evotor reads JSON only
+        return JSONResponse({"errors": [{"code": 500, "reason": "internal error"}]}, status_code=500)
     if wants_json(request):
         return JSONResponse({"detail": "Internal Server Error"}, status_code=500)
     return render(request, "errors/error.html",
