@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from asgi_csrf import asgi_csrf
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -23,7 +23,7 @@ from starlette.types import Scope, Send
 from marketsync.db import session_scope
 from marketsync.security import RedactingFilter
 from marketsync.settings import get_settings
-from marketsync.web.deps import current_user
+from marketsync.web.deps import current_user, ids_in_range
 from marketsync.web.i18n import get_locale, load_catalogs, local_path
 from marketsync.web.i18n import gettext as _
 from marketsync.web.middleware import LocaleMiddleware, SecurityHeadersMiddleware
@@ -186,7 +186,7 @@ def create_app() -> FastAPI:
         access_log.addFilter(RedactingFilter())  # confirm, reset and invite links carry tokens in the query
     app = FastAPI(title="MarketSync", docs_url="/docs", redoc_url="/redoc",
                   description="Evotor → VK market catalog sync: pages, JSON endpoints and the health probe.",
-                  lifespan=_sandbox_smtp_sink)
+                  lifespan=_sandbox_smtp_sink, dependencies=[Depends(ids_in_range)])
     _include_routers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _mount_sandbox(app)

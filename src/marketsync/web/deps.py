@@ -185,3 +185,22 @@ def session_token_hash(request: Request) -> str | None:
     """Return the hash of this request's session id (to keep this session while ending the others)."""
     token = request.cookies.get(SESSION_COOKIE)
     return sha256_hex(token) if token else None
+
+
+ID_MIN, ID_MAX = -(2**31), 2**31 - 1  # id columns are INTEGER: 32-bit on PostgreSQL and MariaDB
+
+
+def ids_in_range(request: Request) -> None:
+    """Answer 404 for an integer path parameter no row can have (set on the whole app, so every route with an
+    id is covered): a 20-digit id would otherwise reach the database and fail there with a 500."""
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    for field in getattr(dependant, "path_params", ()):
+        value = request.path_params.get(field.alias)
+        if field.field_info.annotation is not int or not isinstance(value, str):
+            continue
+        try:
+            number = int(value)
+        except ValueError:
+            continue  # not a number at all: the route's own validation answers
+        if not ID_MIN <= number <= ID_MAX:
+            raise HTTPException(status_code=404)
