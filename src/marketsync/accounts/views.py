@@ -23,10 +23,11 @@ from marketsync.accounts.service import (
     set_password,
 )
 from marketsync.accounts.tokens import Purpose, TokenError, consume, peek
+from marketsync.security import hash_password
 from marketsync.web.deps import DbSession, current_user, end_session, start_session
 from marketsync.web.i18n import gettext as _
 from marketsync.web.i18n import local_path
-from marketsync.web.mail import send_token_mail
+from marketsync.web.mail import send_taken_mail, send_token_mail
 from marketsync.web.templating import flash, render
 
 router = APIRouter(tags=["pages"])
@@ -98,16 +99,20 @@ def register(request: Request, session: DbSession, background: BackgroundTasks, 
         normalized = normalize_email(email)
     except AccountError:
         errors["email"] = _("Enter a valid e-mail address.")
-    else:
-        if find_user(session, normalized) is not None:
-            errors["email"] = _("An account with this e-mail already exists. Sign in instead.")
     if errors:
         return render(request, "accounts/register.html",
                       {"values": {"email": email, "name": name, "phone": phone}, "errors": errors}, status_code=400)
-    user = create_user(session, email=normalized, password=password, name=name or None, phone=phone or None,
-                       active=False)
-    user.locale = getattr(request.state, "locale", "ru")
-    send_token_mail(background, session, user, "confirm", client=client_address(request))
+    owner = find_user(session, normalized)
+    if owner is not None:
+        # The page must not tell that the address is taken: the same answer as for a new account (after as
+        # much hashing), and the owner hears of the attempt by mail.
+        hash_password(password)
+        send_taken_mail(background, owner, client=client_address(request))
+    else:
+        user = create_user(session, email=normalized, password=password, name=name or None,
+                           phone=phone or None, active=False)
+        user.locale = getattr(request.state, "locale", "ru")
+        send_token_mail(background, session, user, "confirm", client=client_address(request))
     return render(request, "accounts/message.html",
                   {"heading": _("Check your mail"), "tone": "",
                    "text": _("We sent a confirmation link to %(email)s. Open it to activate your account.",

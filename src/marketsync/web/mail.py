@@ -25,7 +25,7 @@ from marketsync.web.templating import environment
 
 log = logging.getLogger(__name__)
 
-KINDS = ("confirm", "reset", "invite")
+KINDS = ("confirm", "reset", "invite", "taken")
 TOKEN_LINKS = {"confirm": ("/confirm-email", Purpose.CONFIRM), "reset": ("/reset-password", Purpose.RESET),
                "invite": ("/invite", Purpose.INVITE)}
 
@@ -46,7 +46,8 @@ def link(path: str, **params: str) -> str:
 def _subject(kind: str) -> str:
     return {"confirm": _("Confirm your e-mail for MarketSync"),
             "reset": _("Reset your MarketSync password"),
-            "invite": _("You are invited to MarketSync")}[kind]
+            "invite": _("You are invited to MarketSync"),
+            "taken": _("Someone tried to register with your address at MarketSync")}[kind]
 
 
 def compose(kind: str, *, to: str, locale: str, url: str, name: str | None = None,
@@ -98,4 +99,14 @@ def send_token_mail(background: BackgroundTasks, session: Session, user: User, k
     message = compose(kind, to=user.email, locale=user.locale, url=link(path, token=token), name=user.name,
                       hours=lifetime(purpose).total_seconds() / 3600)
     queue(background, message)
+    return True
+
+
+def send_taken_mail(background: BackgroundTasks, user: User, *, client: str | None) -> bool:
+    """Tell the owner of an address that someone tried to register with it (with a link to reset the
+    password); limited like every account mail. Returns whether the mail went out."""
+    if not throttle.reserve_message(user.email, client):
+        return False
+    queue(background, compose("taken", to=user.email, locale=user.locale, url=link("/forgot-password"),
+                              name=user.name))
     return True
