@@ -39,13 +39,16 @@ def _list_page(request: Request, session: Session, actor: User, *, q: str = "", 
     status = status if status in STATUSES else ""
     role = role if role in ROLE_NAMES else ""
     number = page_number(page)
-    rows, total = search_users(session, q=q, status=status, role=role, page=number, per_page=PER_PAGE)
+    perms = user_permissions(session, actor.id)
+    # The invite form comes back here with its errors; without users.read it must not bring the list along.
+    rows, total = search_users(session, q=q, status=status, role=role, page=number, per_page=PER_PAGE) \
+        if "users.read" in perms else ([], 0)
     pager = Pager(page=number, per_page=PER_PAGE, total=total, base_url="/admin/users",
                   params=(("q", q), ("status", status), ("role", role)))
     return render(request, "admin/users.html", {
         "rows": rows, "pager": pager, "q": q, "status": status, "role": role, "statuses": STATUSES,
         "role_names": ROLE_NAMES, "invite": invite or {"email": "", "name": ""}, "errors": errors or {},
-        "perms": user_permissions(session, actor.id), "section": "users",
+        "perms": perms, "section": "users",
     }, status_code=status_code)
 
 
@@ -90,11 +93,14 @@ def detail_page(request: Request, session: Session, actor: User, user_id: int, *
                 values: dict[str, str] | None = None, errors: dict[str, str] | None = None,
                 status_code: int = 200) -> Response:
     """Render a user's page (with the edit form's values and errors after a refused edit)."""
+    perms = user_permissions(session, actor.id)
+    if "users.read" not in perms:  # a refused edit comes back here: users.write alone shows nobody's page
+        raise HTTPException(status_code=403)
     detail = user_detail(session, user_id)
     if detail is None:
         raise HTTPException(status_code=404)
     return render(request, "admin/user.html", {
-        "d": detail, "target": detail.user, "perms": user_permissions(session, actor.id),
+        "d": detail, "target": detail.user, "perms": perms,
         "protected": refusal(session, actor, detail.user, "edit") is not None, "is_self": actor.id == user_id,
         "values": values or _edit_values(detail.user, detail.roles), "errors": errors or {},
         "assignable": ASSIGNABLE_ROLES, "redact": redact, "section": "users",
