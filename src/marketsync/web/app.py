@@ -38,10 +38,14 @@ FLASH_COOKIE = "ms_flash"
 EVOTOR_WEBHOOKS = frozenset({"/user/create", "/user/verify", "/user/token"})
 
 
+# The sandbox's emulated foreign APIs (called by connectors, not browsers); its mail page is a browser page.
+SANDBOX_APIS = ("/sandbox/evotor/", "/sandbox/vk/", "/sandbox/_control/")
+
+
 def csrf_exempt(path: str) -> bool:
     """Whether a path takes unsafe requests without a CSRF token: the health probe, the emulated foreign APIs
     and the Evotor webhooks (a server calling with its Bearer secret, no browser and no cookies)."""
-    return path == "/health" or path == "/sandbox" or path.startswith("/sandbox/") or path in EVOTOR_WEBHOOKS
+    return path == "/health" or path.startswith(SANDBOX_APIS) or path in EVOTOR_WEBHOOKS
 
 
 class _EveryPathButExempt:
