@@ -91,7 +91,7 @@ def _invite(sqlite_engine: Engine, email: str = "invited@example.ru") -> None:
     """Invite a person the way the admin panel does: a pending user without a password, and the mail."""
     from fastapi import BackgroundTasks
 
-    from marketsync.web.mail import send_token_mail
+    from marketsync.accounts.mail import send_token_mail
 
     background = BackgroundTasks()
     with session_scope(sqlite_engine) as session:

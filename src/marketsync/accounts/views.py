@@ -9,6 +9,7 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from marketsync.accounts import throttle
+from marketsync.accounts.mail import send_taken_mail, send_token_mail
 from marketsync.accounts.models import User
 from marketsync.accounts.service import (
     AccountError,
@@ -27,7 +28,6 @@ from marketsync.security import hash_password
 from marketsync.web.deps import DbSession, current_user, end_session, start_session
 from marketsync.web.i18n import gettext as _
 from marketsync.web.i18n import local_path
-from marketsync.web.mail import send_taken_mail, send_token_mail
 from marketsync.web.templating import flash, render
 
 router = APIRouter(tags=["pages"])

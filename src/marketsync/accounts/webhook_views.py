@@ -28,10 +28,10 @@ from starlette.responses import Response
 
 from marketsync.accounts import evotor_app
 from marketsync.accounts.evotor_app import SYNTAX_ERROR, WRONG_TOKEN, EvotorAppError
+from marketsync.accounts.mail import send_token_mail
 from marketsync.security import constant_time_equals
 from marketsync.settings import get_settings
 from marketsync.web.deps import DbSession
-from marketsync.web.mail import send_token_mail
 
 log = logging.getLogger(__name__)
 TAG = "evotor-webhooks"

@@ -8,12 +8,12 @@ from __future__ import annotations
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import RedirectResponse
 
+from marketsync.accounts.mail import send_token_mail
 from marketsync.accounts.service import activate, delete_user, suspend
 from marketsync.accounts.views import client_address
 from marketsync.admin.guards import refusal, refuse, target_user, user_page
 from marketsync.web.deps import CurrentUser, DbSession, require_permission
 from marketsync.web.i18n import gettext as _
-from marketsync.web.mail import send_token_mail
 from marketsync.web.templating import flash
 
 router = APIRouter()

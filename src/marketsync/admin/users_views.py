@@ -8,6 +8,7 @@ from fastapi import APIRouter, BackgroundTasks, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from marketsync.accounts.mail import send_token_mail
 from marketsync.accounts.models import User
 from marketsync.accounts.rbac import ASSIGNABLE_ROLES, set_platform_role, user_permissions
 from marketsync.accounts.service import AccountError, create_user, normalize_email
@@ -26,7 +27,6 @@ from marketsync.admin.service import (
 from marketsync.security import redact
 from marketsync.web.deps import CurrentUser, DbSession, require_permission
 from marketsync.web.i18n import gettext as _
-from marketsync.web.mail import send_token_mail
 from marketsync.web.templating import Pager, flash, page_number, render
 
 router = APIRouter()

@@ -1,4 +1,4 @@
-"""Account mails (confirm e-mail, reset password, invite): rendered in the recipient's language from
+"""Account mails (confirm e-mail, reset password, invite, a taken address): rendered in the recipient's language from
 templates/mail/, every link built on BASE_URL, delivered after the response through the configured provider.
 
 Mails are sent from a background task that runs once the request has committed, so the token a link
