@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from marketsync.accounts import throttle
+from marketsync.accounts.forms import FormStr, client_address, password_errors, profile_errors
 from marketsync.accounts.mail import send_taken_mail, send_token_mail
 from marketsync.accounts.models import User
 from marketsync.accounts.service import (
@@ -20,7 +21,6 @@ from marketsync.accounts.service import (
     end_sessions,
     find_user,
     normalize_email,
-    password_problem,
     set_password,
 )
 from marketsync.accounts.tokens import Purpose, TokenError, consume, peek
@@ -32,43 +32,14 @@ from marketsync.web.templating import flash, render
 
 router = APIRouter(tags=["pages"])
 HOME = "/profile"
-MAX_NAME_LENGTH = 200
-MAX_PHONE_LENGTH = 32
 
 OptionalUser = Annotated[User | None, Depends(current_user)]
-FormStr = Annotated[str, Form()]
 
 
 @router.get("/", include_in_schema=False)
 def index(user: OptionalUser) -> RedirectResponse:
     """Send a signed-in user to their profile, anyone else to the login page."""
     return RedirectResponse(HOME if user else "/login", status_code=303)
-
-
-def password_errors(password: str, password_confirm: str) -> dict[str, str]:
-    """Check a new password and its repetition; return field errors."""
-    if password_problem(password):
-        return {"password": _("The password must have 8 to 256 characters.")}
-    if password != password_confirm:
-        return {"password_confirm": _("The passwords do not match.")}
-    return {}
-
-
-def profile_errors(name: str, phone: str) -> dict[str, str]:
-    """Check the optional name and phone fields; return field errors."""
-    errors: dict[str, str] = {}
-    if len(name) > MAX_NAME_LENGTH:
-        errors["name"] = _("The name is too long.")
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    if phone and (len(phone) > MAX_PHONE_LENGTH or not 10 <= len(digits) <= 15
-                  or any(not (ch.isdigit() or ch in "+-() ") for ch in phone)):
-        errors["phone"] = _("Enter a phone number such as +7 900 123-45-67.")
-    return errors
-
-
-def client_address(request: Request) -> str | None:
-    """Return the address the request came from (the limits count per client address)."""
-    return request.client.host if request.client else None
 
 
 def _token_failure(request: Request, reason: str, *, retry_url: str, retry_label: str) -> HTMLResponse:
