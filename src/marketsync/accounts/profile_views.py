@@ -7,9 +7,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from marketsync.accounts import throttle
-from marketsync.accounts.forms import FormStr, client_address, password_errors, profile_errors
 from marketsync.accounts.models import Account, AccountMember
 from marketsync.accounts.rbac import user_roles
+from marketsync.accounts.schemas import FormStr, client_address, password_errors, profile_errors
 from marketsync.accounts.service import delete_user, end_sessions, set_password
 from marketsync.accounts.tokens import Purpose, TokenError, check_code, issue_code
 from marketsync.connectors.sms.client import send as send_sms

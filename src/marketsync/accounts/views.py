@@ -9,9 +9,9 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from marketsync.accounts import throttle
-from marketsync.accounts.forms import FormStr, client_address, password_errors, profile_errors
 from marketsync.accounts.mail import send_taken_mail, send_token_mail
 from marketsync.accounts.models import User
+from marketsync.accounts.schemas import FormStr, client_address, password_errors, profile_errors
 from marketsync.accounts.service import (
     AccountError,
     LoginOutcome,

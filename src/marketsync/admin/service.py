@@ -12,9 +12,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
-from marketsync.accounts.forms import profile_errors
 from marketsync.accounts.models import Account, AccountMember, Role, User, UserRole
 from marketsync.accounts.rbac import ASSIGNABLE_ROLES, set_platform_role, user_roles
+from marketsync.accounts.schemas import profile_errors
 from marketsync.accounts.service import (
     AccountError,
     activate,

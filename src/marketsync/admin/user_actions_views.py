@@ -8,8 +8,8 @@ from __future__ import annotations
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import RedirectResponse
 
-from marketsync.accounts.forms import client_address
 from marketsync.accounts.mail import send_token_mail
+from marketsync.accounts.schemas import client_address
 from marketsync.admin import service
 from marketsync.admin.guards import refuse, target_user, user_page
 from marketsync.admin.service import Outcome

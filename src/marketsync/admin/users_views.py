@@ -8,10 +8,10 @@ from fastapi import APIRouter, BackgroundTasks, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from marketsync.accounts.forms import FormStr, client_address
 from marketsync.accounts.mail import send_token_mail
 from marketsync.accounts.models import User
 from marketsync.accounts.rbac import ASSIGNABLE_ROLES, user_permissions
+from marketsync.accounts.schemas import FormStr, client_address
 from marketsync.admin.guards import refuse, target_user, user_page
 from marketsync.admin.service import (
     PER_PAGE,
