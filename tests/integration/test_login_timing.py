@@ -31,4 +31,4 @@ def test_unknown_and_known_emails_take_about_as_long_to_refuse(sqlite_engine: En
     known = _median_seconds(sqlite_engine, "seller@example.ru")
     for other in ("nobody@example.ru", "invited@example.ru"):
         unknown = _median_seconds(sqlite_engine, other)
-        assert 0.5 * known <= unknown <= 2 * known, (other, unknown, known)
+        assert known / 3 <= unknown <= known * 3, (other, unknown, known)  # without the dummy: ~1000x faster
