@@ -23,6 +23,11 @@ _SECRET_KEYS = re.compile(
     r"(?i)(access_token|api[_-]?key|token|password|secret|authorization|x-authorization|client[_-]secret)"
 )
 
+# A name that ends in token, secret, password or key (refresh_token, client_secret, api_key, X-Api-Key, ...).
+_SECRET_NAME = r"[A-Za-z0-9_.\-]*(?:token|secret|password|passwd|key)|authorization"
+_FORM_SECRET = re.compile(rf"(?i)((?<![A-Za-z0-9_.\-])(?:{_SECRET_NAME})=)[^&\s\"']+")
+_JSON_SECRET = re.compile(rf'(?i)("(?:{_SECRET_NAME})"\s*:\s*)("(?:[^"\\]|\\.)*"|-?[0-9][0-9.eE+-]*)')
+
 
 @lru_cache
 def _hasher() -> PasswordHash:
@@ -101,17 +106,10 @@ def redact(text: str | None, secret_values: Iterable[str] = ()) -> str | None:
     for value in secret_values:
         if value and len(value) >= 4:
             text = text.replace(value, REDACTED)
-    # key=value in query strings and forms
-    text = re.sub(
-        r"(?i)((?:access_token|api[_-]?key|token|password|secret|client_secret)=)[^&\s\"']+",
-        lambda m: m.group(1) + REDACTED, text,
-    )
-    # "key": "value" in JSON
-    text = re.sub(
-        r'(?i)("(?:access_token|api[_-]?key|token|password|secret|client_secret|authorization)"\s*:\s*")'
-        r'[^"]*(")',
-        lambda m: m.group(1) + REDACTED + m.group(2), text,
-    )
+    # key=value in query strings and forms: every name ending in token, secret, password or key
+    text = _FORM_SECRET.sub(lambda m: m.group(1) + REDACTED, text)
+    # "key": "value" (or a bare number) in JSON, the same names and Authorization
+    text = _JSON_SECRET.sub(lambda m: f'{m.group(1)}"{REDACTED}"', text)
     return text
 
 

@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     # Login throttling: wrong passwords per e-mail and per client address within a minute.
     LOGIN_FAILURES_PER_EMAIL: int = 10
     LOGIN_FAILURES_PER_IP: int = 200
+    # Mails and SMS with a link or code: per recipient and per client address within an hour.
+    MESSAGES_PER_RECIPIENT_PER_HOUR: int = 5
+    MESSAGES_PER_IP_PER_HOUR: int = 30
     # Demo mode: the SMTP sink catching every mail (port 0 = off) and where it keeps them.
     SANDBOX_SMTP_PORT: int = 8025
     SANDBOX_MAIL_DIR: str = str(VAR_DIR / "sandbox-mail")

@@ -175,3 +175,34 @@ def test_sync_with_a_revoked_token_exits_1_with_the_reason(user, sandbox_state):
 def test_unknown_user_exits_1(sqlite_engine):
     code, out = cli("sync", "catalog", "--user", "nobody@example.ru")
     assert code == 1 and "no user" in out
+
+
+def _signs_in(engine, email: str, password: str) -> bool:  # type: ignore[no-untyped-def]
+    from marketsync.accounts.service import authenticate
+
+    with session_scope(engine) as session:
+        return authenticate(session, email=email, password=password) is not None
+
+
+def test_user_create_reads_the_password_from_standard_input(sqlite_engine):
+    result = runner.invoke(app, ["user", "create", EMAIL], input="piped-secret-1\n")
+    assert result.exit_code == 0, result.output
+    assert "piped-secret-1" not in result.output
+    assert _signs_in(sqlite_engine, EMAIL, "piped-secret-1")
+
+
+def test_user_create_prompts_for_a_hidden_password_twice_at_a_terminal(sqlite_engine, monkeypatch):
+    monkeypatch.setattr("marketsync.cli.users.stdin_is_terminal", lambda: True)
+    mismatch = runner.invoke(app, ["user", "create", EMAIL], input="typed-secret-1\nother-secret-2\n")
+    assert mismatch.exit_code != 0 and "do not match" in mismatch.output
+    result = runner.invoke(app, ["user", "create", EMAIL], input="typed-secret-1\ntyped-secret-1\n")
+    assert result.exit_code == 0, result.output
+    assert "typed-secret-1" not in result.output  # hidden while typed
+    assert _signs_in(sqlite_engine, EMAIL, "typed-secret-1")
+
+
+def test_user_create_without_any_password_exits_1_and_creates_nothing(sqlite_engine):
+    result = runner.invoke(app, ["user", "create", EMAIL], input="")
+    assert result.exit_code == 1 and "no password" in result.output
+    with session_scope(sqlite_engine) as session:
+        assert session.scalar(select(func.count()).select_from(User)) == 0

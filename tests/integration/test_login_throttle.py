@@ -42,17 +42,25 @@ def _throttled_in_another_process(email: str, address: str) -> bool:
     return out.strip().endswith("True")
 
 
-def test_wrong_passwords_counted_in_one_process_throttle_the_next(redis_env: str) -> None:
+def test_attempts_reserved_in_one_process_throttle_the_next(redis_env: str) -> None:
     for _ in range(9):
-        throttle.record_failure("seller@example.ru", "10.0.0.1")
+        assert throttle.reserve_attempt("seller@example.ru", "10.0.0.1")
     assert not _throttled_in_another_process("seller@example.ru", "10.0.0.2")
-    throttle.record_failure("Seller@example.ru", "10.0.0.1")
+    assert throttle.reserve_attempt("Seller@example.ru", "10.0.0.1")
     assert _throttled_in_another_process("seller@example.ru", "10.0.0.2")
     assert not _throttled_in_another_process("colleague@example.ru", "10.0.0.2")
 
 
 def test_the_address_limit_is_shared_too(redis_env: str, monkeypatch: pytest.MonkeyPatch) -> None:
     for person in range(200):
-        throttle.record_failure(f"person{person}@example.ru", "192.0.2.7")
+        assert throttle.reserve_attempt(f"person{person}@example.ru", "192.0.2.7")
     assert _throttled_in_another_process("fresh@example.ru", "192.0.2.7")
     assert not _throttled_in_another_process("fresh@example.ru", "192.0.2.8")
+
+
+def test_parallel_reservations_in_redis_pass_at_most_the_limit(redis_env: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        granted = list(pool.map(lambda _: throttle.reserve_attempt("seller@example.ru", "10.0.0.9"), range(40)))
+    assert granted.count(True) == 10

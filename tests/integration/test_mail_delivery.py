@@ -24,11 +24,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from marketsync.accounts import mail as web_mail
 from marketsync.connectors.mail.client import MailConfig, MailError, send
 from marketsync.sandbox.server import free_port
 from marketsync.sandbox.smtp import SinkHandler, SmtpSink
 from marketsync.settings import get_settings
-from marketsync.web import mail as web_mail
 
 SHOP_SENDER = "Магазин Ромашка <noreply@shop.example.ru>"
 
@@ -234,7 +234,7 @@ def test_a_server_that_is_down_fails_with_a_mail_error() -> None:
         send(a_mail(), config)
 
 
-# End to end: web.mail composes the account mails and delivers them through the configured provider.
+# End to end: accounts.mail composes the account mails and delivers them through the configured provider.
 
 BASE_URL = "https://shop.example.ru"
 SUBJECTS = {

@@ -15,3 +15,17 @@ def test_the_access_log_shows_a_reset_link_without_its_token(sqlite_engine, capl
                     "/reset-password?token=WyJyZXNldCIsMV0.secret-part", "1.1", 200)
     assert "secret-part" not in caplog.text
     assert "/reset-password?token=" in caplog.text
+
+
+def test_json_redaction_hides_every_field_named_like_a_secret() -> None:
+    from marketsync.security import redact
+
+    body = ('{"refresh_token": "r-123", "Client_Secret": "c-456", "api_key": "k-789", "X-Api-Key": "h-000", '
+            '"userPassword": "p-111", "pin_key": 4242, "ACCESS_TOKEN": "a-222", "name": "Сыр", "keyboard": "ok", '
+            '"token_type": "bearer"}')
+    redacted = redact(body) or ""
+    for secret in ("r-123", "c-456", "k-789", "h-000", "p-111", "4242", "a-222"):
+        assert secret not in redacted, secret
+    assert '"name": "Сыр"' in redacted and '"keyboard": "ok"' in redacted and '"token_type": "bearer"' in redacted
+    form = redact("grant_type=refresh_token&refresh_token=r-123&client_secret=c-456&apiKey=k-789&v=5.199") or ""
+    assert form == "grant_type=refresh_token&refresh_token=***&client_secret=***&apiKey=***&v=5.199"

@@ -91,7 +91,7 @@ def _invite(sqlite_engine: Engine, email: str = "invited@example.ru") -> None:
     """Invite a person the way the admin panel does: a pending user without a password, and the mail."""
     from fastapi import BackgroundTasks
 
-    from marketsync.web.mail import send_token_mail
+    from marketsync.accounts.mail import send_token_mail
 
     background = BackgroundTasks()
     with session_scope(sqlite_engine) as session:
@@ -140,3 +140,24 @@ def test_an_invite_expires_after_invite_expire_hours_which_may_be_a_fraction(
     with session_scope(sqlite_engine) as session:
         assert session.scalar(select(User.status).where(User.email == "invited@example.ru")) == "pending"
         assert session.scalar(select(func.count()).select_from(WebSession)) == 0
+
+
+def test_the_chat_widget_never_loads_on_a_page_whose_url_carries_a_token(
+        make_seller: Callable[..., tuple[int, int]], sqlite_engine: Engine, mailbox: list[EmailMessage],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JIVOSITE_WIDGET_ID", "jivo-widget-42")
+    get_settings.cache_clear()
+    make_seller()
+    _invite(sqlite_engine)
+    with TestClient(create_app(), follow_redirects=False) as browser:
+        assert "code.jivo.ru/widget/jivo-widget-42" in browser.get("/forgot-password").text  # configured
+        submit(browser, "/forgot-password", {"email": "seller@example.ru"})
+        reset = last_link(mailbox, "seller@example.ru")
+        invite = last_link(mailbox, "invited@example.ru")
+        for url in (reset, invite, "/confirm-email?token=forged", "/reset-password?token=forged"):
+            page = browser.get(url)
+            assert page.status_code in (200, 400), url
+            assert "jivo" not in page.text, url
+        weak = submit(browser, "/reset-password", {"token": _token(reset), "password": "short",
+                                                   "password_confirm": "short"})
+        assert weak.status_code == 400 and "jivo" not in weak.text  # the form shown again holds the token

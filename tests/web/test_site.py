@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -77,3 +78,20 @@ def test_demo_mode_serves_the_sandbox_without_csrf(sqlite_engine: object, monkey
         assert response.status_code == 200
         assert "error" in response.json()
         assert demo.post("/sync/settings", data={"price_multiplier": "2"}).status_code == 403
+
+
+def test_the_sandbox_mail_page_forms_carry_csrf(sqlite_engine: object, monkeypatch: pytest.MonkeyPatch,
+                                                tmp_path: Path) -> None:
+    monkeypatch.setenv("SANDBOX_ENABLED", "1")
+    monkeypatch.setenv("SANDBOX_SMTP_PORT", "0")
+    monkeypatch.setenv("SANDBOX_MAIL_DIR", str(tmp_path / "mail"))
+    get_settings.cache_clear()
+    from marketsync.web.app import create_app
+
+    with TestClient(create_app(), follow_redirects=False) as demo:
+        page = demo.get("/sandbox/mail")
+        field = re.search(r'<form method="post" action="/sandbox/mail/clear"><input type="hidden" '
+                          r'name="csrftoken" value="([^"]+)">', page.text)
+        assert field, page.text
+        assert demo.post("/sandbox/mail/clear").status_code == 403  # a forged form from another site
+        assert demo.post("/sandbox/mail/clear", data={"csrftoken": field.group(1)}).status_code == 303

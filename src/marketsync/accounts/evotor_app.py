@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from marketsync.accounts import throttle
@@ -174,8 +175,19 @@ def register(session: Session, body: dict[str, Any]) -> Link:
         existing = find_user(session, email)
         if existing is not None:  # the link was removed but the placeholder user stayed: take them back
             return _link(session, existing, user_id)
-    user = create_user(session, email=email, password=None, active=False, name=name, phone=phone)
-    return _link(session, user, user_id)
+    try:
+        user = create_user(session, email=email, password=None, active=False, name=name, phone=phone)
+        return _link(session, user, user_id)
+    except (IntegrityError, AccountError):
+        # A replay running at the same time created the user or the link first (the insert collided, or the
+        # address is taken by now). Nothing else of this request is written yet: roll back and answer the
+        # token it committed (a fresh read sees it).
+        session.rollback()
+    identity = find_identity(session, user_id)
+    existing_user = session.get(User, identity.user_id) if identity is not None else None
+    if identity is None or existing_user is None:
+        raise EvotorAppError(409, ALREADY_REGISTERED, "email is already registered, use /user/verify", "email")
+    return Link(existing_user, user_id, _token_of(identity), created=False)
 
 
 def wants_invite(link: Link) -> bool:
@@ -195,11 +207,10 @@ def verify(session: Session, body: dict[str, Any]) -> Link:
     # Every call comes from Evotor's servers: counting failures per Evotor user instead of per address keeps
     # one guesser from locking out every seller installing the app, while the per-e-mail limit still holds.
     source = f"evotor:{user_id}"
-    if throttle.is_throttled(email, source):
+    if not throttle.reserve_attempt(email, source):  # reserved before the hash is checked, atomically
         raise EvotorAppError(401, WRONG_CREDENTIALS, "too many attempts, try again in a minute")
     outcome, user = check_login(session, email=email, password=password)
     if outcome is LoginOutcome.WRONG:
-        throttle.record_failure(email, source)
         raise EvotorAppError(401, WRONG_CREDENTIALS)
     # Pending too: whoever registered an address they never confirmed must not tie their Evotor to it.
     if outcome in (LoginOutcome.SUSPENDED, LoginOutcome.PENDING) or user is None:

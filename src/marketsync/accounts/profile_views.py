@@ -6,11 +6,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
+from marketsync.accounts import throttle
 from marketsync.accounts.models import Account, AccountMember
 from marketsync.accounts.rbac import user_roles
+from marketsync.accounts.schemas import FormStr, client_address, password_errors, profile_errors
 from marketsync.accounts.service import delete_user, end_sessions, set_password
 from marketsync.accounts.tokens import Purpose, TokenError, check_code, issue_code
-from marketsync.accounts.views import FormStr, password_errors, profile_errors
 from marketsync.connectors.sms.client import send as send_sms
 from marketsync.db import utcnow
 from marketsync.security import verify_password
@@ -49,6 +50,10 @@ def edit(request: Request, session: DbSession, user: CurrentUser, name: FormStr 
     if errors:
         return render(request, "profile/edit.html", {"values": {"name": name, "phone": phone}, "errors": errors},
                       status_code=400)
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if phone and phone != user.phone and not throttle.reserve_message(f"tel:{digits}", client_address(request)):
+        return render(request, "profile/edit.html", {"values": {"name": name, "phone": phone}, "errors": {
+            "phone": _("Too many codes were sent to this number. Try again in an hour.")}}, status_code=429)
     user.name = name or None
     if (phone or None) != user.phone:
         user.phone = phone or None
@@ -93,6 +98,10 @@ def change_password_page(request: Request, user: CurrentUser) -> Response:
 def change_password(request: Request, session: DbSession, user: CurrentUser, current_password: FormStr = "",
                     password: FormStr = "", password_confirm: FormStr = "") -> Response:
     """Change the password after checking the current one; every other session of the user ends."""
+    if not throttle.reserve_password_check(user.id):
+        return render(request, "profile/change_password.html",
+                      {"errors": {"current_password": _("Too many wrong passwords. Wait a minute and try again.")}},
+                      status_code=429, headers={"Retry-After": "60"})
     errors = password_errors(password, password_confirm)
     if not verify_password(current_password, user.password_hash):
         errors = {"current_password": _("The current password is wrong.")}
@@ -115,6 +124,10 @@ def delete_page(request: Request, user: CurrentUser) -> Response:
 @router.post("/delete", response_class=HTMLResponse)
 def delete(request: Request, session: DbSession, user: CurrentUser, password: FormStr = "") -> Response:
     """Delete the user (and the cabinets they were the last owner of) after checking the password."""
+    if not throttle.reserve_password_check(user.id):
+        return render(request, "profile/delete.html",
+                      {"errors": {"password": _("Too many wrong passwords. Wait a minute and try again.")}},
+                      status_code=429, headers={"Retry-After": "60"})
     if not verify_password(password, user.password_hash):
         return render(request, "profile/delete.html", {"errors": {"password": _("The password is wrong.")}},
                       status_code=400)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import lru_cache
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Session
 from marketsync.accounts.models import Account, AccountMember, User, UserRole, WebSession
 from marketsync.accounts.rbac import bump_security_stamp, ensure_roles, grant_role, user_roles
 from marketsync.db import utcnow
-from marketsync.security import hash_password, verify_password
+from marketsync.security import hash_password, new_token, verify_password
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 256  # Argon2 takes any length; a cap keeps a megabyte "password" from costing CPU
@@ -93,10 +94,22 @@ def find_user(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(User.email == email))
 
 
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return hash_password(new_token())
+
+
 def check_login(session: Session, *, email: str, password: str) -> tuple[LoginOutcome, User | None]:
     """Check a password; say whether the user may sign in (status is told only after a matching password)."""
     user = find_user(session, email)
-    if user is None or len(password) > MAX_PASSWORD_LENGTH or not verify_password(password, user.password_hash):
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return LoginOutcome.WRONG, None
+    if user is None or not user.password_hash:
+        # Checked against a dummy hash, so an unknown address (or one without a password yet) takes as long
+        # to refuse as a wrong password: the answer time does not tell who is registered.
+        verify_password(password, _dummy_hash())
+        return LoginOutcome.WRONG, None
+    if not verify_password(password, user.password_hash):
         return LoginOutcome.WRONG, None
     if user.status == "suspended":
         return LoginOutcome.SUSPENDED, user

@@ -1,15 +1,20 @@
-"""Login throttling: wrong passwords counted per e-mail and per client address in a moving one-minute window.
+"""Throttling of password checks and outgoing messages, in moving windows.
 
 `limits` keeps the counters: in process memory embedded (one web process), in Redis distributed, so every
-web process sees the same counts. A refused attempt is decided *before* the password hash is checked, so a
-guesser cannot make the server burn Argon2 time either.
+web process sees the same counts. An attempt is *reserved* with one atomic `hit` before the password hash is
+checked: parallel guesses cannot all pass a check made before any of them is counted, and a refused guess
+costs no Argon2 time. A success is not refunded (the moving window cannot give one back, and ten sign-ins of
+one person within a minute do not happen), so the limits count attempts, not only wrong ones.
+
+Mails and SMS carrying links or codes are limited the same way per recipient and per client address, so
+nobody can flood a mailbox, or keep retiring a victim's reset link by asking for new ones.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from limits import RateLimitItemPerMinute
+from limits import RateLimitItem, RateLimitItemPerHour, RateLimitItemPerMinute
 from limits.storage import Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
@@ -17,6 +22,8 @@ from marketsync.security import sha256_hex
 from marketsync.settings import get_settings
 
 NAMESPACE = "marketsync-login"
+PASSWORD_NAMESPACE = "marketsync-password-check"
+MESSAGE_NAMESPACE = "marketsync-message"
 
 
 @lru_cache
@@ -26,10 +33,13 @@ def _limiter(storage_uri: str) -> MovingWindowRateLimiter:
     return MovingWindowRateLimiter(storage)
 
 
-def _parts() -> tuple[MovingWindowRateLimiter, RateLimitItemPerMinute, RateLimitItemPerMinute]:
+def _limiter_now() -> MovingWindowRateLimiter:
+    return _limiter(get_settings().REDIS_URL or "memory://")
+
+
+def _login_limits() -> tuple[RateLimitItem, RateLimitItem]:
     settings = get_settings()
-    limiter = _limiter(settings.REDIS_URL or "memory://")
-    return (limiter, RateLimitItemPerMinute(settings.LOGIN_FAILURES_PER_EMAIL, namespace=NAMESPACE),
+    return (RateLimitItemPerMinute(settings.LOGIN_FAILURES_PER_EMAIL, namespace=NAMESPACE),
             RateLimitItemPerMinute(settings.LOGIN_FAILURES_PER_IP, namespace=NAMESPACE))
 
 
@@ -38,21 +48,43 @@ def _keys(email: str, address: str | None) -> tuple[str, str]:
 
 
 def is_throttled(email: str, address: str | None) -> bool:
-    """Whether this e-mail or this address already used up its wrong passwords for the minute."""
-    limiter, per_email, per_ip = _parts()
+    """Whether this e-mail or this address already used up its attempts for the minute (nothing is counted)."""
+    limiter = _limiter_now()
+    per_email, per_ip = _login_limits()
     email_key, ip_key = _keys(email, address)
     return not limiter.test(per_email, email_key) or not limiter.test(per_ip, ip_key)
 
 
-def record_failure(email: str, address: str | None) -> None:
-    """Count one wrong password against the e-mail and the address."""
-    limiter, per_email, per_ip = _parts()
+def reserve_attempt(email: str, address: str | None) -> bool:
+    """Count one sign-in attempt against the e-mail and the address; False when either is used up.
+
+    Call it before checking the password and check nothing when it says False."""
+    limiter = _limiter_now()
+    per_email, per_ip = _login_limits()
     email_key, ip_key = _keys(email, address)
-    limiter.hit(per_email, email_key)
-    limiter.hit(per_ip, ip_key)
+    # Each hit is atomic (a lock in memory, a Lua script in Redis): of N parallel calls at most the limit pass.
+    return limiter.hit(per_email, email_key) and limiter.hit(per_ip, ip_key)
+
+
+def reserve_password_check(user_id: int) -> bool:
+    """Count one check of a signed-in user's current password (change it, delete the account); False when
+    the user's checks for the minute are used up - a stolen session must not guess the password behind it."""
+    limit = RateLimitItemPerMinute(get_settings().LOGIN_FAILURES_PER_EMAIL, namespace=PASSWORD_NAMESPACE)
+    return _limiter_now().hit(limit, f"user:{user_id}")
+
+
+def reserve_message(recipient: str, address: str | None) -> bool:
+    """Count one mail or SMS to `recipient` asked from the client `address`; False when either is used up
+    (then send nothing and change nothing, so the last link or code sent stays valid)."""
+    settings = get_settings()
+    limiter = _limiter_now()
+    per_recipient = RateLimitItemPerHour(settings.MESSAGES_PER_RECIPIENT_PER_HOUR, namespace=MESSAGE_NAMESPACE)
+    per_ip = RateLimitItemPerHour(settings.MESSAGES_PER_IP_PER_HOUR, namespace=MESSAGE_NAMESPACE)
+    if not limiter.hit(per_recipient, f"to:{sha256_hex(recipient.strip().lower())}"):
+        return False
+    return address is None or limiter.hit(per_ip, f"ip:{address}")
 
 
 def reset_all() -> None:
     """Forget every counter (tests; an operator after an incident)."""
-    limiter, _, _ = _parts()
-    limiter.storage.reset()
+    _limiter_now().storage.reset()

@@ -135,7 +135,7 @@ def issue_code(session: Session, user: User, purpose: Purpose = Purpose.PHONE) -
 
 
 def check_code(session: Session, user: User, code: str, purpose: Purpose = Purpose.PHONE) -> None:
-    """Use up a code sent to the user; five wrong tries retire it. Raise TokenError when it does not fit."""
+    """Use up a code sent to the user; five tries in all, however parallel. Raise TokenError when it does not fit."""
     row = session.scalar(select(ActionToken).where(ActionToken.user_id == user.id,
                                                    ActionToken.purpose == purpose.value,
                                                    ActionToken.used_at.is_(None)))
@@ -143,11 +143,23 @@ def check_code(session: Session, user: User, code: str, purpose: Purpose = Purpo
         raise TokenError("invalid")
     if row.expires_at <= utcnow():
         raise TokenError("expired")
-    if not constant_time_equals(_code_hash(row.id, code.strip()), row.token_hash):
-        row.attempts += 1
-        if row.attempts >= MAX_CODE_ATTEMPTS:
-            row.used_at = utcnow()
-        session.flush()
+    # The try is counted in the database before the code is compared, by one conditional UPDATE: parallel
+    # guesses cannot all read the same count, and none gets past the fifth.
+    counted = session.execute(update(ActionToken)
+                              .where(ActionToken.id == row.id, ActionToken.used_at.is_(None),
+                                     ActionToken.attempts < MAX_CODE_ATTEMPTS)
+                              .values(attempts=ActionToken.attempts + 1)
+                              .execution_options(synchronize_session=False))
+    if counted.rowcount != 1:  # type: ignore[attr-defined]
         raise TokenError("invalid")
-    row.used_at = utcnow()
-    session.flush()
+    if not constant_time_equals(_code_hash(row.id, code.strip()), row.token_hash):
+        session.execute(update(ActionToken)
+                        .where(ActionToken.id == row.id, ActionToken.used_at.is_(None),
+                               ActionToken.attempts >= MAX_CODE_ATTEMPTS)
+                        .values(used_at=utcnow()).execution_options(synchronize_session=False))
+        raise TokenError("invalid")
+    claimed = session.execute(update(ActionToken).where(ActionToken.id == row.id, ActionToken.used_at.is_(None))
+                              .values(used_at=utcnow()).execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise TokenError("used")
+    session.expire(row)

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from marketsync.accounts import throttle
+from marketsync.accounts.mail import send_taken_mail, send_token_mail
 from marketsync.accounts.models import User
+from marketsync.accounts.schemas import FormStr, client_address, password_errors, profile_errors
 from marketsync.accounts.service import (
     AccountError,
     LoginOutcome,
@@ -19,50 +21,25 @@ from marketsync.accounts.service import (
     end_sessions,
     find_user,
     normalize_email,
-    password_problem,
     set_password,
 )
 from marketsync.accounts.tokens import Purpose, TokenError, consume, peek
+from marketsync.security import hash_password
 from marketsync.web.deps import DbSession, current_user, end_session, start_session
 from marketsync.web.i18n import gettext as _
 from marketsync.web.i18n import local_path
-from marketsync.web.mail import send_token_mail
 from marketsync.web.templating import flash, render
 
 router = APIRouter(tags=["pages"])
 HOME = "/profile"
-MAX_NAME_LENGTH = 200
-MAX_PHONE_LENGTH = 32
 
 OptionalUser = Annotated[User | None, Depends(current_user)]
-FormStr = Annotated[str, Form()]
 
 
 @router.get("/", include_in_schema=False)
 def index(user: OptionalUser) -> RedirectResponse:
     """Send a signed-in user to their profile, anyone else to the login page."""
     return RedirectResponse(HOME if user else "/login", status_code=303)
-
-
-def password_errors(password: str, password_confirm: str) -> dict[str, str]:
-    """Check a new password and its repetition; return field errors."""
-    if password_problem(password):
-        return {"password": _("The password must have 8 to 256 characters.")}
-    if password != password_confirm:
-        return {"password_confirm": _("The passwords do not match.")}
-    return {}
-
-
-def profile_errors(name: str, phone: str) -> dict[str, str]:
-    """Check the optional name and phone fields; return field errors."""
-    errors: dict[str, str] = {}
-    if len(name) > MAX_NAME_LENGTH:
-        errors["name"] = _("The name is too long.")
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    if phone and (len(phone) > MAX_PHONE_LENGTH or not 10 <= len(digits) <= 15
-                  or any(not (ch.isdigit() or ch in "+-() ") for ch in phone)):
-        errors["phone"] = _("Enter a phone number such as +7 900 123-45-67.")
-    return errors
 
 
 def _token_failure(request: Request, reason: str, *, retry_url: str, retry_label: str) -> HTMLResponse:
@@ -93,16 +70,20 @@ def register(request: Request, session: DbSession, background: BackgroundTasks, 
         normalized = normalize_email(email)
     except AccountError:
         errors["email"] = _("Enter a valid e-mail address.")
-    else:
-        if find_user(session, normalized) is not None:
-            errors["email"] = _("An account with this e-mail already exists. Sign in instead.")
     if errors:
         return render(request, "accounts/register.html",
                       {"values": {"email": email, "name": name, "phone": phone}, "errors": errors}, status_code=400)
-    user = create_user(session, email=normalized, password=password, name=name or None, phone=phone or None,
-                       active=False)
-    user.locale = getattr(request.state, "locale", "ru")
-    send_token_mail(background, session, user, "confirm")
+    owner = find_user(session, normalized)
+    if owner is not None:
+        # The page must not tell that the address is taken: the same answer as for a new account (after as
+        # much hashing), and the owner hears of the attempt by mail.
+        hash_password(password)
+        send_taken_mail(background, owner, client=client_address(request))
+    else:
+        user = create_user(session, email=normalized, password=password, name=name or None,
+                           phone=phone or None, active=False)
+        user.locale = getattr(request.state, "locale", "ru")
+        send_token_mail(background, session, user, "confirm", client=client_address(request))
     return render(request, "accounts/message.html",
                   {"heading": _("Check your mail"), "tone": "",
                    "text": _("We sent a confirmation link to %(email)s. Open it to activate your account.",
@@ -146,7 +127,7 @@ def resend_confirm(request: Request, session: DbSession, background: BackgroundT
                       _resend_context(email, {"email": _("Enter a valid e-mail address.")}), status_code=400)
     user = find_user(session, normalized)
     if user is not None and user.status == "pending" and user.password_hash:
-        send_token_mail(background, session, user, "confirm")
+        send_token_mail(background, session, user, "confirm", client=client_address(request))
     return render(request, "accounts/message.html",
                   {"heading": _("Check your mail"), "tone": "",
                    "text": _("If %(email)s waits for confirmation, a new link is on its way.", email=normalized)})
@@ -165,17 +146,17 @@ def login(request: Request, session: DbSession, email: FormStr = "", password: F
           next: FormStr = "") -> Response:
     """Check the password (unless throttled), start a fresh session and continue to `next` (local only)."""
     context = {"email": email.strip(), "next": local_path(next, ""), "pending": False}
-    address = request.client.host if request.client else None
-    # Refused before the hash is checked: a guesser gets no answer and costs no Argon2 time.
-    if throttle.is_throttled(email, address):
+    address = client_address(request)
+    if not (email and password):
+        return render(request, "accounts/login.html", {**context, "error": _("Wrong e-mail or password.")},
+                      status_code=400)
+    # Reserved before the hash is checked: a guesser over the limit gets no answer and costs no Argon2 time.
+    if not throttle.reserve_attempt(email, address):
         return render(request, "accounts/login.html",
                       {**context, "error": _("Too many wrong passwords. Wait a minute and try again.")},
                       status_code=429, headers={"Retry-After": "60"})
-    outcome, user = check_login(session, email=email, password=password) if email and password \
-        else (LoginOutcome.WRONG, None)
+    outcome, user = check_login(session, email=email, password=password)
     if outcome is LoginOutcome.WRONG:
-        if email and password:
-            throttle.record_failure(email, address)
         return render(request, "accounts/login.html", {**context, "error": _("Wrong e-mail or password.")},
                       status_code=400)
     if outcome is LoginOutcome.PENDING:
@@ -230,7 +211,8 @@ def forgot_password(request: Request, session: DbSession, background: Background
                       _forgot_context(email, {"email": _("Enter a valid e-mail address.")}), status_code=400)
     user = find_user(session, normalized)
     if user is not None and user.status != "suspended":
-        send_token_mail(background, session, user, "reset")
+        # Over the limit nothing is sent and the last link stays valid: re-asking cannot retire it.
+        send_token_mail(background, session, user, "reset", client=client_address(request))
     return render(request, "accounts/message.html",
                   {"heading": _("Check your mail"), "tone": "",
                    "text": _("If %(email)s is registered, a link to choose a new password is on its way.",

@@ -23,14 +23,15 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Request
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from marketsync.accounts import evotor_app
 from marketsync.accounts.evotor_app import SYNTAX_ERROR, WRONG_TOKEN, EvotorAppError
+from marketsync.accounts.mail import send_token_mail
 from marketsync.security import constant_time_equals
 from marketsync.settings import get_settings
 from marketsync.web.deps import DbSession
-from marketsync.web.mail import send_token_mail
 
 log = logging.getLogger(__name__)
 TAG = "evotor-webhooks"
@@ -51,10 +52,12 @@ class _EvotorJsonRoute(APIRoute):
             try:
                 response = await handler(request)
             except EvotorAppError as error:
+                _roll_back(request)
                 response = error_response(error)
             except Exception:
                 log.exception("evotor webhook %s %s failed", request.method, request.url.path)
-                response = JSONResponse({"errors": [{"code": 500, "reason": "internal error"}]}, status_code=500)
+                _roll_back(request)
+                response = internal_error()
             # Never the body: it carries passwords and tokens. The userId is Evotor's public account number.
             log.info("evotor webhook %s %s userId=%s -> %s", request.method, request.url.path,
                      getattr(request.state, "evotor_user_id", None), response.status_code)
@@ -63,6 +66,25 @@ class _EvotorJsonRoute(APIRoute):
         return route
 
 
+def _roll_back(request: Request) -> None:
+    """Undo what a failed webhook wrote: the error is answered here, so the request's session would commit."""
+    session = getattr(request.state, "webhook_db", None)
+    if session is not None:
+        session.rollback()
+
+
+def internal_error() -> JSONResponse:
+    """Return an unexpected failure in Evotor's envelope."""
+    return JSONResponse({"errors": [{"code": 500, "reason": "internal error"}]}, status_code=500)
+
+
+def webhook_session(request: Request, session: DbSession) -> Session:
+    """Return the request's database session, kept where the route can roll it back on an error."""
+    request.state.webhook_db = session
+    return session
+
+
+WebhookDb = Annotated[Session, Depends(webhook_session)]
 router = APIRouter(route_class=_EvotorJsonRoute, tags=[TAG])
 _bearer = HTTPBearer(auto_error=False, scheme_name="EvotorWebhookSecret",
                      description="The app token set in the Evotor developer console (EVOTOR_WEBHOOK_SECRET).")
@@ -126,13 +148,14 @@ def _answers(ok: dict[str, Any], errors: dict[int, str]) -> dict[int | str, dict
                                                 "name": {"type": "string"}, "phone": {"type": "string"}}),
              responses=_answers({"type": "object", "properties": {"userId": _USER_ID, "token": {"type": "string"}}},
                                 {409: "2005 the e-mail already belongs to a user (link through /user/verify)"}))
-def user_create(body: JsonObject, session: DbSession, background: BackgroundTasks) -> JSONResponse:
+def user_create(body: JsonObject, session: WebhookDb, background: BackgroundTasks) -> JSONResponse:
     """Create a pending user with their own cabinet for an Evotor userId and answer the token Evotor keeps.
 
     With an e-mail, an invite lets the seller set a password; a replay answers the same token."""
     link = evotor_app.register(session, body)
     if evotor_app.wants_invite(link):
-        send_token_mail(background, session, link.user, "invite")
+        # Evotor's servers are the client of every call: the limit is per recipient only.
+        send_token_mail(background, session, link.user, "invite", client=None)
     return JSONResponse({"userId": link.evotor_user_id, "token": link.token})
 
 
@@ -144,7 +167,7 @@ def user_create(body: JsonObject, session: DbSession, background: BackgroundTask
                  "userId": _USER_ID, "hasBilling": {"type": "boolean"}, "token": {"type": "string"}}},
                  {401: "1001 wrong app token; 1006 wrong e-mail or password, suspended user, too many attempts",
                   409: "2005 this userId is linked to another user"}))
-def user_verify(body: JsonObject, session: DbSession) -> JSONResponse:
+def user_verify(body: JsonObject, session: WebhookDb) -> JSONResponse:
     """Check a seller's MarketSync e-mail and password and link their Evotor userId to them."""
     link = evotor_app.verify(session, body)
     # hasBilling false: MarketSync takes no payment of its own, so Evotor bills the seller for the app.
@@ -154,7 +177,7 @@ def user_verify(body: JsonObject, session: DbSession) -> JSONResponse:
 @router.post("/user/token", dependencies=[Secret], summary="Evotor: deliver the cloud token",
              openapi_extra=_schema(["userId", "token"], {"userId": _USER_ID, "token": {"type": "string"}}),
              responses=_answers({"type": "object"}, {404: "404 unknown userId"}))
-def user_token(body: JsonObject, session: DbSession, background: BackgroundTasks) -> JSONResponse:
+def user_token(body: JsonObject, session: WebhookDb, background: BackgroundTasks) -> JSONResponse:
     """Store the Evotor cloud token as the seller's Evotor connection, then read their catalog."""
     account_id, user = evotor_app.store_cloud_token(session, body)
     if user.status != "suspended":  # a suspended seller's cabinet does not sync; their token is kept for later

@@ -61,7 +61,9 @@ def _cabinets(session: Session, raw: dict[str, str], warnings: list[str]) -> lis
     if raw["user"]:
         ids = cabinets_of_email(session, raw["user"])
         if ids is None:
-            warnings.append(_("No user has the e-mail «%(value)s»: the user filter is ignored.", value=raw["user"]))
+            # Asked for one person's calls, showing everybody's would mislead: an unknown person made none.
+            ids = []
+            warnings.append(_("No user has the e-mail «%(value)s»: no calls match.", value=raw["user"]))
     if raw["cabinet"]:
         if DIGITS.fullmatch(raw["cabinet"]) and int(raw["cabinet"]) > 0:
             cabinet = int(raw["cabinet"])

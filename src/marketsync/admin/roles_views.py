@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from marketsync.accounts.rbac import PERMISSIONS
-from marketsync.admin.service import (
+from marketsync.admin.roles import (
     permissions_of,
     role_by_id,
     roles_overview,

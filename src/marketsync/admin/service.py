@@ -1,9 +1,11 @@
-"""Admin panel queries: finding users, everything about one user (cabinets, connections, runs, errors) and
-the filtered API call log. Read-only; the actions live in accounts.service and accounts.rbac."""
+"""Admin panel use cases: finding users, everything about one user (cabinets, connections, runs, errors), the
+filtered API call log, and the rules of the admin's user edits and actions (who may act on whom, what a form
+may set); the views only parse forms and show the outcome. The account changes themselves are
+accounts.service's and accounts.rbac's."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -11,10 +13,24 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from marketsync.accounts.models import Account, AccountMember, Role, User, UserRole
-from marketsync.accounts.rbac import ensure_roles, role_permissions, set_role_permissions, user_permissions, user_roles
-from marketsync.accounts.service import AccountError, normalize_email
+from marketsync.accounts.rbac import (
+    ASSIGNABLE_ROLES,
+    set_platform_role,
+    user_roles,
+)
+from marketsync.accounts.schemas import profile_errors
+from marketsync.accounts.service import (
+    AccountError,
+    activate,
+    create_user,
+    delete_user,
+    normalize_email,
+    suspend,
+)
+from marketsync.accounts.tokens import retire_mailed_links
 from marketsync.connections.models import ApiCall, Connection
 from marketsync.sync.models import SyncRun
+from marketsync.web.i18n import gettext as _
 
 PER_PAGE = 50
 RECENT = 20
@@ -209,56 +225,10 @@ def account_names(session: Session, account_ids: set[int | None]) -> dict[int, s
     return {i: name for i, name in session.execute(select(Account.id, Account.name).where(Account.id.in_(ids)))}
 
 
-# The roles page and the guard rails of user actions (the permission rules themselves live in accounts.rbac).
+# -- Who may act on whom, and the admin's user edit rules: the views parse the forms, call these and show
+# the outcome. ----------------------------------------------------------------------------------------------
 
-KEEP_OWN = frozenset({"admin.access", "roles.write"})
 SELF_REFUSED = frozenset({"suspend", "delete", "demote"})
-
-
-@dataclass(frozen=True)
-class RolesOverview:
-    """The roles page: every role (system first), what each grants and how many users hold it."""
-
-    roles: list[Role]
-    grants: dict[int, set[str]]
-    holders: dict[int, int]
-
-
-def roles_overview(session: Session) -> RolesOverview:
-    """Return every role with its permissions and holder count, creating the built-in roles if missing."""
-    ensure_roles(session)
-    order = {name: i for i, name in enumerate(ROLE_NAMES)}
-    roles = sorted(session.scalars(select(Role)), key=lambda r: (order.get(r.name, len(order)), r.name))
-    holders = {role_id: count for role_id, count in
-               session.execute(select(UserRole.role_id, func.count()).group_by(UserRole.role_id))}
-    return RolesOverview(roles=roles, grants=role_permissions(session), holders=holders)
-
-
-def role_by_id(session: Session, *, role_id: int) -> Role | None:
-    """Return a role by id, or None."""
-    return session.get(Role, role_id)
-
-
-def would_lock_out(session: Session, *, actor_id: int, role: Role, names: set[str]) -> bool:
-    """Whether saving `names` for `role` takes from the actor a permission they need to undo it."""
-    if "system" in user_roles(session, actor_id):
-        return False
-    held = set(session.scalars(select(UserRole.role_id).where(UserRole.user_id == actor_id)))
-    if role.id not in held:
-        return False
-    grants = role_permissions(session)
-    after = set(names).union(*(grants.get(rid, set()) for rid in held if rid != role.id))
-    return not after >= KEEP_OWN
-
-
-def save_role_permissions(session: Session, *, role: Role, names: set[str]) -> None:
-    """Replace what a role grants (its holders' sessions are renewed with the new rights)."""
-    set_role_permissions(session, role, names)
-
-
-def permissions_of(session: Session, *, user_id: int) -> set[str]:
-    """Return the permission names a user holds through their roles."""
-    return user_permissions(session, user_id)
 
 
 def user_by_id(session: Session, *, user_id: int) -> User | None:
@@ -266,10 +236,139 @@ def user_by_id(session: Session, *, user_id: int) -> User | None:
     return session.get(User, user_id)
 
 
-def refusal_reason(session: Session, *, actor_id: int, target_id: int, action: str) -> str | None:
-    """Say why an actor may not act on a target: "owner-only", "self", or None when they may."""
-    if "system" in user_roles(session, target_id) and "system" not in user_roles(session, actor_id):
-        return "owner-only"
-    if actor_id == target_id and action in SELF_REFUSED:
-        return "self"
+@dataclass(frozen=True)
+class UserEdit:
+    """The admin's edit form of one user (trimmed values)."""
+
+    name: str
+    email: str
+    phone: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an admin action came to: refused (with the reason), form errors, or done (message and tone)."""
+
+    message: str = ""
+    tone: str = "success"
+    refused: bool = False
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def refusal(session: Session, actor: User, target: User, action: str) -> str | None:
+    """Say why `actor` may not do `action` to `target`, or None when they may."""
+    if "system" in user_roles(session, target.id) and "system" not in user_roles(session, actor.id):
+        return _("Only the instance owner can change a user with the system role.")
+    if actor.id == target.id and action in SELF_REFUSED:
+        return {"suspend": _("You cannot suspend yourself."),
+                "delete": _("You cannot delete yourself here."),
+                "demote": _("You cannot take away your own administrator role.")}[action]
     return None
+
+
+def _refused(session: Session, actor: User, target: User, action: str) -> Outcome | None:
+    message = refusal(session, actor, target, action)
+    return None if message is None else Outcome(message, "danger", refused=True)
+
+
+def edit_form(user: User, roles: list[str]) -> UserEdit:
+    """Return the edit form's values for a user as they are now."""
+    return UserEdit(name=user.name or "", email=user.email, phone=user.phone or "",
+                    role="admin" if "admin" in roles else "user")
+
+
+def _edit_errors(session: Session, target: User, edit: UserEdit) -> tuple[dict[str, str], str]:
+    errors = profile_errors(edit.name, edit.phone)
+    normalized = ""
+    try:
+        normalized = normalize_email(edit.email)
+    except AccountError:
+        errors["email"] = _("Enter a valid e-mail address.")
+    else:
+        if email_taken(session, normalized, except_user_id=target.id):
+            errors["email"] = _("A user with this e-mail already exists.")
+    if edit.role not in ASSIGNABLE_ROLES:
+        errors["role"] = _("Choose one of the roles.")
+    return errors, normalized
+
+
+def edit_user(session: Session, actor: User, target: User, edit: UserEdit) -> Outcome:
+    """Change a user's name, e-mail, phone and platform role (user or admin), if the rules allow it."""
+    current = edit_form(target, roles_by_user(session, [target.id])[target.id]).role
+    action = "demote" if current == "admin" and edit.role == "user" else "edit"
+    if refused := _refused(session, actor, target, action):
+        return refused
+    errors, normalized = _edit_errors(session, target, edit)
+    if errors:
+        return Outcome(errors=errors)
+    target.name = edit.name or None
+    if normalized != target.email:
+        # Links already mailed to the old address must not act for the user, and the new one is unproven.
+        retire_mailed_links(session, target.id)
+        target.email = normalized
+        target.email_confirmed_at = None
+    if (edit.phone or None) != target.phone:
+        target.phone = edit.phone or None
+        target.phone_confirmed_at = None  # an admin typed it; the user has not proved they own it
+    set_platform_role(session, target, edit.role)
+    session.flush()
+    return Outcome(_("The changes to %(email)s are saved.", email=target.email))
+
+
+def invite_user(session: Session, *, email: str, name: str) -> tuple[User | None, dict[str, str]]:
+    """Create a pending user with their own cabinet (the caller mails the invitation); else form errors."""
+    errors = profile_errors(name, "")
+    normalized = ""
+    try:
+        normalized = normalize_email(email)
+    except AccountError:
+        errors["email"] = _("Enter a valid e-mail address.")
+    else:
+        if email_taken(session, normalized):
+            errors["email"] = _("A user with this e-mail already exists.")
+    if errors:
+        return None, errors
+    return create_user(session, email=normalized, password=None, name=name or None, active=False), {}
+
+
+def activate_user(session: Session, actor: User, target: User) -> Outcome:
+    """Let a pending or suspended user in (the admin vouches for the e-mail)."""
+    if refused := _refused(session, actor, target, "activate"):
+        return refused
+    if target.status == "active":
+        return Outcome(_("%(email)s is already active.", email=target.email), "info")
+    activate(session, target)
+    return Outcome(_("%(email)s is active and can sign in.", email=target.email))
+
+
+def suspend_user(session: Session, actor: User, target: User) -> Outcome:
+    """Suspend a user: their sessions end at once and their cabinets' syncs pause."""
+    if refused := _refused(session, actor, target, "suspend"):
+        return refused
+    if target.status == "suspended":
+        return Outcome(_("%(email)s is already suspended.", email=target.email), "info")
+    suspend(session, target)
+    return Outcome(_("%(email)s is suspended and signed out everywhere.", email=target.email), "warning")
+
+
+def mail_refusal(session: Session, actor: User, target: User, kind: str) -> Outcome | None:
+    """Say why a password-reset (`reset`) or invitation (`invite`) mail may not go to `target`, else None."""
+    if refused := _refused(session, actor, target, "reset-password" if kind == "reset" else "send-invite"):
+        return refused
+    if kind == "reset" and target.status == "suspended":  # the public form refuses them too: activate first
+        return Outcome(_("%(email)s is suspended. Activate the user first.", email=target.email), "warning")
+    if kind == "invite" and target.status != "pending":
+        return Outcome(_("%(email)s has already joined; an invitation is only for a pending user.",
+                         email=target.email), "warning")
+    return None
+
+
+def delete_target(session: Session, actor: User, target: User) -> Outcome:
+    """Delete a user and every cabinet they were the last owner of, with all its data."""
+    if refused := _refused(session, actor, target, "delete"):
+        return refused
+    email = target.email
+    cabinets = delete_user(session, target)
+    return Outcome(_("%(email)s is deleted. Cabinets removed with all their data: %(count)s.", email=email,
+                     count=len(cabinets)), "info")

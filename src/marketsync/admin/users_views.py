@@ -2,31 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import asdict
 
 from fastapi import APIRouter, BackgroundTasks, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from marketsync.accounts.mail import send_token_mail
 from marketsync.accounts.models import User
-from marketsync.accounts.rbac import ASSIGNABLE_ROLES, set_platform_role, user_permissions
-from marketsync.accounts.service import AccountError, create_user, normalize_email
-from marketsync.accounts.tokens import retire_mailed_links
-from marketsync.accounts.views import FormStr, profile_errors
-from marketsync.admin.guards import refusal, refuse, target_user, user_page
+from marketsync.accounts.rbac import ASSIGNABLE_ROLES, user_permissions
+from marketsync.accounts.schemas import FormStr, client_address
+from marketsync.admin.guards import refuse, target_user, user_page
 from marketsync.admin.service import (
     PER_PAGE,
     ROLE_NAMES,
     STATUSES,
-    email_taken,
-    roles_by_user,
+    UserEdit,
+    edit_form,
+    edit_user,
+    invite_user,
+    refusal,
     search_users,
     user_detail,
 )
 from marketsync.security import redact
 from marketsync.web.deps import CurrentUser, DbSession, require_permission
 from marketsync.web.i18n import gettext as _
-from marketsync.web.mail import send_token_mail
 from marketsync.web.templating import Pager, flash, page_number, render
 
 router = APIRouter()
@@ -39,13 +40,16 @@ def _list_page(request: Request, session: Session, actor: User, *, q: str = "", 
     status = status if status in STATUSES else ""
     role = role if role in ROLE_NAMES else ""
     number = page_number(page)
-    rows, total = search_users(session, q=q, status=status, role=role, page=number, per_page=PER_PAGE)
+    perms = user_permissions(session, actor.id)
+    # The invite form comes back here with its errors; without users.read it must not bring the list along.
+    rows, total = search_users(session, q=q, status=status, role=role, page=number, per_page=PER_PAGE) \
+        if "users.read" in perms else ([], 0)
     pager = Pager(page=number, per_page=PER_PAGE, total=total, base_url="/admin/users",
                   params=(("q", q), ("status", status), ("role", role)))
     return render(request, "admin/users.html", {
         "rows": rows, "pager": pager, "q": q, "status": status, "role": role, "statuses": STATUSES,
         "role_names": ROLE_NAMES, "invite": invite or {"email": "", "name": ""}, "errors": errors or {},
-        "perms": user_permissions(session, actor.id), "section": "users",
+        "perms": perms, "section": "users",
     }, status_code=status_code)
 
 
@@ -61,39 +65,32 @@ def invite(request: Request, session: DbSession, actor: CurrentUser, background:
            email: FormStr = "", name: FormStr = "") -> Response:
     """Create a pending user with their own cabinet and mail them an invitation link."""
     email, name = email.strip(), name.strip()
-    errors = profile_errors(name, "")
-    try:
-        normalized = normalize_email(email)
-    except AccountError:
-        errors["email"] = _("Enter a valid e-mail address.")
-    else:
-        if email_taken(session, normalized):
-            errors["email"] = _("A user with this e-mail already exists.")
-    if errors:
+    user, errors = invite_user(session, email=email, name=name)
+    if user is None:
         return _list_page(request, session, actor, invite={"email": email, "name": name}, errors=errors,
                           status_code=400)
-    user = create_user(session, email=normalized, password=None, name=name or None, active=False)
-    send_token_mail(background, session, user, "invite")
-    flash(request, _("An invitation was sent to %(email)s.", email=normalized))
+    if send_token_mail(background, session, user, "invite", client=client_address(request)):
+        flash(request, _("An invitation was sent to %(email)s.", email=user.email))
+    else:
+        flash(request, _("Too many mails were sent to %(email)s. Try again in an hour.", email=user.email),
+              "warning")
     return RedirectResponse(user_page(user.id), status_code=303)
-
-
-def _edit_values(user: User, roles: list[str]) -> dict[str, str]:
-    return {"name": user.name or "", "email": user.email, "phone": user.phone or "",
-            "role": "admin" if "admin" in roles else "user"}
 
 
 def detail_page(request: Request, session: Session, actor: User, user_id: int, *,
                 values: dict[str, str] | None = None, errors: dict[str, str] | None = None,
                 status_code: int = 200) -> Response:
     """Render a user's page (with the edit form's values and errors after a refused edit)."""
+    perms = user_permissions(session, actor.id)
+    if "users.read" not in perms:  # a refused edit comes back here: users.write alone shows nobody's page
+        raise HTTPException(status_code=403)
     detail = user_detail(session, user_id)
     if detail is None:
         raise HTTPException(status_code=404)
     return render(request, "admin/user.html", {
-        "d": detail, "target": detail.user, "perms": user_permissions(session, actor.id),
+        "d": detail, "target": detail.user, "perms": perms,
         "protected": refusal(session, actor, detail.user, "edit") is not None, "is_self": actor.id == user_id,
-        "values": values or _edit_values(detail.user, detail.roles), "errors": errors or {},
+        "values": values or asdict(edit_form(detail.user, detail.roles)), "errors": errors or {},
         "assignable": ASSIGNABLE_ROLES, "redact": redact, "section": "users",
     }, status_code=status_code)
 
@@ -104,45 +101,17 @@ def user(request: Request, session: DbSession, actor: CurrentUser, user_id: int)
     return detail_page(request, session, actor, user_id)
 
 
-def _edit_errors(session: Session, target: User, values: dict[str, str]) -> tuple[dict[str, str], str]:
-    errors = profile_errors(values["name"], values["phone"])
-    normalized = ""
-    try:
-        normalized = normalize_email(values["email"])
-    except AccountError:
-        errors["email"] = _("Enter a valid e-mail address.")
-    else:
-        if email_taken(session, normalized, except_user_id=target.id):
-            errors["email"] = _("A user with this e-mail already exists.")
-    if values["role"] not in ASSIGNABLE_ROLES:
-        errors["role"] = _("Choose one of the roles.")
-    return errors, normalized
-
-
 @router.post("/users/{user_id}/edit", response_class=HTMLResponse, dependencies=[require_permission("users.write")])
 def edit(request: Request, session: DbSession, actor: CurrentUser, user_id: int, name: FormStr = "",
          email: FormStr = "", phone: FormStr = "", role: FormStr = "") -> Response:
     """Change a user's name, e-mail, phone and platform role (user or admin)."""
     target = target_user(session, user_id)
-    values: dict[str, Any] = {"name": name.strip(), "email": email.strip(), "phone": phone.strip(),
-                              "role": role.strip()}
-    current = _edit_values(target, roles_by_user(session, [target.id])[target.id])["role"]
-    action = "demote" if current == "admin" and values["role"] == "user" else "edit"
-    if message := refusal(session, actor, target, action):
-        return refuse(request, target, message)
-    errors, normalized = _edit_errors(session, target, values)
-    if errors:
-        return detail_page(request, session, actor, user_id, values=values, errors=errors, status_code=400)
-    target.name = values["name"] or None
-    if normalized != target.email:
-        # Links already mailed to the old address must not act for the user, and the new one is unproven.
-        retire_mailed_links(session, target.id)
-        target.email = normalized
-        target.email_confirmed_at = None
-    if (values["phone"] or None) != target.phone:
-        target.phone = values["phone"] or None
-        target.phone_confirmed_at = None  # an admin typed it; the user has not proved they own it
-    set_platform_role(session, target, values["role"])
-    session.flush()
-    flash(request, _("The changes to %(email)s are saved.", email=target.email))
+    form = UserEdit(name=name.strip(), email=email.strip(), phone=phone.strip(), role=role.strip())
+    outcome = edit_user(session, actor, target, form)
+    if outcome.refused:
+        return refuse(request, target, outcome.message)
+    if outcome.errors:
+        return detail_page(request, session, actor, user_id, values=asdict(form), errors=outcome.errors,
+                           status_code=400)
+    flash(request, outcome.message, outcome.tone)
     return RedirectResponse(user_page(target.id), status_code=303)

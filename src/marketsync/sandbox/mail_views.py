@@ -74,6 +74,13 @@ def _page(title: str, body: str) -> HTMLResponse:
     )
 
 
+def _csrf_field(request: Request) -> str:
+    # Mounted in the web app (demo mode) the page's forms are CSRF-protected like every other page; the
+    # sandbox served on its own has no CSRF middleware, so no token.
+    getter = request.scope.get("csrftoken")
+    return f'<input type="hidden" name="csrftoken" value="{escape(getter())}">' if callable(getter) else ""
+
+
 def _list_page(request: Request, mails: list[CaughtMail]) -> HTMLResponse:
     rows = "".join(
         f"<tr><td>{escape(moscow_time(mail.received_at))}</td><td>{escape(_header(mail.message, 'To'))}</td>"
@@ -92,7 +99,8 @@ def _list_page(request: Request, mails: list[CaughtMail]) -> HTMLResponse:
         '<p class="muted">Всё, что продукт отправляет в демо-режиме, приходит сюда, а не получателям. '
         "(Every mail the product sends in demo mode lands here, never with its recipients.)</p>"
         f"<p>Писем: {len(mails)} (mails: {len(mails)})</p>"
-        f'<form method="post" action="{clear_url}"><button type="submit">Очистить (clear)</button></form>'
+        f'<form method="post" action="{clear_url}">{_csrf_field(request)}'
+        '<button type="submit">Очистить (clear)</button></form>'
         f"{table}"
     )
     return _page("Пойманные письма (caught mail)", body)

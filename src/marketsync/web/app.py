@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from asgi_csrf import asgi_csrf
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -23,7 +23,7 @@ from starlette.types import Scope, Send
 from marketsync.db import session_scope
 from marketsync.security import RedactingFilter
 from marketsync.settings import get_settings
-from marketsync.web.deps import current_user
+from marketsync.web.deps import current_user, ids_in_range
 from marketsync.web.i18n import get_locale, load_catalogs, local_path
 from marketsync.web.i18n import gettext as _
 from marketsync.web.middleware import LocaleMiddleware, SecurityHeadersMiddleware
@@ -38,10 +38,14 @@ FLASH_COOKIE = "ms_flash"
 EVOTOR_WEBHOOKS = frozenset({"/user/create", "/user/verify", "/user/token"})
 
 
+# The sandbox's emulated foreign APIs (called by connectors, not browsers); its mail page is a browser page.
+SANDBOX_APIS = ("/sandbox/evotor/", "/sandbox/vk/", "/sandbox/_control/")
+
+
 def csrf_exempt(path: str) -> bool:
     """Whether a path takes unsafe requests without a CSRF token: the health probe, the emulated foreign APIs
     and the Evotor webhooks (a server calling with its Bearer secret, no browser and no cookies)."""
-    return path == "/health" or path == "/sandbox" or path.startswith("/sandbox/") or path in EVOTOR_WEBHOOKS
+    return path == "/health" or path.startswith(SANDBOX_APIS) or path in EVOTOR_WEBHOOKS
 
 
 class _EveryPathButExempt:
@@ -124,6 +128,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 async def _server_error(request: Request, exc: Exception) -> Response:
     """Show a plain apology page for an unexpected error (details go to the log, never to the page)."""
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    if request.url.path in EVOTOR_WEBHOOKS:  # e.g. the commit after a webhook failed: Evotor reads JSON only
+        return JSONResponse({"errors": [{"code": 500, "reason": "internal error"}]}, status_code=500)
     if wants_json(request):
         return JSONResponse({"detail": "Internal Server Error"}, status_code=500)
     return render(request, "errors/error.html",
@@ -184,7 +190,7 @@ def create_app() -> FastAPI:
         access_log.addFilter(RedactingFilter())  # confirm, reset and invite links carry tokens in the query
     app = FastAPI(title="MarketSync", docs_url="/docs", redoc_url="/redoc",
                   description="Evotor → VK market catalog sync: pages, JSON endpoints and the health probe.",
-                  lifespan=_sandbox_smtp_sink)
+                  lifespan=_sandbox_smtp_sink, dependencies=[Depends(ids_in_range)])
     _include_routers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _mount_sandbox(app)

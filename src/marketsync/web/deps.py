@@ -11,12 +11,13 @@ from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, Response
 from sqlalchemy import delete, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from marketsync.accounts.models import User, WebSession
 from marketsync.accounts.rbac import user_permissions
 from marketsync.accounts.service import AccountError, primary_account_id
-from marketsync.db import session_factory, utcnow
+from marketsync.db import session_factory, session_scope, utcnow
 from marketsync.security import new_token, sha256_hex
 from marketsync.settings import get_settings
 
@@ -99,13 +100,21 @@ def _cookie_header(token: str) -> str:
 
 
 def _rotate(session: Session, request: Request, row: WebSession, user: User) -> None:
-    """Replace the session row by one with a new id; the middleware sends the new cookie."""
+    """Replace the session row by one with a new id, committed at once in its own transaction; the middleware
+    sends the new cookie. A later error in this request rolls the request back, but never the new session:
+    otherwise its cookie would name a row that does not exist and sign the user out."""
     token = new_token()
-    session.add(WebSession(token_hash=sha256_hex(token), user_id=user.id, created_at=utcnow(),
+    engine = session.get_bind()
+    session.expunge(row)  # the row is deleted below, outside this session
+    with session_scope(engine if isinstance(engine, Engine) else None) as own:
+        # Of two requests rotating the same session at once only one replaces it; the other keeps it for
+        # its answer and sends no cookie, so the browser keeps the winner's.
+        won = own.execute(delete(WebSession).where(WebSession.id == row.id)).rowcount  # type: ignore[attr-defined]
+        if not won:
+            return
+        own.add(WebSession(token_hash=sha256_hex(token), user_id=user.id, created_at=utcnow(),
                            expires_at=row.expires_at, user_agent=row.user_agent,
                            security_stamp=user.security_stamp))
-    session.delete(row)
-    session.flush()
     request.state.session_cookie = _cookie_header(token)
 
 
@@ -176,3 +185,22 @@ def session_token_hash(request: Request) -> str | None:
     """Return the hash of this request's session id (to keep this session while ending the others)."""
     token = request.cookies.get(SESSION_COOKIE)
     return sha256_hex(token) if token else None
+
+
+ID_MIN, ID_MAX = -(2**31), 2**31 - 1  # id columns are INTEGER: 32-bit on PostgreSQL and MariaDB
+
+
+def ids_in_range(request: Request) -> None:
+    """Answer 404 for an integer path parameter no row can have (set on the whole app, so every route with an
+    id is covered): a 20-digit id would otherwise reach the database and fail there with a 500."""
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    for field in getattr(dependant, "path_params", ()):
+        value = request.path_params.get(field.alias)
+        if field.field_info.annotation is not int or not isinstance(value, str):
+            continue
+        try:
+            number = int(value)
+        except ValueError:
+            continue  # not a number at all: the route's own validation answers
+        if not ID_MIN <= number <= ID_MAX:
+            raise HTTPException(status_code=404)

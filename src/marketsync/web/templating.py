@@ -103,6 +103,14 @@ def pop_flashes(request: Request) -> list[tuple[str, str]]:
     return [(c, m) for c, m in request.session.pop(FLASH_KEY, [])]
 
 
+TOKEN_PAGES = frozenset({"/reset-password", "/confirm-email", "/invite"})
+
+
+def carries_token(request: Request) -> bool:
+    """Whether the page's URL carries a secret (a mailed link's token), or its form does."""
+    return request.url.path in TOKEN_PAGES or any("token" in key.lower() for key in request.query_params)
+
+
 def _page_context(request: Request) -> dict[str, Any]:
     locale = get_locale()
     other = next(code for code in LOCALES if code != locale)
@@ -118,7 +126,8 @@ def _page_context(request: Request) -> dict[str, Any]:
         "switch_locale_name": LANGUAGE_NAMES[other],
         "switch_locale_url": f"/lang/{other}?next={quote(here, safe='/')}",
         "current_path": request.url.path,
-        "jivosite_widget_id": settings.JIVOSITE_WIDGET_ID,
+        # A third-party script on a page whose URL (or form) carries a link token could read and leak it.
+        "jivosite_widget_id": None if carries_token(request) else settings.JIVOSITE_WIDGET_ID,
         "sandbox_enabled": settings.SANDBOX_ENABLED or settings.MARKETSYNC_ENV == "demo",
     }
 

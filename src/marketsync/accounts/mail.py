@@ -1,4 +1,4 @@
-"""Account mails (confirm e-mail, reset password, invite): rendered in the recipient's language from
+"""Account mails (confirm e-mail, reset password, invite, a taken address): rendered in the recipient's language from
 templates/mail/, every link built on BASE_URL, delivered after the response through the configured provider.
 
 Mails are sent from a background task that runs once the request has committed, so the token a link
@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from fastapi import BackgroundTasks
 from sqlalchemy.orm import Session
 
+from marketsync.accounts import throttle
 from marketsync.accounts.models import User
 from marketsync.accounts.tokens import Purpose, issue, lifetime
 from marketsync.connectors.mail.client import MailConfig, MailError, send
@@ -24,7 +25,7 @@ from marketsync.web.templating import environment
 
 log = logging.getLogger(__name__)
 
-KINDS = ("confirm", "reset", "invite")
+KINDS = ("confirm", "reset", "invite", "taken")
 TOKEN_LINKS = {"confirm": ("/confirm-email", Purpose.CONFIRM), "reset": ("/reset-password", Purpose.RESET),
                "invite": ("/invite", Purpose.INVITE)}
 
@@ -45,7 +46,8 @@ def link(path: str, **params: str) -> str:
 def _subject(kind: str) -> str:
     return {"confirm": _("Confirm your e-mail for MarketSync"),
             "reset": _("Reset your MarketSync password"),
-            "invite": _("You are invited to MarketSync")}[kind]
+            "invite": _("You are invited to MarketSync"),
+            "taken": _("Someone tried to register with your address at MarketSync")}[kind]
 
 
 def compose(kind: str, *, to: str, locale: str, url: str, name: str | None = None,
@@ -83,10 +85,28 @@ def queue(background: BackgroundTasks, message: EmailMessage) -> None:
     background.add_task(deliver, message)
 
 
-def send_token_mail(background: BackgroundTasks, session: Session, user: User, kind: str) -> None:
-    """Issue a fresh single-use token for `kind` (confirm / reset / invite) and mail its link to the user."""
+def send_token_mail(background: BackgroundTasks, session: Session, user: User, kind: str, *,
+                    client: str | None = None) -> bool:
+    """Issue a fresh single-use token for `kind` (confirm / reset / invite) and mail its link to the user.
+
+    Over the per-recipient or per-client limit (accounts.throttle) nothing is issued or sent and the
+    user's previous link stays valid; returns whether the mail went out."""
+    if not throttle.reserve_message(user.email, client):
+        log.warning("account mail (%s) to user %s not sent: too many mails asked for", kind, user.id)
+        return False
     path, purpose = TOKEN_LINKS[kind]
     token = issue(session, user, purpose)
     message = compose(kind, to=user.email, locale=user.locale, url=link(path, token=token), name=user.name,
                       hours=lifetime(purpose).total_seconds() / 3600)
     queue(background, message)
+    return True
+
+
+def send_taken_mail(background: BackgroundTasks, user: User, *, client: str | None) -> bool:
+    """Tell the owner of an address that someone tried to register with it (with a link to reset the
+    password); limited like every account mail. Returns whether the mail went out."""
+    if not throttle.reserve_message(user.email, client):
+        return False
+    queue(background, compose("taken", to=user.email, locale=user.locale, url=link("/forgot-password"),
+                              name=user.name))
+    return True
