@@ -26,6 +26,8 @@ _SECRET_KEYS = re.compile(
 # A name that ends in token, secret, password or key (refresh_token, client_secret, api_key, X-Api-Key, ...).
 _SECRET_NAME = r"[A-Za-z0-9_.\-]*(?:token|secret|password|passwd|key)|authorization"
 _FORM_SECRET = re.compile(rf"(?i)((?<![A-Za-z0-9_.\-])(?:{_SECRET_NAME})=)[^&\s\"']+")
+# The same inside a percent-encoded URL (a `next=` parameter holding a link with its token).
+_ENCODED_FORM_SECRET = re.compile(rf"(?i)((?:{_SECRET_NAME})%3D)[^&%\s\"']+")
 _JSON_SECRET = re.compile(rf'(?i)("(?:{_SECRET_NAME})"\s*:\s*)("(?:[^"\\]|\\.)*"|-?[0-9][0-9.eE+-]*)')
 
 
@@ -108,6 +110,7 @@ def redact(text: str | None, secret_values: Iterable[str] = ()) -> str | None:
             text = text.replace(value, REDACTED)
     # key=value in query strings and forms: every name ending in token, secret, password or key
     text = _FORM_SECRET.sub(lambda m: m.group(1) + REDACTED, text)
+    text = _ENCODED_FORM_SECRET.sub(lambda m: m.group(1) + REDACTED, text)
     # "key": "value" (or a bare number) in JSON, the same names and Authorization
     text = _JSON_SECRET.sub(lambda m: f'{m.group(1)}"{REDACTED}"', text)
     return text

@@ -183,6 +183,21 @@ def test_an_item_vk_refuses_fails_alone_and_the_run_goes_on(engine, sandbox_stat
     assert len(vk_items(sandbox_state, catalog)) == 3
 
 
+def test_items_vk_keeps_out_of_their_album_fail_the_run_and_join_once_there_is_room(sqlite_engine, sandbox_state):
+    catalog = seed_catalog(sandbox_state, groups=1, per_group=4, not_for_sale=0)
+    account = seller(sqlite_engine, catalog)
+    sandbox_state.vk.album_item_limit = 2  # VK answers 1406 "too many items in album" to the membership call
+
+    run = sync_catalog(sqlite_engine, account_id=account)
+
+    assert run.created == 4 and run.failed == 1 and run.status == "failed"
+    assert any("VK error 1406" in e for e in run.details["errors"])
+    sandbox_state.vk.album_item_limit = 15000
+    again = sync_catalog(sqlite_engine, account_id=account)
+    assert again.status == "succeeded" and again.failed == 0
+    assert all(len(i.album_ids) == 1 for i in vk_items(sandbox_state, catalog))
+
+
 def test_items_can_be_deleted_for_good(env, sandbox_state):
     catalog = seed_catalog(sandbox_state, groups=1, per_group=1, not_for_sale=0)
     vk = connect("vk", {"token": catalog.vk_token, "group_id": catalog.vk_group_id}, connection_key="t")

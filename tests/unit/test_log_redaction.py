@@ -17,6 +17,16 @@ def test_the_access_log_shows_a_reset_link_without_its_token(sqlite_engine, capl
     assert "/reset-password?token=" in caplog.text
 
 
+def test_the_language_switch_of_a_link_page_logs_no_token(sqlite_engine, caplog) -> None:  # type: ignore[no-untyped-def]
+    create_app()
+    logger = logging.getLogger("uvicorn.access")
+    with caplog.at_level(logging.INFO, logger="uvicorn.access"):
+        logger.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET",
+                    "/lang/en?next=/reset-password%3Ftoken%3DWyJyZXNldCIsMV0.secret-part", "1.1", 303)
+    assert "secret-part" not in caplog.text
+    assert "/lang/en?next=/reset-password%3Ftoken%3D" in caplog.text
+
+
 def test_json_redaction_hides_every_field_named_like_a_secret() -> None:
     from marketsync.security import redact
 

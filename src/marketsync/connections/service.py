@@ -19,7 +19,6 @@ from marketsync.http import time_budget
 from marketsync.security import decrypt_json, encrypt_json
 
 SYSTEMS = ("evotor", "vk")
-SYSTEM_NAMES = {"evotor": "Evotor", "vk": "VK"}
 CHECK_ATTEMPTS = 2
 CHECK_TIMEOUT_SECONDS = 10.0
 CHECK_BUDGET_SECONDS = 30.0
@@ -70,7 +69,7 @@ def check_credentials(system: str, credentials: dict[str, Any], *, key: str = "c
         connector.close()
     if result.ok or budget.rate_limited is None:
         return result
-    name = SYSTEM_NAMES.get(system, system)
+    name = title_of(system)
     wait = budget.rate_limited.retry_after
     if wait is None:
         return CheckResult(ok=False, message=f"{name} asks to slow down, try again in a minute",

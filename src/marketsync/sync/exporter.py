@@ -14,21 +14,19 @@ import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
 from marketsync.connections.models import Connection
 from marketsync.connectors.capabilities import CatalogChannel
+from marketsync.connectors.errors import OutcomeUnknownError
 from marketsync.connectors.records import RemoteAlbum, UploadedPhoto, WriteResult
 from marketsync.db import utcnow
-from marketsync.http import OutcomeUnknownError
 from marketsync.sync import bindings, gather, runs
 from marketsync.sync.models import SyncRun
 from marketsync.sync.plan import Action, AlbumAction, BindingState, Op, OrphanAction
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 
 class ReconcileLimitError(RuntimeError):
@@ -235,8 +233,8 @@ class Exporter:
         for (album_id, items), result in zip(calls, results, strict=True):
             if result.ok:
                 bindings.add_album_membership(self.session, self.conn, album_id, items)
-            else:
-                runs.note_error(self.run, f"album {album_id}: {result.error}")
+            else:  # counted, so the run does not read "succeeded" while items miss their album
+                self._fail(f"{len(items)} item(s) into album {album_id}", result)
         self.checkpoint.commit()
 
     def _delete_albums(self) -> None:
