@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from browser import PASSWORD, sign_in
 from fastapi.testclient import TestClient
 
+from browser import PASSWORD, sign_in
 from builders import seed_catalog, seller
 from marketsync.sync.chain import sync_catalog
 

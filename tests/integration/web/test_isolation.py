@@ -11,12 +11,12 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from browser import csrf_token, sign_in
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 from sqlalchemy import Table, select
 from sqlalchemy.engine import Engine
 
+from browser import csrf_token, sign_in
 from marketsync.db import session_scope
 from marketsync.models import metadata
 from marketsync.sync.models import SyncRun

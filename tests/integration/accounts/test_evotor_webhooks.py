@@ -10,11 +10,11 @@ from email.message import EmailMessage
 from typing import Any
 
 import pytest
-from browser import PASSWORD, sign_in
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from browser import PASSWORD, sign_in
 from builders import last_link, seed_catalog
 from marketsync.accounts.models import OAuthIdentity, User
 from marketsync.accounts.service import primary_account_id, suspend
@@ -316,17 +316,6 @@ def test_a_cloud_token_for_an_unknown_user_id_is_404(evotor: Callable[..., Any],
     assert response.json()["errors"][0]["code"] == 404
     assert _connections(sqlite_engine) == []
 
-
-@pytest.fixture
-def tasks_run_here() -> Iterator[None]:
-    """Run queued Celery tasks in this process (Celery's own test mode) instead of on a worker."""
-    from marketsync.worker import celery_app
-
-    celery_app.loader.import_default_modules()  # the web sends tasks by name; running them here needs them
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
 
 
 def test_after_installing_the_app_the_seller_finds_their_evotor_stores(

@@ -11,9 +11,9 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from browser import csrf_token, sign_in, submit
 from fastapi.testclient import TestClient
 
+from browser import csrf_token, sign_in, submit
 from marketsync.accounts import profile_views, service
 from marketsync.settings import get_settings
 

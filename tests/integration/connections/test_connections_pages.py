@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from browser import csrf_token, submit
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from browser import csrf_token, submit
 from marketsync.connections.models import Connection
 from marketsync.db import session_scope
 

@@ -28,17 +28,6 @@ USER_ID = "01-000000000000042"
 PASSWORD = "correct-horse-42"
 
 
-@pytest.fixture
-def tasks_run_here() -> Iterator[None]:
-    """Run queued Celery tasks in the process that queues them (Celery's test mode) instead of on a worker."""
-    from marketsync.worker import celery_app
-
-    celery_app.loader.import_default_modules()  # the web sends tasks by name; running them here needs them
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
-
 
 @pytest.fixture
 def product(sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch, tasks_run_here: None) -> Iterator[ServerThread]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from browser import sign_in, submit
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
+from browser import sign_in, submit
 from marketsync.db import session_scope
 from marketsync.sync.filters import load_scope
 

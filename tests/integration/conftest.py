@@ -1,4 +1,5 @@
-"""Fixtures of the web tests: a client of the app on an empty SQLite database, sellers and their data."""
+"""Fixtures shared by the integration tests: a client of the web app on an empty SQLite database, sellers and
+their data, Celery tasks run in-process."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from browser import PASSWORD, sign_in
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
+from browser import PASSWORD, sign_in
 from marketsync.accounts.service import create_user, primary_account_id
 from marketsync.catalog.models import Product, ProductGroup, Store
 from marketsync.connections.models import Connection
@@ -84,3 +85,15 @@ def add_store(sqlite_engine: Engine) -> Callable[..., dict[str, int]]:
             return ids
 
     return add
+
+
+@pytest.fixture
+def tasks_run_here() -> Iterator[None]:
+    """Run queued Celery tasks in the process that queues them (Celery's own test mode) instead of on a worker."""
+    from marketsync.worker import celery_app
+
+    celery_app.loader.import_default_modules()  # the web sends tasks by name; running them here needs them
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous

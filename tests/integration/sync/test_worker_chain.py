@@ -10,10 +10,10 @@ import time
 
 import httpx
 import pytest
+from celery import Celery
 from sqlalchemy import select
 
 from builders import seed_catalog, seller, vk_items
-from celery import Celery
 from marketsync.db import session_scope
 from marketsync.sandbox.server import free_port
 from marketsync.sync.models import SyncRun

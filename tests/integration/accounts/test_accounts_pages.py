@@ -7,11 +7,11 @@ from datetime import timedelta
 from email.message import EmailMessage
 
 import pytest
-from browser import PASSWORD, csrf_token, sign_in, submit
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from browser import PASSWORD, csrf_token, sign_in, submit
 from builders import last_link
 from marketsync.accounts import service
 from marketsync.accounts.models import ActionToken, User, WebSession

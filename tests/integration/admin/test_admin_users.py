@@ -11,11 +11,11 @@ from email.message import EmailMessage
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from browser import sign_in, submit
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from browser import sign_in, submit
 from builders import last_link
 from marketsync.accounts.models import Account, User
 from marketsync.accounts.rbac import grant_role, user_roles

@@ -9,12 +9,12 @@ from collections.abc import Callable
 from email.message import EmailMessage
 from typing import Any
 
-from browser import csrf_token, sign_in
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from browser import csrf_token, sign_in
 from marketsync.accounts.models import Role
 from marketsync.accounts.rbac import PERMISSIONS, set_role_permissions
 from marketsync.db import session_scope

@@ -7,11 +7,11 @@ import re
 from collections.abc import Callable
 
 import pytest
-from browser import PASSWORD, sign_in, submit
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from browser import PASSWORD, sign_in, submit
 from marketsync.accounts.models import Account, User, WebSession
 from marketsync.accounts.rbac import grant_role
 from marketsync.accounts.service import create_user

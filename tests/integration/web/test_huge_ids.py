@@ -6,10 +6,10 @@ import re
 from collections.abc import Callable
 
 import pytest
-from browser import csrf_token, sign_in
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 
+from browser import csrf_token, sign_in
 from marketsync.web.app import create_app
 
 PARAM = re.compile(r"{(\w+)(?::\w+)?}")

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from email.message import EmailMessage
 
 import pytest
-from browser import PASSWORD, sign_in, submit
 from fastapi.testclient import TestClient
 
+from browser import PASSWORD, sign_in, submit
 from builders import last_link
 
 PER_RECIPIENT = 5  # MESSAGES_PER_RECIPIENT_PER_HOUR's default

@@ -7,11 +7,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from browser import submit
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from browser import submit
 from marketsync.db import session_scope, utcnow
 from marketsync.sync.models import SyncConfig, SyncRun
 

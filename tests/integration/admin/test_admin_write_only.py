@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from browser import sign_in, submit
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from browser import sign_in, submit
 from marketsync.accounts.models import Role
 from marketsync.accounts.rbac import set_role_permissions
 from marketsync.db import session_scope

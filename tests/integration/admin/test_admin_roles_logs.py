@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from browser import sign_in, submit
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from browser import sign_in, submit
 from marketsync.accounts.models import Role
 from marketsync.accounts.rbac import PERMISSIONS, role_permissions
 from marketsync.connections.models import ApiCall
