@@ -7,19 +7,17 @@ from typing import TYPE_CHECKING, Annotated
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from marketsync.catalog.service import (
+from marketsync.catalog.service import groups_of, products_page, store_of
+from marketsync.connections.service import get_connection
+from marketsync.sync import service as sync_service
+from marketsync.sync.publishing import (
     group_of_store,
-    groups_of,
-    products_page,
     store_groups,
-    store_of,
     store_rows,
     switch_group,
     switch_store,
     switch_ungrouped,
 )
-from marketsync.connections.service import get_connection
-from marketsync.sync import service as sync_service
 from marketsync.web.deps import AccountId, CurrentUser, DbSession
 from marketsync.web.i18n import gettext as _
 from marketsync.web.i18n import local_path

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from marketsync.catalog.service import SourceChoiceError, filters_list, switch_source_scope
 from marketsync.cli.common import account_of, fail, session
+from marketsync.sync.publishing import SourceChoiceError, filters_list, switch_source_scope
 
 app = typer.Typer(help="Choose stores and groups to mirror.", no_args_is_help=True)
 

@@ -41,6 +41,11 @@ def connection_for(session: Session, account_id: int, role: str) -> Connection |
                                                    Connection.system.in_(ROLES[role])).order_by(Connection.id))
 
 
+def system_title(system: str) -> str:
+    """Return a system's name as sellers know it ("Evotor", "VK")."""
+    return title_of(system)
+
+
 def role_title(role: str) -> str:
     """Return the name sellers know the system of a role by (for "connect X first")."""
     return " / ".join(title_of(system) for system in ROLES[role])
