@@ -10,10 +10,10 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from celery import Celery
 from kombu import Queue
 from sqlalchemy.engine import make_url
 
-from celery import Celery
 from marketsync.db import ping_database
 from marketsync.settings import Settings, get_settings
 

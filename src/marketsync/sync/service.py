@@ -105,6 +105,7 @@ def enqueue_catalog_sync(account_id: int) -> None:
     Tasks are named, not imported, so this service stays below the task layer.
     """
     from celery import chain
+
     from marketsync.worker import celery_app
 
     chain(celery_app.signature("marketsync.sync.refresh_catalog", args=(account_id,), immutable=True),
