@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 
 from marketsync.accounts import throttle
-from marketsync.accounts.models import Account, AccountMember
 from marketsync.accounts.rbac import user_roles
 from marketsync.accounts.schemas import FormStr, client_address, password_errors, profile_errors
-from marketsync.accounts.service import delete_user, end_sessions, set_password
-from marketsync.accounts.tokens import Purpose, TokenError, check_code, issue_code
-from marketsync.connectors.sms.client import send as send_sms
+from marketsync.accounts.service import cabinets_of, delete_user, end_sessions, send_phone_code, set_password
+from marketsync.accounts.tokens import Purpose, TokenError, check_code
 from marketsync.db import utcnow
 from marketsync.security import verify_password
-from marketsync.settings import get_settings
 from marketsync.web.deps import CurrentUser, DbSession, end_session, session_token_hash, start_session
 from marketsync.web.i18n import gettext as _
 from marketsync.web.templating import flash, render
@@ -26,10 +22,7 @@ router = APIRouter(prefix="/profile", tags=["pages"])
 @router.get("", response_class=HTMLResponse)
 def profile(request: Request, session: DbSession, user: CurrentUser) -> Response:
     """Show who is signed in, their cabinets and roles."""
-    cabinets = session.execute(
-        select(Account.name, AccountMember.role).join(AccountMember, AccountMember.account_id == Account.id)
-        .where(AccountMember.user_id == user.id).order_by(AccountMember.id)
-    ).all()
+    cabinets = cabinets_of(session, user.id)
     return render(request, "profile/index.html",
                   {"me": user, "cabinets": cabinets, "roles": sorted(user_roles(session, user.id))})
 
@@ -59,8 +52,8 @@ def edit(request: Request, session: DbSession, user: CurrentUser, name: FormStr 
         user.phone = phone or None
         user.phone_confirmed_at = None
         if phone:
-            code = issue_code(session, user, Purpose.PHONE)
-            send_sms(phone, _("MarketSync code: %(code)s", code=code), provider=get_settings().SMS_PROVIDER)
+            send_phone_code(session, user=user, phone=phone,
+                            text=lambda code: _("MarketSync code: %(code)s", code=code))
             flash(request, _("We sent a code to %(phone)s. Enter it to confirm the number.", phone=phone), "info")
             return RedirectResponse("/profile/confirm-phone", status_code=303)
     flash(request, _("Your profile is saved."))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from functools import lru_cache
 
@@ -200,3 +201,21 @@ def account_for_email(session: Session, email: str) -> int:
     if user is None:
         raise AccountError(f"no user with the e-mail {email}")
     return primary_account_id(session, user.id)
+
+
+def cabinets_of(session: Session, user_id: int) -> list[tuple[str, str]]:
+    """Return (cabinet name, the user's role in it) for every cabinet the user belongs to, oldest first."""
+    rows = session.execute(
+        select(Account.name, AccountMember.role).join(AccountMember, AccountMember.account_id == Account.id)
+        .where(AccountMember.user_id == user_id).order_by(AccountMember.id))
+    return [(name, role) for name, role in rows]
+
+
+def send_phone_code(session: Session, *, user: User, phone: str, text: Callable[[str], str]) -> None:
+    """Issue a phone confirmation code and send it by SMS as `text(code)` (the caller words it)."""
+    from marketsync.accounts.tokens import Purpose, issue_code
+    from marketsync.connectors.sms.client import send as send_sms
+    from marketsync.settings import get_settings
+
+    code = issue_code(session, user, Purpose.PHONE)
+    send_sms(phone, text(code), provider=get_settings().SMS_PROVIDER)

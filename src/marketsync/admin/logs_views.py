@@ -9,18 +9,22 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy.orm import Session
 
 from marketsync.accounts.rbac import user_permissions
 from marketsync.admin.service import PER_PAGE, LogFilter, account_names, cabinets_of_email, log_systems, search_log
-from marketsync.connections.models import ApiCall
 from marketsync.security import redact
 from marketsync.web.deps import CurrentUser, DbSession, require_permission
 from marketsync.web.i18n import gettext as _
 from marketsync.web.templating import MOSCOW, Pager, page_number, render
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from marketsync.connections.models import ApiCall
 
 router = APIRouter()
 FIELDS = ("user", "cabinet", "connector", "method", "status", "from", "to", "text")

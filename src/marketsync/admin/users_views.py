@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, BackgroundTasks, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy.orm import Session
 
 from marketsync.accounts.mail import send_token_mail
-from marketsync.accounts.models import User
 from marketsync.accounts.rbac import ASSIGNABLE_ROLES, user_permissions
 from marketsync.accounts.schemas import FormStr, client_address
 from marketsync.admin.guards import refuse, target_user, user_page
@@ -29,6 +28,11 @@ from marketsync.security import redact
 from marketsync.web.deps import CurrentUser, DbSession, require_permission
 from marketsync.web.i18n import gettext as _
 from marketsync.web.templating import Pager, flash, page_number, render
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from marketsync.accounts.models import User
 
 router = APIRouter()
 

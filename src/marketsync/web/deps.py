@@ -5,24 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
 from http.cookies import SimpleCookie
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, Response
-from sqlalchemy import delete, select
-from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from marketsync.accounts.models import User, WebSession
+from marketsync.accounts import sessions
+from marketsync.accounts.models import User
 from marketsync.accounts.rbac import user_permissions
 from marketsync.accounts.service import AccountError, primary_account_id
-from marketsync.db import session_factory, session_scope, utcnow
-from marketsync.security import new_token, sha256_hex
+from marketsync.accounts.sessions import SESSION_TTL
+from marketsync.db import session_factory
+from marketsync.security import sha256_hex
 from marketsync.settings import get_settings
 
 SESSION_COOKIE = "ms_session"
-SESSION_TTL = timedelta(days=14)
 
 
 @dataclass(frozen=True)
@@ -65,24 +63,15 @@ def secure_cookies() -> bool:
     return get_settings().BASE_URL.startswith("https")
 
 
-def _session_row(session: Session, token: str | None) -> WebSession | None:
-    if not token:
-        return None
-    return session.scalar(select(WebSession).where(WebSession.token_hash == sha256_hex(token)))
-
-
 def current_user(request: Request, session: DbSession) -> User | None:
     """Return the signed-in active user, re-read on every request (a suspended user is out at once).
 
     A session minted before the user's privileges or password changed gets a new id on this request."""
-    row = _session_row(session, request.cookies.get(SESSION_COOKIE))
-    user = None
-    if row is not None and row.expires_at > utcnow():
-        candidate = session.get(User, row.user_id)
-        if candidate is not None and candidate.status == "active":
-            user = candidate
-            if row.security_stamp != user.security_stamp:
-                _rotate(session, request, row, user)
+    row, user = sessions.signed_in(session, request.cookies.get(SESSION_COOKIE))
+    if row is not None and user is not None and sessions.needs_rotation(row, user):
+        token = sessions.rotate(session, row, user)
+        if token is not None:  # the middleware sends the new cookie
+            request.state.session_cookie = _cookie_header(token)
     _remember(request, user, session)
     return user
 
@@ -97,25 +86,6 @@ def _cookie_header(token: str) -> str:
     morsel["samesite"] = "lax"
     morsel["secure"] = secure_cookies()  # type: ignore[assignment]
     return morsel.OutputString()
-
-
-def _rotate(session: Session, request: Request, row: WebSession, user: User) -> None:
-    """Replace the session row by one with a new id, committed at once in its own transaction; the middleware
-    sends the new cookie. A later error in this request rolls the request back, but never the new session:
-    otherwise its cookie would name a row that does not exist and sign the user out."""
-    token = new_token()
-    engine = session.get_bind()
-    session.expunge(row)  # the row is deleted below, outside this session
-    with session_scope(engine if isinstance(engine, Engine) else None) as own:
-        # Of two requests rotating the same session at once only one replaces it; the other keeps it for
-        # its answer and sends no cookie, so the browser keeps the winner's.
-        won = own.execute(delete(WebSession).where(WebSession.id == row.id)).rowcount  # type: ignore[attr-defined]
-        if not won:
-            return
-        own.add(WebSession(token_hash=sha256_hex(token), user_id=user.id, created_at=utcnow(),
-                           expires_at=row.expires_at, user_agent=row.user_agent,
-                           security_stamp=user.security_stamp))
-    request.state.session_cookie = _cookie_header(token)
 
 
 def require_user(user: Annotated[User | None, Depends(current_user)]) -> User:
@@ -154,16 +124,8 @@ AccountId = Annotated[int, Depends(current_account_id)]
 
 def start_session(session: Session, request: Request, response: Response, user: User) -> None:
     """Sign a user in: drop the previous session (rotation) and the user's expired ones, set a new cookie."""
-    previous = _session_row(session, request.cookies.get(SESSION_COOKIE))
-    if previous is not None:
-        session.delete(previous)
-    session.execute(delete(WebSession).where(WebSession.user_id == user.id, WebSession.expires_at < utcnow()))
-    token = new_token()
-    agent = request.headers.get("user-agent")
-    session.add(WebSession(token_hash=sha256_hex(token), user_id=user.id, created_at=utcnow(),
-                           expires_at=utcnow() + SESSION_TTL, user_agent=agent[:255] if agent else None,
-                           security_stamp=user.security_stamp))
-    session.flush()
+    token = sessions.open_session(session, user=user, previous_token=request.cookies.get(SESSION_COOKIE),
+                                  user_agent=request.headers.get("user-agent"))
     request.state.session_cookie = None
     response.set_cookie(SESSION_COOKIE, token, max_age=int(SESSION_TTL.total_seconds()), httponly=True,
                         samesite="lax", secure=secure_cookies(), path="/")
@@ -172,10 +134,7 @@ def start_session(session: Session, request: Request, response: Response, user: 
 
 def end_session(session: Session, request: Request, response: Response) -> None:
     """Sign out: delete the session row, so the cookie stops working even if it is replayed."""
-    row = _session_row(session, request.cookies.get(SESSION_COOKIE))
-    if row is not None:
-        session.delete(row)
-        session.flush()
+    sessions.close_session(session, request.cookies.get(SESSION_COOKIE))
     request.state.session_cookie = None
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=secure_cookies())
     _remember(request, None)
