@@ -8,10 +8,10 @@ hides such items and deletes such albums.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import Session
 
 from marketsync.catalog.models import Product
@@ -104,6 +104,12 @@ def cached_albums(session: Session, conn: Connection) -> dict[str, str]:
     return {r.external_id: r.name for r in rows}
 
 
+def cached_item_count(session: Session, conn: Connection) -> int:
+    """Return how many items the cache holds for a channel connection."""
+    return session.scalar(select(func.count()).select_from(ChannelItem).where(
+        ChannelItem.connection_id == conn.id, ChannelItem.kind == ITEM)) or 0
+
+
 def bound_albums(session: Session, conn: Connection) -> dict[str, str]:
     """Return every album binding as internal id (title, or a RETIRED key) → album id."""
     rows = session.execute(select(Binding.internal_id, Binding.external_id).where(
@@ -119,7 +125,8 @@ def unbind(session: Session, conn: Connection, kind: str, external_id: str) -> N
                                               ChannelItem.external_id == external_id))
 
 
-def refresh_cache(session: Session, conn: Connection, channel: CatalogChannel) -> int:
+def refresh_cache(session: Session, conn: Connection, channel: CatalogChannel,
+                  on_page: Callable[[int], None] | None = None) -> int:
     """Read the channel's albums and items into the cache, forgetting what it no longer holds; return items."""
     started = utcnow()
     store_albums(session, conn, channel.list_albums(), started)
@@ -128,6 +135,8 @@ def refresh_cache(session: Session, conn: Connection, channel: CatalogChannel) -
     for page in channel.iter_items():
         store_items(session, conn, page, started)
         total += len(page)
+        if on_page is not None:
+            on_page(len(page))
     drop_stale(session, conn, ITEM, started)
     return total
 

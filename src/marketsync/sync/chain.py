@@ -13,7 +13,7 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_rand
 from marketsync.connections.service import mark_broken
 from marketsync.connectors.errors import ConfigError, ConnectorError
 from marketsync.db import is_transient_db_error, session_factory
-from marketsync.sync import runs
+from marketsync.sync import journal, runs
 from marketsync.sync.exporter import ReconcileLimitError
 from marketsync.sync.models import SyncRun
 from marketsync.sync.pipelines.catalog import (
@@ -75,6 +75,7 @@ def run_steps(engine: Engine, *, account_id: int, steps: list[str], run_id: int 
             return _close_failed(session, engine, account_id, ctx, f"internal error: {exc}")
         if last:
             runs.finish_run(ctx.run)
+            journal.prune(session, account_id)
             session.commit()
             runs.release_lock(engine, pipeline=PIPELINE, account_id=account_id, owner=ctx.checkpoint.owner)
         else:

@@ -22,7 +22,7 @@ from marketsync.connectors.capabilities import CatalogChannel
 from marketsync.connectors.errors import OutcomeUnknownError
 from marketsync.connectors.records import RemoteAlbum, UploadedPhoto, WriteResult
 from marketsync.db import utcnow
-from marketsync.sync import bindings, gather, runs
+from marketsync.sync import bindings, gather, journal, runs
 from marketsync.sync.models import SyncRun
 from marketsync.sync.plan import Action, AlbumAction, BindingState, Op, OrphanAction
 
@@ -83,8 +83,10 @@ class Exporter:
                     self._bind_album(action.title, result.external_id)
                     bindings.store_albums(self.session, self.conn, [RemoteAlbum(result.external_id, action.title)],
                                           utcnow())
+                    self._note_album(action, "created", action.reason, result.external_id)
                 else:
                     self._fail(f"album «{action.title}»", result)
+                    self._note_album(action, "failed", result.error or "refused", None)
             pending = pending[len(batch):]
             self.checkpoint.commit()
         self.checkpoint.commit()
@@ -108,6 +110,7 @@ class Exporter:
                 self._flush(self.edits, self._send_edits)
             return
         self.run.skipped += 1
+        self._note(action, "skipped", action.reason, action.bind_to or action.external_id)
         self._settle(action, None)
 
     def hide_orphans(self, orphans: Sequence[OrphanAction]) -> None:
@@ -126,8 +129,13 @@ class Exporter:
                 if result.ok:
                     bindings.mark_hidden(self.session, self.conn, orphan.external_id)
                     self.run.hidden += 1
+                    outcome, reason = "hidden", orphan.reason
                 else:
                     self._fail(f"item {orphan.external_id}", result)
+                    outcome, reason = "failed", result.error or "refused"
+                journal.note(self.session, self.run, kind="item", internal_id=orphan.internal_id,
+                             name=orphan.name or orphan.external_id, outcome=outcome, reason=reason,
+                             external_id=orphan.external_id)
             pending = pending[len(batch):]
             self.checkpoint.commit()
 
@@ -154,9 +162,11 @@ class Exporter:
             external_id = result.external_id if action.op is Op.CREATE else action.external_id
             if not result.ok or not external_id:
                 self._fail(action.candidate.payload.name, result)
+                self._note(action, "failed", result.error or "refused", action.external_id)
                 continue
             self._pushed(action, external_id)
             self._count(action.op)
+            self._note(action, journal.OUTCOME_OF[action.op], action.reason, external_id)
             if action.album_external_id and (action.op is Op.CREATE or action.join_album):
                 self._join(action.album_external_id, external_id)
         self.checkpoint.commit()
@@ -255,8 +265,10 @@ class Exporter:
                 if result.ok:
                     bindings.unbind(self.session, self.conn, bindings.ALBUM, action.external_id or "")
                     bindings.forget_album(self.session, self.conn, action.external_id or "")
+                    self._note_album(action, "deleted", action.reason, action.external_id)
                 else:
                     self._fail(f"album «{action.title}»", result)
+                    self._note_album(action, "failed", result.error or "refused", action.external_id)
             pending = pending[len(batch):]
             self.checkpoint.commit()
         self.album_deletions = []
@@ -290,6 +302,16 @@ class Exporter:
             self._join(action.album_external_id, action.external_id)
         if intended is not None:
             self._count(intended)
+            self._note(action, journal.OUTCOME_OF[intended], f"{action.reason} (a lost answer had landed)",
+                       external_id)
+
+    def _note(self, action: Action, outcome: str, reason: str, external_id: str | None) -> None:
+        journal.note(self.session, self.run, kind="item", internal_id=action.candidate.internal_id,
+                     name=action.candidate.payload.name, outcome=outcome, reason=reason, external_id=external_id)
+
+    def _note_album(self, action: AlbumAction, outcome: str, reason: str, external_id: str | None) -> None:
+        journal.note(self.session, self.run, kind="album", internal_id=action.internal_id or action.title,
+                     name=action.title, outcome=outcome, reason=reason, external_id=external_id)
 
     def _count(self, op: Op) -> None:
         if op is Op.CREATE:

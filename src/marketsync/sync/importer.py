@@ -34,8 +34,13 @@ class ImportCounts:
 
 
 def import_catalog(session: Session, *, conn: Connection, source: CatalogSource,
-                   on_page: Callable[[int], None] | None = None) -> ImportCounts:
-    """Refresh the account's canonical catalog from a source; the caller commits."""
+                   on_page: Callable[[int], None] | None = None,
+                   on_store: Callable[[int, int], None] | None = None) -> ImportCounts:
+    """Refresh the account's canonical catalog from a source; the caller commits.
+
+    `on_store(done, total)` follows each store read whole: the one safe commit point (a store is never kept
+    half-read).
+    """
     started = utcnow()
     counts = ImportCounts()
     stores = source.list_stores()
@@ -51,7 +56,7 @@ def import_catalog(session: Session, *, conn: Connection, source: CatalogSource,
         session.execute(delete(model).where(model.connection_id == conn.id,
                                             model.store_external_id.not_in(known)))
     counts.stores = len(stores)
-    for store in stores:
+    for number, store in enumerate(stores, start=1):
         try:
             counts.groups += _import_groups(session, conn, source, store.external_id, started)
             counts.products += _import_products(session, conn, source, store.external_id, started, on_page)
@@ -62,6 +67,8 @@ def import_catalog(session: Session, *, conn: Connection, source: CatalogSource,
                                                      Store.external_id == store.external_id))
             if row is not None:
                 row.unavailable_reason = "payment required"
+        if on_store is not None:
+            on_store(number, len(stores))
     session.flush()
     return counts
 

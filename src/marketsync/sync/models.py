@@ -92,7 +92,8 @@ class SyncRun(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
     pipeline: Mapped[str] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(16), default="running")  # running|succeeded|failed|skipped
+    # queued (asked for, not started) | running | succeeded | failed | skipped
+    status: Mapped[str] = mapped_column(String(16), default="running")
     dry_run: Mapped[bool] = mapped_column(Boolean, default=False)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -107,6 +108,35 @@ class SyncRun(Base):
     stage: Mapped[str | None] = mapped_column(String(64))
     error: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class SyncRunItem(Base):
+    """One decision of a run about one product key (or album, or orphan item), with the plan's reason."""
+
+    __tablename__ = "sync_run_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("sync_runs.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # "item" | "album"
+    internal_id: Mapped[str] = mapped_column(String(128))  # the product key, album title or retired key
+    name: Mapped[str] = mapped_column(String(500))
+    outcome: Mapped[str] = mapped_column(String(16))  # created|updated|hidden|skipped|failed
+    reason: Mapped[str] = mapped_column(Text)
+    external_id: Mapped[str | None] = mapped_column(String(128))
+
+
+class ProductRule(Base):
+    """The seller's choice for one product key, over its store and group switches: publish or never."""
+
+    __tablename__ = "product_rules"
+    __table_args__ = (UniqueConstraint("account_id", "product_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    product_key: Mapped[str] = mapped_column(String(128))
+    publish: Mapped[bool] = mapped_column(Boolean)  # True: always published; False: never (hidden if in VK)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class SyncLock(Base):

@@ -41,6 +41,7 @@ class Candidate:
     internal_id: str
     payload: ItemPayload
     album_title: str | None = None
+    excluded: bool = False  # the seller withholds it (its payload is hidden)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +127,8 @@ def decide_item(candidate: Candidate, binding: BindingState | None, channel: Map
             state, bind_to = adoptable, adoptable.external_id
     if state is None:
         if payload.hidden:
-            return Action(Op.SKIP, candidate, "not for sale and not in the channel")
+            why = "excluded by the seller" if candidate.excluded else "not for sale"
+            return Action(Op.SKIP, candidate, f"{why} and not in the channel")
         reason = "missing in the channel" if binding is not None else "new"
         return Action(Op.CREATE, candidate, reason, album_external_id=album, join_album=album is not None)
     join = album is not None and not payload.hidden and album not in state.album_ids
@@ -135,11 +137,14 @@ def decide_item(candidate: Candidate, binding: BindingState | None, channel: Map
     common = {"external_id": state.external_id, "bind_to": bind_to, "album_external_id": album,
               "join_album": join}
     if payload.hidden and "visibility" in diff:
-        return Action(Op.HIDE, candidate, "no longer for sale", **common)  # type: ignore[arg-type]
+        why = "excluded by the seller" if candidate.excluded else "no longer for sale"
+        return Action(Op.HIDE, candidate, why, **common)  # type: ignore[arg-type]
     if diff or (hash_changed and not payload.hidden):
         reason = "changed: " + ", ".join(diff or ["pushed payload"])
         return Action(Op.UPDATE, candidate, reason, **common)  # type: ignore[arg-type]
     reason = "adopted by SKU, unchanged" if bind_to else "unchanged"
+    if payload.hidden:
+        reason = "excluded by the seller, already hidden" if candidate.excluded else "not for sale, already hidden"
     return Action(Op.SKIP, candidate, reason, **common)  # type: ignore[arg-type]
 
 
@@ -198,6 +203,7 @@ class OrphanAction:
     internal_id: str
     external_id: str
     reason: str
+    name: str = ""
 
 
 def decide_orphans(orphans: Iterable[tuple[str, BindingState]],
@@ -209,7 +215,7 @@ def decide_orphans(orphans: Iterable[tuple[str, BindingState]],
         if state is None or state.hidden:
             continue
         reason = "a duplicate of another item" if internal_id.startswith(RETIRED) else "its product left the source"
-        out.append(OrphanAction(internal_id, binding.external_id, reason))
+        out.append(OrphanAction(internal_id, binding.external_id, reason, state.name))
     return out
 
 
@@ -220,7 +226,7 @@ def describe(action: Action | AlbumAction | OrphanAction) -> str | None:
             return None
         return f"{action.op.value} album «{action.title}» ({action.reason})"
     if isinstance(action, OrphanAction):
-        return f"hide item {action.external_id} ({action.reason})"
+        return f"hide «{action.name}» (item {action.external_id}: {action.reason})"
     if action.op is Op.SKIP:
         return None
     return f"{action.op.value} «{action.candidate.payload.name}» ({action.reason})"

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from marketsync.catalog.models import ProductGroup, Store
-from marketsync.catalog.service import groups_of, product_counts, stores_of
+from marketsync.catalog.models import Product, ProductGroup, Store
+from marketsync.catalog.service import groups_of, product_counts, product_key, stores_of
 from marketsync.connections.service import get_connection, open_connector
 from marketsync.connectors.capabilities import CatalogSource
 from marketsync.connectors.errors import ConnectorError
+from marketsync.db import utcnow
 from marketsync.sync.filters import UNGROUPED, list_filters, load_scope, set_group, set_store
-from marketsync.sync.models import SyncFilter
+from marketsync.sync.models import ProductRule, SyncFilter
 
 
 @dataclass(frozen=True)
@@ -176,3 +178,28 @@ def switch_source_scope(session: Session, *, account_id: int, store: str | None,
         return f"all {len(stores)} store(s) and their groups"
     finally:
         connector.close()
+
+
+def set_product_rule(session: Session, *, account_id: int, product_ids: list[int], publish: bool | None) -> int:
+    """Publish (True) or withhold (False) these products over their switches, or follow the switches again
+    (None); the rule holds for the product's key, so every store's copy of it; return how many keys changed."""
+    keys = sorted({product_key(p) for p in session.scalars(select(Product).where(
+        Product.account_id == account_id, Product.id.in_(product_ids[:1000])))})
+    if not keys:
+        return 0
+    session.execute(delete(ProductRule).where(ProductRule.account_id == account_id,
+                                              ProductRule.product_key.in_(keys)))
+    if publish is not None:
+        session.add_all(ProductRule(account_id=account_id, product_key=key, publish=publish, updated_at=utcnow())
+                        for key in keys)
+    session.flush()
+    return len(keys)
+
+
+def product_rules(session: Session, *, account_id: int, keys: list[str]) -> dict[str, bool]:
+    """Return the seller's rule for each of these product keys that has one."""
+    if not keys:
+        return {}
+    rows = session.execute(select(ProductRule.product_key, ProductRule.publish).where(
+        ProductRule.account_id == account_id, ProductRule.product_key.in_(keys)))
+    return {key: publish for key, publish in rows}

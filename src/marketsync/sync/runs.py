@@ -72,6 +72,7 @@ class Checkpoint:
         for buffer in self.buffers:
             buffer.flush()
 DEAD_RUN_ERROR = "the worker stopped during this run (no sign of life); it was marked failed"
+LIVE = ("queued", "running")  # a run asked for, or under way
 
 
 def new_owner() -> str:
@@ -117,7 +118,8 @@ def fail_dead_runs(session: Session, *, account_id: int | None = None, ttl: int 
     """Mark failed every run that shows no sign of life for longer than the lease; return how many."""
     ttl = ttl or get_settings().SYNC_LOCK_TTL_SECONDS
     cutoff = utcnow() - timedelta(seconds=ttl)
-    query = select(SyncRun).where(SyncRun.status == "running", SyncRun.heartbeat_at < cutoff)
+    # A queued run whose task never reached a worker is as dead as a running one that went silent.
+    query = select(SyncRun).where(SyncRun.status.in_(LIVE), SyncRun.heartbeat_at < cutoff)
     if account_id is not None:
         query = query.where(SyncRun.account_id == account_id)
     runs = list(session.scalars(query))
@@ -129,9 +131,10 @@ def fail_dead_runs(session: Session, *, account_id: int | None = None, ttl: int 
     return len(runs)
 
 
-def start_run(session: Session, *, account_id: int, pipeline: str, dry_run: bool = False) -> SyncRun:
-    """Create a running SyncRun."""
-    run = SyncRun(account_id=account_id, pipeline=pipeline, status="running", dry_run=dry_run,
+def start_run(session: Session, *, account_id: int, pipeline: str, dry_run: bool = False,
+              status: str = "running") -> SyncRun:
+    """Create a SyncRun, running (or queued: asked for, its task not yet on a worker)."""
+    run = SyncRun(account_id=account_id, pipeline=pipeline, status=status, dry_run=dry_run,
                   started_at=utcnow(), heartbeat_at=utcnow(), details={})
     session.add(run)
     session.flush()

@@ -5,7 +5,7 @@ the cached channel catalog the pages show. Nothing above this module queries syn
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -19,9 +19,9 @@ from marketsync.catalog.pricing import parse_multiplier
 from marketsync.connections.models import Connection
 from marketsync.connections.service import connection_for, role_title
 from marketsync.connectors import CATALOG_CHANNEL, CATALOG_SOURCE, ROLES
-from marketsync.sync import runs
+from marketsync.sync import journal, runs
 from marketsync.sync.filters import load_scope
-from marketsync.sync.models import ChannelItem, SyncConfig, SyncRun
+from marketsync.sync.models import ChannelItem, SyncConfig, SyncRun, SyncRunItem
 
 log = logging.getLogger(__name__)
 FLOW_ROLES = (CATALOG_SOURCE, CATALOG_CHANNEL)
@@ -74,6 +74,7 @@ class SyncRequest:
     missing: list[str] = field(default_factory=list)
     running: bool = False
     enqueue_error: str | None = None
+    run_id: int | None = None  # the queued run the page can follow at once
 
     @property
     def queued(self) -> bool:
@@ -99,16 +100,17 @@ def _after_commit(session: Session, request: SyncRequest, send: Callable[[], Non
     event.listen(session, "after_rollback", forget, once=True)
 
 
-def enqueue_catalog_sync(account_id: int) -> None:
+def enqueue_catalog_sync(account_id: int, run_id: int | None = None) -> None:
     """Send one account's chain to the worker: refresh_catalog → refresh_vk_catalog → mirror_to_vk.
 
-    Tasks are named, not imported, so this service stays below the task layer.
+    With `run_id` the chain carries out that queued run. Tasks are named, not imported, so this service
+    stays below the task layer.
     """
     from celery import chain
 
     from marketsync.worker import celery_app
 
-    chain(celery_app.signature("marketsync.sync.refresh_catalog", args=(account_id,), immutable=True),
+    chain(celery_app.signature("marketsync.sync.refresh_catalog", args=(account_id, run_id), immutable=True),
           celery_app.signature("marketsync.sync.refresh_vk_catalog", args=(account_id,)),
           celery_app.signature("marketsync.sync.mirror_to_vk", args=(account_id,))).apply_async()
 
@@ -125,10 +127,14 @@ def request_sync(session: Session, *, account_id: int) -> SyncRequest:
     missing = missing_connections(session, account_id)
     runs.fail_dead_runs(session, account_id=account_id)
     running = session.scalar(select(SyncRun.id).where(SyncRun.account_id == account_id,
-                                                      SyncRun.status == "running").limit(1)) is not None
+                                                      SyncRun.status.in_(runs.LIVE)).limit(1)) is not None
     request = SyncRequest(accepted=not missing and not running, missing=missing, running=running)
     if request.accepted:
-        _after_commit(session, request, lambda: enqueue_catalog_sync(account_id))
+        # The run exists before its task does, so the page shows its progress from the first second.
+        run = runs.start_run(session, account_id=account_id, pipeline="catalog", status="queued")
+        request.run_id = run.id
+        _after_commit(session, request, lambda: enqueue_catalog_sync(account_id, run.id))
+        _on_refused_queue(session, request, run.id)
     return request
 
 
@@ -140,6 +146,22 @@ def request_source_refresh(session: Session, *, account_id: int) -> SyncRequest:
     else:
         request.missing = [role_title(CATALOG_SOURCE)]
     return request
+
+
+def _on_refused_queue(session: Session, request: SyncRequest, run_id: int) -> None:
+    """Close the queued run when the broker refused its task, so the page does not wait for it forever."""
+
+    def close(_session: Session) -> None:
+        if request.enqueue_error is None:
+            return
+        from marketsync.db import session_scope
+
+        with session_scope(session.get_bind()) as own:  # type: ignore[arg-type]
+            run = own.get(SyncRun, run_id)
+            if run is not None and run.status == "queued":
+                runs.finish_run(run, error=f"the task queue is not available: {request.enqueue_error}")
+
+    event.listen(session, "after_commit", close, once=True)
 
 
 def accounts_due(session: Session) -> list[int]:
@@ -178,9 +200,23 @@ def run_of(session: Session, *, account_id: int, run_id: int) -> SyncRun | None:
     run = session.get(SyncRun, run_id)
     if run is None or run.account_id != account_id:
         return None
-    if run.status == "running":
+    if run.status in runs.LIVE:
         runs.fail_dead_runs(session, account_id=account_id)
     return run
+
+
+def run_journal_page(session: Session, run: SyncRun, *, outcome: str | None, q: str, page: int,
+                     per_page: int) -> tuple[list[SyncRunItem], int, dict[str, int]]:
+    """Return one page of what a run did to each product, the filtered total and the counts per outcome."""
+    items, total = journal.items_page(session, run, outcome=outcome, q=q, page=page, per_page=per_page)
+    return items, total, journal.outcome_counts(session, run)
+
+
+def run_journal_rows(session: Session, run: SyncRun, *, outcome: str | None, q: str) -> Iterator[list[str]]:
+    """Yield a run's filtered journal as CSV rows (a header first), streamed."""
+    yield ["article", "name", "outcome", "reason", "kind", "vk_id"]
+    for item in journal.iter_items(session, run, outcome=outcome, q=q):
+        yield [item.internal_id, item.name, item.outcome, item.reason, item.kind, item.external_id or ""]
 
 
 # -- the cached channel catalog -------------------------------------------------------------------------

@@ -47,9 +47,9 @@ def _step(account_id: int, steps: list[str], run_id: int | None, last: bool) -> 
 
 
 @celery_app.task(name="marketsync.sync.refresh_catalog")
-def refresh_catalog(account_id: int) -> int | None:
-    """Step 1: Evotor → catalog; opens the run and takes the account's lease."""
-    return _step(account_id, ["refresh_catalog"], None, last=False)
+def refresh_catalog(account_id: int, run_id: int | None = None) -> int | None:
+    """Step 1: Evotor → catalog; opens the run (or starts the queued one) and takes the account's lease."""
+    return _step(account_id, ["refresh_catalog"], run_id, last=False)
 
 
 @celery_app.task(name="marketsync.sync.refresh_vk_catalog")

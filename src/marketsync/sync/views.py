@@ -3,16 +3,23 @@ progress of a running sync (htmx polls the progress fragment every 2 s)."""
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 
 from marketsync.catalog.pricing import MultiplierError
 from marketsync.sync import service
+from marketsync.sync.journal import OUTCOMES
+from marketsync.sync.publishing import set_product_rule
+from marketsync.sync.reasons import outcome_labels, reason_text
 from marketsync.web.deps import AccountId, DbSession
 from marketsync.web.i18n import gettext as _
-from marketsync.web.templating import flash, render
+from marketsync.web.i18n import local_path
+from marketsync.web.templating import Pager, flash, page_number, render
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -22,6 +29,7 @@ if TYPE_CHECKING:
 
 router = APIRouter(tags=["sync"])
 HISTORY_SIZE = 20
+RUN_PAGE_SIZE = 100
 
 
 def _wants_json(request: Request) -> bool:
@@ -33,7 +41,7 @@ def _page(request: Request, session: Session, account_id: int, *, status_code: i
           error: str | None = None, multiplier_value: str | None = None) -> HTMLResponse:
     config = service.get_config(session, account_id)
     runs = service.recent_runs(session, account_id, limit=HISTORY_SIZE)
-    running = next((r for r in runs if r.status == "running"), None)
+    running = next((r for r in runs if r.status in ("queued", "running")), None)
     return render(request, "sync/index.html", {
         "config": config,
         "multiplier_value": multiplier_value if multiplier_value is not None
@@ -84,7 +92,7 @@ def sync_now(request: Request, session: DbSession, account_id: AccountId) -> Res
         ok, category = True, "success"
         message = _("The sync is queued. Progress appears here in a few seconds.")
     if _wants_json(request):
-        return JSONResponse({"ok": ok, "message": message}, status_code=202 if ok else 409)
+        return JSONResponse({"ok": ok, "message": message, "run_id": sync.run_id}, status_code=202 if ok else 409)
     flash(request, message, category)
     return RedirectResponse("/sync", status_code=303)
 
@@ -104,4 +112,73 @@ def run_progress(request: Request, session: DbSession, account_id: AccountId, ru
         raise HTTPException(status_code=404)
     if _wants_json(request):
         return JSONResponse(progress_of(run))
-    return render(request, "sync/_progress.html", {"run": run})
+    # When the run ends, the fragment also brings the history with its final row (swapped out of band).
+    runs = service.recent_runs(session, account_id, limit=HISTORY_SIZE) if run.status not in ("queued", "running") \
+        else []
+    return render(request, "sync/_progress.html", {"run": run, "oob": True, "runs": runs})
+
+
+def _run(session: Session, account_id: int, run_id: int) -> SyncRun:
+    run = service.run_of(session, account_id=account_id, run_id=run_id)
+    if run is None:
+        raise HTTPException(status_code=404)
+    return run
+
+
+@router.get("/sync/runs/{run_id}", response_class=HTMLResponse)
+def run_page(request: Request, session: DbSession, account_id: AccountId, run_id: int,
+             outcome: str = "", q: str = "", page: str | None = None) -> HTMLResponse:
+    """Show what one run did to each product, with the plan's reason; filter by outcome, search, export."""
+    run = _run(session, account_id, run_id)
+    outcome = outcome if outcome in OUTCOMES else ""
+    q = q.strip()[:100]
+    number = page_number(page)
+    items, total, counts = service.run_journal_page(session, run, outcome=outcome or None, q=q, page=number,
+                                                    per_page=RUN_PAGE_SIZE)
+    pager = Pager(page=number, per_page=RUN_PAGE_SIZE, total=total, base_url=f"/sync/runs/{run.id}",
+                  params=(("outcome", outcome), ("q", q)))
+    return render(request, "sync/run.html", {
+        "run": run, "items": items, "pager": pager, "counts": counts, "outcome": outcome, "q": q,
+        "labels": outcome_labels(), "reason_text": reason_text, "outcomes": OUTCOMES,
+    })
+
+
+@router.get("/sync/runs/{run_id}/export.csv")
+def run_export(session: DbSession, account_id: AccountId, run_id: int, outcome: str = "",
+               q: str = "") -> StreamingResponse:
+    """Download the run's (filtered) journal as CSV, streamed (UTF-8 with a BOM, so Excel reads Cyrillic)."""
+    run = _run(session, account_id, run_id)
+    rows = service.run_journal_rows(session, run, outcome=outcome if outcome in OUTCOMES else None,
+                                    q=q.strip()[:100])
+
+    def lines() -> Iterator[str]:
+        yield "\ufeff"
+        for row in rows:
+            buffer = io.StringIO()
+            csv.writer(buffer).writerow(row)
+            yield buffer.getvalue()
+
+    filename = f"marketsync-run-{run.id}.csv"
+    return StreamingResponse(lines(), media_type="text/csv; charset=utf-8",
+                             headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+RULES = {"include": True, "exclude": False, "default": None}
+
+
+@router.post("/catalog/products/publish")
+def publish_products(request: Request, session: DbSession, account_id: AccountId,
+                     product_ids: Annotated[list[int], Form()] = [],  # noqa: B006  (FastAPI's form list)
+                     rule: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "") -> RedirectResponse:
+    """Publish or withhold the selected products over their groups' switches (or follow the switches again)."""
+    if rule not in RULES or not product_ids:
+        raise HTTPException(status_code=400, detail="choose products and include, exclude or default")
+    changed = set_product_rule(session, account_id=account_id, product_ids=product_ids, publish=RULES[rule])
+    if rule == "include":
+        message = _("Products published to VK whatever their group: %(n)s.", n=changed)
+    elif rule == "exclude":
+        message = _("Products withheld from VK (hidden there at the next sync): %(n)s.", n=changed)
+    else:
+        message = _("Products that follow their store and group switches again: %(n)s.", n=changed)
+    flash(request, message)
+    return RedirectResponse(local_path(next, "/catalog/stores"), status_code=303)

@@ -75,7 +75,7 @@ def test_progress_of_my_run_as_json_and_as_a_polling_fragment(client: TestClient
                     "created": 3, "updated": 2, "hidden": 0, "skipped": 0, "failed": 0, "error": None}
     fragment = client.get(f"/sync/runs/{run_id}/progress", headers={"HX-Request": "true"})
     assert fragment.status_code == 200
-    assert 'hx-trigger="every 2s"' in fragment.text and "Публикация в VK" in fragment.text
+    assert 'hx-trigger="every 1s"' in fragment.text and "Публикация в VK" in fragment.text
     assert "<html" not in fragment.text
     page = client.get("/sync")
     assert f'hx-get="/sync/runs/{run_id}/progress"' in page.text

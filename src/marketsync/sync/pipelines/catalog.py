@@ -11,7 +11,7 @@ only writer; a dry run prints the same decisions instead.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -25,11 +25,11 @@ from marketsync.connections.models import Connection
 from marketsync.connections.service import connection_for, open_channel, open_source, recorder_for, role_title
 from marketsync.connectors import CATALOG_CHANNEL, CATALOG_SOURCE
 from marketsync.connectors.capabilities import CatalogChannel, CatalogSource
-from marketsync.sync import bindings, gather, runs
+from marketsync.sync import bindings, gather, journal, runs
 from marketsync.sync.exporter import Exporter
 from marketsync.sync.filters import Scope, load_scope
 from marketsync.sync.importer import ImportCounts, import_catalog
-from marketsync.sync.models import SyncConfig, SyncRun
+from marketsync.sync.models import ProductRule, SyncConfig, SyncRun
 from marketsync.sync.plan import Action, AlbumAction, Candidate, Op, OrphanAction, describe
 from marketsync.sync.runs import SyncError
 
@@ -102,6 +102,8 @@ def open_run(session: Session, engine: Engine, *, account_id: int, dry_run: bool
         run = session.get(SyncRun, run_id)
         if run is None or run.account_id != account_id:
             raise SyncError(f"run {run_id} not found")
+        if run.status not in runs.LIVE:
+            raise SyncError(f"run {run_id} is already {run.status}")
     else:
         runs.fail_dead_runs(session, account_id=account_id)
         run = runs.start_run(session, account_id=account_id, pipeline=label, dry_run=dry_run)
@@ -112,20 +114,26 @@ def open_run(session: Session, engine: Engine, *, account_id: int, dry_run: bool
         runs.finish_run(run, error=f"{missing} is not connected: connect it on the connections page first")
         session.commit()
         raise SyncError(run.error or "", run)
-    if run_id is None and not runs.acquire_lock(engine, pipeline=PIPELINE, account_id=account_id, owner=owner):
+    starting = run_id is None or run.status == "queued"  # a queued run takes the lease when it starts
+    if starting and not runs.acquire_lock(engine, pipeline=PIPELINE, account_id=account_id, owner=owner):
         runs.finish_run(run, error="another sync of this account is still running")
         run.status = "skipped"
         session.commit()
         raise SyncError(run.error or "", run)
+    if run.status == "queued":
+        run.status = "running"
+        runs.heartbeat(run)
+        session.commit()
     checkpoint = runs.Checkpoint(session=session, engine=engine, run=run, pipeline=PIPELINE, owner=owner)
     return CatalogRun(session=session, checkpoint=checkpoint, source_conn=source_conn, channel_conn=channel_conn)
 
 
 def refresh_catalog(ctx: CatalogRun) -> ImportCounts:
     """Step 1: read stores, groups and products from the source into the catalog."""
-    runs.heartbeat(ctx.run, stage="refresh_catalog")
+    runs.heartbeat(ctx.run, stage="refresh_catalog", done=0, total=0)
     ctx.commit()
-    counts = import_catalog(ctx.session, conn=ctx.source_conn, source=ctx.source())
+    counts = import_catalog(ctx.session, conn=ctx.source_conn, source=ctx.source(),
+                            on_store=lambda done, total: _read_store(ctx, done, total))
     ctx.run.details = {**ctx.run.details, "source": {"stores": counts.stores, "unpaid_stores": counts.unpaid_stores,
                                                      "groups": counts.groups, "products": counts.products}}
     ctx.source_conn.status, ctx.source_conn.last_error = "active", None
@@ -135,11 +143,28 @@ def refresh_catalog(ctx: CatalogRun) -> ImportCounts:
 
 def refresh_channel(ctx: CatalogRun) -> int:
     """Step 2: read the channel's albums and items into the cache; return the item count."""
-    runs.heartbeat(ctx.run, stage="refresh_channel")
-    total = bindings.refresh_cache(ctx.session, ctx.channel_conn, ctx.channel())  # type: ignore[arg-type]
+    conn = ctx.channel_conn
+    assert conn is not None  # the flow opened with both connections
+    # The channel's item count is known only page by page: the last read's count is the estimate to show.
+    runs.heartbeat(ctx.run, stage="refresh_channel", done=0, total=bindings.cached_item_count(ctx.session, conn))
+    total = bindings.refresh_cache(ctx.session, conn, ctx.channel(), on_page=lambda n: _read_page(ctx, n))
     ctx.channel_conn.status, ctx.channel_conn.last_error = "active", None  # type: ignore[union-attr]
     ctx.commit()
     return total
+
+
+def _read_page(ctx: CatalogRun, count: int) -> None:
+    """Count a page of the channel read into the run's progress and commit it (the seller sees N of M)."""
+    run = ctx.run
+    run.progress_done += count
+    run.progress_total = max(run.progress_total, run.progress_done)
+    ctx.commit()
+
+
+def _read_store(ctx: CatalogRun, done: int, total: int) -> None:
+    """Commit a store read whole and show "store N of M"."""
+    runs.heartbeat(ctx.run, done=done, total=total)
+    ctx.commit()
 
 
 def mirror_catalog(ctx: CatalogRun, *, dry_run: bool = False) -> SyncRun:
@@ -152,26 +177,35 @@ def mirror_catalog(ctx: CatalogRun, *, dry_run: bool = False) -> SyncRun:
     groups = _enabled_groups(session, ctx.source_conn, scope)
     group_names = {(g.store_external_id, g.external_id): g.name for g in groups}
     album_plan = gather.album_actions(session, conn, [g.name[:channel.album_title_max] for g in groups])
-    stores = list(scope.stores)
     run.progress_total = session.scalar(select(func.count(func.distinct(PRODUCT_KEY))).where(
-        Product.connection_id == ctx.source_conn.id, Product.store_external_id.in_(stores))) or 0
+        Product.connection_id == ctx.source_conn.id)) or 0
     run.progress_done = 0
     exporter = None if dry_run else Exporter(session, conn, channel, ctx.checkpoint)
     if exporter is None:
         albums = {a.title: a.external_id for a in album_plan if a.external_id and a.op in (Op.SKIP, Op.BIND)}
         _print_plan(ctx, album_plan)
+        for album in album_plan:
+            if album.op in (Op.CREATE, Op.DELETE):
+                journal.note(session, run, kind="album", internal_id=album.internal_id or album.title,
+                             name=album.title, outcome=journal.OUTCOME_OF[album.op], reason=album.reason,
+                             external_id=album.external_id)
     else:
         albums = exporter.apply_albums(album_plan)
     multiplier = _multiplier(session, ctx.account_id)
-    for keys, products in _key_chunks(session, ctx.source_conn, stores):
+    rules = _rules(session, ctx.account_id)
+    for keys, products in _key_chunks(session, ctx.source_conn):
         # Every exact key fetched, not only those DISTINCT returned: a case-insensitive collation (MariaDB's
         # default) folds "AB1" and "ab1" into one DISTINCT row, yet they are two codes.
-        candidates = [c for group in products.values()
-                      if (c := _candidate(channel, group, scope, group_names, multiplier)) is not None]
+        candidates = [c for key, group in products.items()
+                      if (c := _candidate(channel, group, scope, rules.get(key), group_names, multiplier)) is not None]
         actions = gather.item_actions(session, conn, candidates, albums)
         if exporter is None:
             _tally(run, actions)
             _print_plan(ctx, actions)
+            for action in actions:
+                journal.note(session, run, kind="item", internal_id=action.candidate.internal_id,
+                             name=action.candidate.payload.name, outcome=journal.OUTCOME_OF[action.op],
+                             reason=action.reason, external_id=action.external_id or action.bind_to)
         else:
             for action in actions:
                 exporter.submit(action)
@@ -181,6 +215,9 @@ def mirror_catalog(ctx: CatalogRun, *, dry_run: bool = False) -> SyncRun:
     if exporter is None:
         run.hidden += len(orphans)
         _print_plan(ctx, orphans)
+        for orphan in orphans:
+            journal.note(session, run, kind="item", internal_id=orphan.internal_id, name=orphan.name,
+                         outcome="hidden", reason=orphan.reason, external_id=orphan.external_id)
     else:
         exporter.hide_orphans(orphans)
         exporter.finish()
@@ -195,13 +232,13 @@ def _enabled_groups(session: Session, conn: Connection, scope: Scope) -> list[Pr
     return sorted(enabled, key=lambda g: scope.store_rank(g.store_external_id))
 
 
-def _key_chunks(session: Session, conn: Connection,
-                stores: list[str]) -> Iterator[tuple[list[str], dict[str, list[Product]]]]:
-    """Yield the product keys of the enabled stores, CHUNK at a time, with every product of each key."""
+def _key_chunks(session: Session, conn: Connection) -> Iterator[tuple[list[str], dict[str, list[Product]]]]:
+    """Yield the source's product keys, CHUNK at a time, with every product of each key (in any store: the
+    seller may publish one product of a store that is off)."""
     key = PRODUCT_KEY.label("product_key")
     last: str | None = None
-    while stores:
-        query = select(key).where(Product.connection_id == conn.id, Product.store_external_id.in_(stores))
+    while True:
+        query = select(key).where(Product.connection_id == conn.id)
         if last is not None:
             query = query.where(last < PRODUCT_KEY)
         keys = list(session.scalars(query.distinct().order_by(key).limit(CHUNK)))
@@ -209,17 +246,21 @@ def _key_chunks(session: Session, conn: Connection,
             return
         last = keys[-1]
         products: dict[str, list[Product]] = {}
-        for product in session.scalars(select(Product).where(
-                Product.connection_id == conn.id, Product.store_external_id.in_(stores), PRODUCT_KEY.in_(keys))
-                .order_by(Product.id)):
+        for product in session.scalars(select(Product).where(Product.connection_id == conn.id,
+                                                             PRODUCT_KEY.in_(keys)).order_by(Product.id)):
             products.setdefault(product_key(product), []).append(product)
         yield keys, products
 
 
-def _candidate(channel: CatalogChannel, products: Sequence[Product], scope: Scope,
+def _candidate(channel: CatalogChannel, products: Sequence[Product], scope: Scope, rule: bool | None,
                group_names: dict[tuple[str, str], str], multiplier: Decimal) -> Candidate | None:
-    """One item per product key: the product of the first store the seller enabled sets price and album."""
+    """One item per product key: the product of the first store the seller enabled sets price and album.
+
+    A seller's rule wins over the switches: publish it wherever it is, or withhold it (a hidden item).
+    """
     eligible = [p for p in products if scope.group_enabled(p.store_external_id, p.group_external_id)]
+    if rule is not None:
+        eligible = eligible or list(products)
     if not eligible:
         return None
     chosen = min(eligible, key=lambda p: (scope.store_rank(p.store_external_id), p.id))
@@ -227,7 +268,16 @@ def _candidate(channel: CatalogChannel, products: Sequence[Product], scope: Scop
     payload = channel.payload_for(to_record(chosen), group_name=group_name,
                                   price=channel_price(chosen.price, multiplier))
     album = group_name[:channel.album_title_max] if group_name else None
+    if rule is False:
+        return Candidate(product_key(chosen), replace(payload, hidden=True), album, excluded=True)
     return Candidate(product_key(chosen), payload, album)
+
+
+def _rules(session: Session, account_id: int) -> dict[str, bool]:
+    """Return the seller's per-product rules: product key → publish (True) or withhold (False)."""
+    rows = session.execute(select(ProductRule.product_key, ProductRule.publish)
+                           .where(ProductRule.account_id == account_id))
+    return {key: publish for key, publish in rows}
 
 
 def _multiplier(session: Session, account_id: int) -> Decimal:

@@ -1,0 +1,73 @@
+"""The run's journal: one row per decision (product key, album or orphan) with its outcome and the plan's
+reason, so a seller can see what a run did to each product and why. Rows ride on the run's own commits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from marketsync.sync.models import SyncRun, SyncRunItem
+from marketsync.sync.plan import Op
+
+OUTCOMES = ("created", "updated", "hidden", "skipped", "failed", "deleted")
+OUTCOME_OF = {Op.CREATE: "created", Op.UPDATE: "updated", Op.HIDE: "hidden", Op.SKIP: "skipped",
+              Op.DELETE: "deleted", Op.BIND: "skipped"}
+KEEP_RUNS = 20  # a cabinet keeps the journals of its latest runs
+
+
+def note(session: Session, run: SyncRun, *, kind: str, internal_id: str, name: str, outcome: str, reason: str,
+         external_id: str | None = None) -> None:
+    """Record one decision of a run (written with the run's next commit)."""
+    session.add(SyncRunItem(run_id=run.id, account_id=run.account_id, kind=kind, internal_id=internal_id[:128],
+                            name=name[:500], outcome=outcome, reason=reason[:2000], external_id=external_id))
+
+
+def prune(session: Session, account_id: int, keep: int = KEEP_RUNS) -> None:
+    """Forget the journals of a cabinet's runs older than its latest `keep` runs."""
+    newest = list(session.scalars(select(SyncRun.id).where(SyncRun.account_id == account_id)
+                                  .order_by(SyncRun.id.desc()).limit(keep)))
+    if len(newest) == keep:
+        session.execute(delete(SyncRunItem).where(SyncRunItem.account_id == account_id,
+                                                  SyncRunItem.run_id < min(newest)))
+
+
+def outcome_counts(session: Session, run: SyncRun) -> dict[str, int]:
+    """Return how many journal rows a run has per outcome."""
+    rows = session.execute(select(SyncRunItem.outcome, func.count()).where(
+        SyncRunItem.run_id == run.id, SyncRunItem.account_id == run.account_id).group_by(SyncRunItem.outcome))
+    return {outcome: count for outcome, count in rows}
+
+
+def _items(run: SyncRun, outcome: str | None, q: str):  # type: ignore[no-untyped-def]
+    query = select(SyncRunItem).where(SyncRunItem.run_id == run.id, SyncRunItem.account_id == run.account_id)
+    if outcome in OUTCOMES:
+        query = query.where(SyncRunItem.outcome == outcome)
+    if q:
+        needle = f"%{q.lower()}%"
+        query = query.where(or_(func.lower(SyncRunItem.name).like(needle),
+                                func.lower(SyncRunItem.internal_id).like(needle)))
+    return query
+
+
+def items_page(session: Session, run: SyncRun, *, outcome: str | None, q: str, page: int,
+               per_page: int) -> tuple[list[SyncRunItem], int]:
+    """Return one page of a run's journal (optionally of one outcome, or matching a name or article)."""
+    query = _items(run, outcome, q)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(SyncRunItem.id).offset((page - 1) * per_page).limit(per_page))
+    return list(rows), total
+
+
+def iter_items(session: Session, run: SyncRun, *, outcome: str | None, q: str,
+               chunk: int = 1000) -> Iterator[SyncRunItem]:
+    """Yield a run's whole (filtered) journal, a chunk at a time by id, for an export that keeps memory flat."""
+    last = 0
+    while True:
+        rows = list(session.scalars(_items(run, outcome, q).where(SyncRunItem.id > last)
+                                    .order_by(SyncRunItem.id).limit(chunk)))
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].id
