@@ -4,7 +4,7 @@ suspends a seller whose open session stops working at once."""
 from __future__ import annotations
 
 import pytest
-from journey import ADMIN_EMAIL, ADMIN_PASSWORD, register_and_confirm
+from journey import ADMIN_EMAIL, ADMIN_PASSWORD, OVERVIEW, register_and_confirm
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
 
@@ -37,7 +37,7 @@ def test_register_confirm_sign_in_and_change_the_password(product, browser) -> N
     sign_in(page, product.url, "anna@example.ru", "first-password-1")
     assert page.locator("#login-error").count() == 1
     sign_in(page, product.url, "anna@example.ru", "second-password-2")
-    page.wait_for_url("**/profile")
+    page.wait_for_url(OVERVIEW)
     context.close()
 
 
@@ -49,7 +49,7 @@ def test_an_admin_suspends_a_seller_whose_open_session_stops_working(product, br
     admin_context = browser.new_context()
     admin = admin_context.new_page()
     sign_in(admin, product.url, ADMIN_EMAIL, ADMIN_PASSWORD)
-    admin.wait_for_url("**/profile")
+    admin.wait_for_url(OVERVIEW)
     admin.goto(f"{product.url}/admin/users?q=boris")
     admin.locator('a[href^="/admin/users/"]:has-text("boris@example.ru")').first.click()
     admin.wait_for_url("**/admin/users/*")

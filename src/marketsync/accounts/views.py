@@ -3,14 +3,11 @@ passwords, finishing an invitation. Each mailed link is signed, single-use and e
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, BackgroundTasks, Depends, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from marketsync.accounts import throttle
 from marketsync.accounts.mail import send_taken_mail, send_token_mail
-from marketsync.accounts.models import User
 from marketsync.accounts.schemas import FormStr, client_address, password_errors, profile_errors
 from marketsync.accounts.service import (
     AccountError,
@@ -25,21 +22,14 @@ from marketsync.accounts.service import (
 )
 from marketsync.accounts.tokens import Purpose, TokenError, consume, peek
 from marketsync.security import hash_password
-from marketsync.web.deps import DbSession, current_user, end_session, start_session
+from marketsync.web.deps import DbSession, OptionalUser, end_session, start_session
 from marketsync.web.i18n import gettext as _
 from marketsync.web.i18n import local_path
 from marketsync.web.templating import flash, render
 
 router = APIRouter(tags=["pages"])
-HOME = "/profile"
+HOME = "/"  # the overview
 
-OptionalUser = Annotated[User | None, Depends(current_user)]
-
-
-@router.get("/", include_in_schema=False)
-def index(user: OptionalUser) -> RedirectResponse:
-    """Send a signed-in user to their profile, anyone else to the login page."""
-    return RedirectResponse(HOME if user else "/login", status_code=303)
 
 
 def _token_failure(request: Request, reason: str, *, retry_url: str, retry_label: str) -> HTMLResponse:

@@ -96,6 +96,7 @@ def require_user(user: Annotated[User | None, Depends(current_user)]) -> User:
 
 
 CurrentUser = Annotated[User, Depends(require_user)]
+OptionalUser = Annotated[User | None, Depends(current_user)]
 
 
 def require_permission(permission: str) -> Any:
