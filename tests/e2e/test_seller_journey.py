@@ -1,7 +1,8 @@
 """A new seller in Chromium, against the product started as a user starts it (`marketsync run`, sandbox on).
 
 Register (confirming the e-mail through the sandbox mail sink), connect the sandbox Evotor and VK, publish
-one product group, press "sync now", and see the products in the VK catalog pages.
+one product group, press "sync now" and watch the run's progress appear without a reload, then its row in the
+history; read on the run's page why products were skipped; see the products in the VK catalog pages.
 """
 
 from __future__ import annotations
@@ -38,9 +39,22 @@ def test_new_seller_connects_publishes_a_group_and_sees_it_in_vk(product, browse
     page.wait_for_url("**/groups")
     assert page.locator('button.toggle-btn[aria-pressed="true"]').count() >= 1
 
+    page.locator('form[action$="/toggle"]:has(input[name="all_groups"][value="1"]) '
+                 'input[name="enabled"][value="1"] ~ button').click()  # "publish all groups" of this store
+    page.wait_for_url("**/groups")
+
     page.goto(f"{product.url}/sync")
     page.locator('form[action="/sync/now"] button[type=submit]').click()
     page.wait_for_url("**/sync")
+    page.wait_for_selector("#run-progress", timeout=3000)  # at once: the page knows the queued run
+    page.wait_for_selector('#run-history a[href^="/sync/runs/"]', timeout=150_000)  # swapped in, no reload
+    page.wait_for_selector("#run-progress:not([hx-get])", timeout=150_000)
+    page.screenshot(path=str(tmp_path / "sync.png"), full_page=True)
+    page.locator('#run-history a[href^="/sync/runs/"]').first.click()
+    page.wait_for_url("**/sync/runs/*")
+    page.locator('a.nav-link[href*="outcome=skipped"]').click()
+    page.wait_for_url("**outcome=skipped*")
+    assert page.locator("tbody tr", has_text="не продаётся в Эвоторе").count() >= 1
 
     page.goto(f"{product.url}/vk-catalog/albums")
     reload_until(page, 'a[href^="/vk-catalog/albums/"]', timeout=120)
