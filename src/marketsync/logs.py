@@ -88,18 +88,22 @@ def logging_config(level: str, log_file: str | None = None) -> dict[str, Any]:
     }
 
 
+def configured() -> tuple[str, str]:
+    """Return LOG_LEVEL and LOG_FILE from the settings, or from the environment while the settings are invalid."""
+    try:
+        from marketsync.settings import get_settings
+
+        settings = get_settings()
+        return str(settings.LOG_LEVEL), settings.LOG_FILE
+    except Exception:  # invalid settings are reported by the command itself; log meanwhile
+        return normalized_level(os.environ.get("LOG_LEVEL")), os.environ.get("LOG_FILE", "")
+
+
 def setup_logging(level: str | None = None, log_file: str | None = None) -> None:
     """Configure this process's logging from the settings (LOG_LEVEL, LOG_FILE) unless given."""
-    if level is None or log_file is None:
-        try:
-            from marketsync.settings import get_settings
-
-            settings = get_settings()
-            configured_level, configured_file = str(settings.LOG_LEVEL), settings.LOG_FILE
-        except Exception:  # invalid settings are reported by the command itself; log meanwhile
-            configured_level, configured_file = os.environ.get("LOG_LEVEL", "INFO"), os.environ.get("LOG_FILE", "")
-        level = configured_level if level is None else level
-        log_file = configured_file if log_file is None else log_file
+    configured_level, configured_file = configured()
+    level = configured_level if level is None else level
+    log_file = configured_file if log_file is None else log_file
     if log_file:
         Path(log_file).parent.mkdir(parents=True, exist_ok=True)
     logging.config.dictConfig(logging_config(level, log_file or None))

@@ -17,9 +17,9 @@ PORT = typer.Option(8000, "--port", help="Port to listen on.")
 
 
 def _log_level() -> str:
-    from marketsync.settings import get_settings
+    from marketsync.logs import configured
 
-    return get_settings().LOG_LEVEL
+    return configured()[0]
 
 
 def worker_command(*, beat: bool) -> list[str]:
