@@ -94,11 +94,20 @@ class Settings(BaseSettings):
     SANDBOX_ENABLED: bool = False
 
     MARKETSYNC_REQUIRE_SERVICES: bool = False
+    # Logging (logs.py): the terminal's level (request-level lines only at DEBUG) and an optional file that
+    # receives everything at DEBUG ("" = none; demo mode writes var/marketsync.log).
+    LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    LOG_FILE: str = ""
 
     @field_validator("VK_DEFAULT_PHOTO_PATH")
     @classmethod
     def _photo_default(cls, value: str) -> str:
         return value or _default_photo_path()
+
+    @field_validator("LOG_LEVEL", mode="before")
+    @classmethod
+    def _level_name(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> Settings:

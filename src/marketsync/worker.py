@@ -11,10 +11,12 @@ import sqlite3
 from pathlib import Path
 
 from celery import Celery
+from celery.signals import setup_logging as celery_setup_logging
 from kombu import Queue
 from sqlalchemy.engine import make_url
 
 from marketsync.db import ping_database
+from marketsync.logs import setup_logging
 from marketsync.settings import Settings, get_settings
 
 QUEUES = ("default", "sync")
@@ -54,6 +56,12 @@ def create_celery(settings: Settings | None = None) -> Celery:
         app.conf.broker_transport_options = {"connect_args": {"timeout": 30, "check_same_thread": False}}
         app.conf.broker_transport_options_polling_interval = 0.5
     return app
+
+
+@celery_setup_logging.connect
+def _log_as_every_process(**_kwargs: object) -> None:
+    """The worker and beat take the logging of marketsync.logs (LOG_LEVEL, LOG_FILE) instead of Celery's own."""
+    setup_logging()
 
 
 def ping_broker(*, timeout: float) -> None:

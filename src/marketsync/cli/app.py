@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import logging
-
 import typer
 
 from marketsync.cli import connect, filters, serve, sync, users
+from marketsync.logs import setup_logging
 
 app = typer.Typer(help="MarketSync: Evotor → VK Market and marketplace sync.", no_args_is_help=True,
                   pretty_exceptions_enable=False, add_completion=False)
@@ -40,5 +39,5 @@ def demo(host: str = serve.HOST, port: int = serve.PORT) -> None:
 
 def main() -> None:
     """Entry point of the console script."""
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    setup_logging()  # LOG_LEVEL on the terminal, LOG_FILE if set; every command and the servers it starts
     app()

@@ -21,6 +21,7 @@ DEMO_EMAIL = "demo@marketsync.local"
 DEMO_PASSWORD = "demo12345"
 DEMO_ADMIN_EMAIL = "admin@marketsync.local"
 DEMO_ADMIN_PASSWORD = "admin12345"
+DEMO_LOG_FILE = os.path.join("var", "marketsync.log")
 log = logging.getLogger(__name__)
 
 
@@ -38,9 +39,13 @@ def demo_environment(host: str, port: int) -> dict[str, str]:
     }
     # The environment or .env may move the sink (SANDBOX_SMTP_PORT, 0 = off); the mail settings follow it.
     try:
-        smtp_port = Settings().SANDBOX_SMTP_PORT
+        configured = Settings()
+        smtp_port, log_file = configured.SANDBOX_SMTP_PORT, configured.LOG_FILE
     except Exception:  # settings invalid before the demo values apply (e.g. production without SECRET_KEY)
         smtp_port = int(os.environ.get("SANDBOX_SMTP_PORT") or Settings.model_fields["SANDBOX_SMTP_PORT"].default)
+        log_file = os.environ.get("LOG_FILE", "")
+    if not log_file and "LOG_FILE" not in os.environ:  # the terminal stays short; every request goes here
+        values["LOG_FILE"] = DEMO_LOG_FILE
     if smtp_port > 0:  # the web app runs the sink on this port: demo mail really travels over SMTP into it
         values.update({"EMAIL_PROVIDER": "smtp", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port),
                        "SMTP_TLS": "none", "SMTP_USER": "", "SMTP_PASSWORD": ""})
@@ -78,12 +83,24 @@ def prepare_account(base_url: str) -> dict[str, Any]:
     return creds
 
 
+def _log_hint() -> str:
+    from marketsync.settings import get_settings
+
+    settings = get_settings()
+    shown = ("every request is shown here" if settings.LOG_LEVEL == "DEBUG"
+             else "one line per sync run is shown here (LOG_LEVEL=DEBUG: every request)")
+    kept = f"; the full log: {settings.LOG_FILE}" if settings.LOG_FILE else ""
+    return f"  {shown}{kept}\n"
+
+
 def run_demo(host: str, port: int) -> None:
     """Start everything on the sandbox and connect the demo account once the server answers."""
     os.environ.update(demo_environment(host, port))
+    from marketsync.logs import setup_logging
     from marketsync.settings import get_settings
 
     get_settings.cache_clear()
+    setup_logging()  # again: demo mode adds the log file
     from marketsync.cli.serve import run_embedded
 
     base_url = f"http://{host}:{port}"
@@ -102,6 +119,7 @@ def run_demo(host: str, port: int) -> None:
                        f"  log in as {DEMO_EMAIL} / {DEMO_PASSWORD} (seller)"
                        f" or {DEMO_ADMIN_EMAIL} / {DEMO_ADMIN_PASSWORD} (admin panel: {base_url}/admin)\n"
                        f"  the first sync has started: {base_url}/sync, then {base_url}/vk-catalog\n"
+                       f"{_log_hint()}"
                        f"  Ctrl-C stops everything\n")
 
         threading.Thread(target=connect_when_up, daemon=True).start()

@@ -16,10 +16,19 @@ HOST = typer.Option("127.0.0.1", "--host", help="Address to listen on.")
 PORT = typer.Option(8000, "--port", help="Port to listen on.")
 
 
+def _log_level() -> str:
+    from marketsync.logs import configured
+
+    return configured()[0]
+
+
 def worker_command(*, beat: bool) -> list[str]:
     """The Celery worker command line (thread pool; with embedded beat in embedded mode)."""
-    cmd = [sys.executable, "-m", "celery", "-A", "marketsync.worker:celery_app", "worker", "--pool", "threads",
-           "--concurrency", "4", "-Q", "default,sync", "--loglevel", "INFO", "--without-gossip",
+    level = _log_level()
+    # Embedded, one terminal shows everything: the web address and the runs, not Celery's banner.
+    quiet = ["--quiet"] if beat and level != "DEBUG" else []
+    cmd = [sys.executable, "-m", "celery", "-A", "marketsync.worker:celery_app", *quiet, "worker", "--pool",
+           "threads", "--concurrency", "4", "-Q", "default,sync", "--loglevel", level, "--without-gossip",
            "--without-mingle"]
     if beat:
         cmd += ["-B", "--schedule", os.path.join("var", "celerybeat-schedule")]
@@ -28,8 +37,9 @@ def worker_command(*, beat: bool) -> list[str]:
 
 def serve_web(host: str, port: int) -> None:
     """Serve the web app in the foreground."""
-    uvicorn.run("marketsync.web.app:create_app", factory=True, host=host, port=port, log_level="info",
-                proxy_headers=True)
+    # log_config=None, log_level=None: uvicorn keeps the configuration of marketsync.logs (LOG_LEVEL).
+    uvicorn.run("marketsync.web.app:create_app", factory=True, host=host, port=port, log_config=None,
+                log_level=None, proxy_headers=True)
 
 
 def run_embedded(host: str, port: int, *, on_started: object = None) -> None:
@@ -48,7 +58,7 @@ def run_embedded(host: str, port: int, *, on_started: object = None) -> None:
     previous = signal.signal(signal.SIGTERM, stop)
     try:
         config = uvicorn.Config("marketsync.web.app:create_app", factory=True, host=host, port=port,
-                                log_level="info")
+                                log_config=None, log_level=None)
         server = uvicorn.Server(config)
         if callable(on_started):
             on_started(server)
@@ -106,5 +116,5 @@ def register(app: typer.Typer) -> None:
         os.makedirs("var", exist_ok=True)
         raise typer.Exit(subprocess.call([sys.executable, "-m", "celery", "-A", "marketsync.worker:celery_app",
                                           "beat", "--schedule", os.path.join("var", "celerybeat-schedule"),
-                                          "--loglevel", "INFO"]))
+                                          "--loglevel", _log_level()]))
 

@@ -128,7 +128,7 @@ def test_connection(request: Request, session: DbSession, account_id: AccountId,
 
 
 @router.post("/connections/{system}/disconnect")
-def disconnect_system(request: Request, session: DbSession, account_id: AccountId, system: str) -> Response:
+def disconnect_system(request: Request, session: DbSession, account_id: AccountId, system: str) -> RedirectResponse:
     """Remove a connection and what was cached from it."""
     system = _system(system)
     if disconnect(session, account_id=account_id, system=system):

@@ -53,7 +53,11 @@ def run_steps(engine: Engine, *, account_id: int, steps: list[str], run_id: int 
         except SyncError as exc:
             if exc.run is None:
                 raise StepFailedError(str(exc)) from exc
+            log_end(exc.run)
             return exc.run
+        if run_id is None:
+            log.info("sync run %s started: account %s, pipeline %s%s", ctx.run.id, account_id, label,
+                     " (dry run)" if dry_run else "")
         ctx.checkpoint.on_progress, ctx.plan_lines = on_progress, plan_lines
         step = steps[0]
         try:
@@ -78,6 +82,7 @@ def run_steps(engine: Engine, *, account_id: int, steps: list[str], run_id: int 
             journal.prune(session, account_id)
             session.commit()
             runs.release_lock(engine, pipeline=PIPELINE, account_id=account_id, owner=ctx.checkpoint.owner)
+            log_end(ctx.run)
         else:
             session.commit()
         return ctx.run
@@ -105,7 +110,23 @@ def _close_failed(session: Session, engine: Engine, account_id: int, ctx: Catalo
     runs.finish_run(run, error=message)
     session.commit()
     runs.release_lock(engine, pipeline=PIPELINE, account_id=account_id, owner=ctx.checkpoint.owner)
+    log_end(run)
     return run
+
+
+def log_end(run: SyncRun) -> None:
+    """Log the one line that ends a run: its counts, or why it failed or was skipped."""
+    counts = (f"created {run.created}, updated {run.updated}, hidden {run.hidden}, skipped {run.skipped}, "
+              f"failed {run.failed}")
+    read = (run.details or {}).get("source", {}).get("products")
+    if read is not None:
+        counts = f"read {read} products, {counts}"
+    if run.status == "succeeded":
+        log.info("sync run %s finished: %s", run.id, counts)
+    elif run.error:
+        log.warning("sync run %s %s: %s (%s)", run.id, run.status, run.error, counts)
+    else:  # closed without an error of its own: some items failed
+        log.warning("sync run %s finished with failures: %s", run.id, counts)
 
 
 def refresh_source(engine: Engine, *, account_id: int) -> SyncRun:

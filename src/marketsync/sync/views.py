@@ -143,7 +143,7 @@ def run_page(request: Request, session: DbSession, account_id: AccountId, run_id
     })
 
 
-@router.get("/sync/runs/{run_id}/export.csv")
+@router.get("/sync/runs/{run_id}/export.csv", include_in_schema=False)
 def run_export(session: DbSession, account_id: AccountId, run_id: int, outcome: str = "",
                q: str = "") -> StreamingResponse:
     """Download the run's (filtered) journal as CSV, streamed (UTF-8 with a BOM, so Excel reads Cyrillic)."""

@@ -23,6 +23,7 @@ from starlette.types import Scope, Send
 from marketsync.db import session_scope
 from marketsync.security import RedactingFilter
 from marketsync.settings import get_settings
+from marketsync.web.api_docs import hide_pages, install_api_docs
 from marketsync.web.deps import current_user, ids_in_range
 from marketsync.web.i18n import get_locale, load_catalogs, local_path
 from marketsync.web.i18n import gettext as _
@@ -152,6 +153,7 @@ def _include_routers(app: FastAPI) -> None:
 
     for router in (health_router, i18n_router, dashboard_router, accounts_router, profile_router, evotor_webhook_router,
                    admin_router, connections_router, catalog_router, channel_router, sync_router):
+        hide_pages(router.routes)  # the API schema lists the JSON endpoints, not the pages and form posts
         app.include_router(router)
 
 
@@ -189,9 +191,11 @@ def create_app() -> FastAPI:
     access_log = logging.getLogger("uvicorn.access")
     if not any(isinstance(f, RedactingFilter) for f in access_log.filters):
         access_log.addFilter(RedactingFilter())  # confirm, reset and invite links carry tokens in the query
-    app = FastAPI(title="MarketSync", docs_url="/docs", redoc_url="/redoc",
-                  description="Evotor → VK market catalog sync: pages, JSON endpoints and the health probe.",
+    app = FastAPI(title="MarketSync", docs_url=None, redoc_url=None,
+                  description="Evotor → VK market catalog sync: the JSON endpoints, Evotor's webhooks and the "
+                              "health probe (the HTML pages are not listed).",
                   lifespan=_sandbox_smtp_sink, dependencies=[Depends(ids_in_range)])
+    install_api_docs(app)  # /docs and /redoc from the vendored assets: they work offline
     _include_routers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _mount_sandbox(app)

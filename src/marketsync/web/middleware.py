@@ -10,7 +10,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from marketsync.web.i18n import LANG_COOKIE, pick_locale, reset_locale, set_locale
 
-# Swagger UI / ReDoc pages load their assets from a CDN with an inline bootstrap script; the sandbox is an
+# Swagger UI / ReDoc pages (vendored assets) start with an inline script; the sandbox is an
 # emulated foreign API. Neither gets the page policy.
 _NO_CSP_PREFIXES = ("/docs", "/redoc", "/sandbox")
 

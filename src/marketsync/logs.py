@@ -1,0 +1,109 @@
+"""Logging of every process (CLI, web, worker, beat): one dictConfig built from LOG_LEVEL and LOG_FILE.
+
+The terminal shows LOG_LEVEL and up, without the request-level lines (uvicorn's access log, httpx's
+"HTTP Request", Celery's "Task … received/succeeded") unless LOG_LEVEL is DEBUG; LOG_FILE, when set, receives
+everything at DEBUG. Uvicorn is started with log_config=None and Celery through its setup_logging signal, so
+neither replaces this configuration.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.config
+import os
+from pathlib import Path
+from typing import Any
+
+from marketsync.security import redact
+
+LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# One line per HTTP request, per task message or per SMTP connection (aiosmtpd's "mail.log"), and the
+# migration's preamble at every start: noise on a terminal, useful in the log file.
+REQUEST_LOGGERS = ("uvicorn.access", "httpx", "celery.worker.strategy", "celery.app.trace", "mail.log",
+                   "alembic.runtime.migration")
+# Their DEBUG is per SQL statement, per socket event or per lock: too much even for the log file.
+QUIET_LIBRARIES = {"sqlalchemy": "WARNING", "httpcore": "INFO", "hpack": "INFO", "multipart": "INFO",
+                   "python_multipart": "INFO", "filelock": "INFO", "asyncio": "INFO", "kombu": "INFO",
+                   "amqp": "INFO", "PIL": "INFO", "watchfiles": "INFO", "celery.bootsteps": "INFO",
+                   "alembic.runtime.plugins": "WARNING"}
+CONSOLE_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+FILE_FORMAT = "%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s"
+
+
+def is_request_line(record: logging.LogRecord) -> bool:
+    """Whether a record is an ordinary request-level line (warnings and errors never are)."""
+    return record.levelno < logging.WARNING and any(
+        record.name == name or record.name.startswith(name + ".") for name in REQUEST_LOGGERS)
+
+
+class DropRequestLines(logging.Filter):
+    """Keep request-level lines off the terminal (they still reach the log file)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Drop a request-level line."""
+        return not is_request_line(record)
+
+
+class RedactMessage(logging.Filter):
+    """Redact secret-looking values from the whole message: httpx logs URLs, which may carry tokens."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Render the message once, redacted; never drop the record."""
+        if record.args:
+            record.msg, record.args = redact(record.getMessage()) or "", ()
+        elif isinstance(record.msg, str):
+            record.msg = redact(record.msg) or ""
+        return True
+
+
+def normalized_level(level: str | None) -> str:
+    """Return a level name logging knows (case-insensitive), INFO for anything else."""
+    name = (level or "").strip().upper()
+    return name if name in LEVELS else "INFO"
+
+
+def logging_config(level: str, log_file: str | None = None) -> dict[str, Any]:
+    """Return the dictConfig for a terminal at `level` and, when given, a DEBUG log file."""
+    level = normalized_level(level)
+    console_filters = ["redact"] if level == "DEBUG" else ["redact", "no_request_lines"]
+    handlers: dict[str, dict[str, Any]] = {
+        "console": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "level": level,
+                    "formatter": "console", "filters": console_filters},
+    }
+    if log_file:
+        handlers["file"] = {"class": "logging.FileHandler", "filename": log_file, "encoding": "utf-8",
+                            "delay": True, "level": "DEBUG", "formatter": "file", "filters": ["redact"]}
+    # uvicorn's and Celery's own loggers lose any handler of theirs and propagate to ours.
+    own = {name: {"handlers": [], "propagate": True, "level": "NOTSET"}
+           for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "celery", "celery.task", "celery.redirected")}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"redact": {"()": RedactMessage}, "no_request_lines": {"()": DropRequestLines}},
+        "formatters": {"console": {"format": CONSOLE_FORMAT, "datefmt": "%H:%M:%S"},
+                       "file": {"format": FILE_FORMAT}},
+        "handlers": handlers,
+        "root": {"level": "DEBUG" if log_file else level, "handlers": list(handlers)},
+        "loggers": {**own, **{name: {"level": cap} for name, cap in QUIET_LIBRARIES.items()}},
+    }
+
+
+def configured() -> tuple[str, str]:
+    """Return LOG_LEVEL and LOG_FILE from the settings, or from the environment while the settings are invalid."""
+    try:
+        from marketsync.settings import get_settings
+
+        settings = get_settings()
+        return str(settings.LOG_LEVEL), settings.LOG_FILE
+    except Exception:  # invalid settings are reported by the command itself; log meanwhile
+        return normalized_level(os.environ.get("LOG_LEVEL")), os.environ.get("LOG_FILE", "")
+
+
+def setup_logging(level: str | None = None, log_file: str | None = None) -> None:
+    """Configure this process's logging from the settings (LOG_LEVEL, LOG_FILE) unless given."""
+    configured_level, configured_file = configured()
+    level = configured_level if level is None else level
+    log_file = configured_file if log_file is None else log_file
+    if log_file:
+        Path(log_file).parent.mkdir(parents=True, exist_ok=True)
+    logging.config.dictConfig(logging_config(level, log_file or None))
