@@ -67,6 +67,33 @@ def _npgettext(context: str, singular: str, plural: str, n: int) -> str:
     return str(translations(get_locale()).npgettext(context, singular, plural, n))
 
 
+def _label_words() -> dict[str, dict[str, str]]:
+    # Built per call so every word is in the request's language; the names `_` and `pgettext` are what
+    # `make messages` extracts.
+    _, pgettext = _gettext, _pgettext
+    return {
+        "role": {"system": _("Instance owner"), "admin": _("Administrator"), "user": _("Seller")},
+        "member": {"owner": pgettext("cabinet role", "Owner"), "manager": pgettext("cabinet role", "Manager"),
+                   "viewer": pgettext("cabinet role", "Viewer")},
+        "system": {"evotor": pgettext("system", "Evotor"), "vk": pgettext("system", "VK")},
+        "user_status": {"pending": _("Pending"), "active": _("Active"), "suspended": _("Suspended")},
+        "connection_status": {"active": _("Connected"), "broken": _("Needs attention")},
+        "run_status": {"running": pgettext("run status", "Running"), "succeeded": pgettext("run status", "Succeeded"),
+                       "failed": pgettext("run status", "Failed"), "skipped": pgettext("run status", "Skipped")},
+        "pipeline": {"catalog": pgettext("pipeline", "Catalog sync"),
+                     "catalog_refresh": pgettext("pipeline", "Catalog read")},
+    }
+
+
+def label(value: str | None, kind: str) -> str:
+    """Name an enumerated value in words of the page's language (`{{ user.status|label("user_status") }}`).
+
+    A value the table does not know yet is shown as it is rather than hidden."""
+    if value is None:
+        return ""
+    return _label_words()[kind].get(value, value)
+
+
 def build_environment() -> Environment:
     """Create the page environment: autoescaped HTML, newstyle gettext bound to the request's locale."""
     env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(["html"]),
@@ -76,6 +103,7 @@ def build_environment() -> Environment:
     env.filters["msk"] = format_msk
     env.filters["money"] = format_money
     env.filters["number"] = format_number
+    env.filters["label"] = label
     return env
 
 
