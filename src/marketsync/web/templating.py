@@ -1,5 +1,5 @@
-"""The Jinja2 environment of the pages (autoescape, i18n, Moscow time and money filters), rendering with the
-shared page context (user, CSRF token, flash messages, language switch) and pagination."""
+"""The Jinja2 environment of the pages (autoescape, i18n, Moscow time, money and enumerated-value filters),
+rendering with the shared page context (user, CSRF token, flash messages, language switch) and pagination."""
 
 from __future__ import annotations
 
@@ -86,12 +86,10 @@ def _label_words() -> dict[str, dict[str, str]]:
 
 
 def label(value: str | None, kind: str) -> str:
-    """Name an enumerated value in words of the page's language (`{{ user.status|label("user_status") }}`).
-
-    A value the table does not know yet is shown as it is rather than hidden."""
+    """Name an enumerated value in words of the page's language (`{{ user.status|label("user_status") }}`)."""
     if value is None:
         return ""
-    return _label_words()[kind].get(value, value)
+    return _label_words()[kind].get(value, value)  # a value added later shows as stored rather than vanishing
 
 
 def build_environment() -> Environment:
