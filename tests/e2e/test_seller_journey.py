@@ -35,9 +35,9 @@ def test_new_seller_connects_publishes_a_group_and_sees_it_in_vk(product, browse
     page.locator('a[href$="/groups"]').first.click()
     page.wait_for_url("**/groups")
     group_name = page.locator("tbody tr td").first.inner_text().strip()
-    page.locator('button.toggle-btn[aria-pressed="false"]').first.click()
+    page.locator('button[role="switch"][aria-checked="false"]').first.click()
     page.wait_for_url("**/groups")
-    assert page.locator('button.toggle-btn[aria-pressed="true"]').count() >= 1
+    assert page.locator('button[role="switch"][aria-checked="true"]').count() >= 1
 
     page.locator('form[action$="/toggle"]:has(input[name="all_groups"][value="1"]) '
                  'input[name="enabled"][value="1"] ~ button').click()  # "publish all groups" of this store

@@ -1,5 +1,6 @@
 """Admin page of the API call log: filters (user, cabinet, connector, method, status, Moscow time range, text),
-50 calls a page, bodies redacted again before display (defence in depth) and folded when long.
+50 calls a page with one decoded line of each body, and a page per call with its bodies decoded in full (JSON
+indented, form fields as a table); bodies are redacted again before display (defence in depth).
 
 Filters are read leniently: a value that does not parse is ignored and named in a warning, never a 500."""
 
@@ -11,11 +12,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from marketsync.accounts.rbac import user_permissions
-from marketsync.admin.service import PER_PAGE, LogFilter, account_names, cabinets_of_email, log_systems, search_log
+from marketsync.admin.api_bodies import Body, readable
+from marketsync.admin.service import (
+    PER_PAGE,
+    LogFilter,
+    account_names,
+    api_call,
+    cabinets_of_email,
+    log_systems,
+    search_log,
+)
 from marketsync.security import redact
 from marketsync.web.deps import CurrentUser, DbSession, require_permission
 from marketsync.web.i18n import gettext as _
@@ -44,8 +54,8 @@ class LogRow:
     call: ApiCall
     cabinet: str
     url: str
-    request_body: str
-    response_body: str
+    request_body: Body | None
+    response_body: Body | None
     error: str
 
 
@@ -129,6 +139,12 @@ def _shown(text: str | None) -> str:
     return redact(text) or ""
 
 
+def _row(call: ApiCall, names: dict[int, str]) -> LogRow:
+    return LogRow(call=call, cabinet=names.get(call.account_id or 0, ""), url=_shown(call.url),
+                  request_body=readable(call.request_body), response_body=readable(call.response_body),
+                  error=_shown(call.error))
+
+
 @router.get("/logs", response_class=HTMLResponse, dependencies=[require_permission("logs.read")])
 def logs(request: Request, session: DbSession, actor: CurrentUser) -> Response:
     """List the API calls, newest first, 50 a page, filtered by the query's values."""
@@ -136,12 +152,22 @@ def logs(request: Request, session: DbSession, actor: CurrentUser) -> Response:
     number = page_number(request.query_params.get("page"))
     calls, total = search_log(session, filters, page=number, per_page=PER_PAGE)
     names = account_names(session, {c.account_id for c in calls})
-    rows = [LogRow(call=c, cabinet=names.get(c.account_id or 0, ""), url=_shown(c.url),
-                   request_body=_shown(c.request_body), response_body=_shown(c.response_body),
-                   error=_shown(c.error)) for c in calls]
+    rows = [_row(c, names) for c in calls]
     pager = Pager(page=number, per_page=PER_PAGE, total=total, base_url="/admin/logs",
                   params=tuple((name, raw[name]) for name in FIELDS))
     return render(request, "admin/logs.html", {
         "rows": rows, "pager": pager, "raw": raw, "warnings": warnings, "systems": log_systems(session),
         "methods": METHODS, "perms": user_permissions(session, actor.id), "section": "logs",
+    })
+
+
+@router.get("/logs/{call_id}", response_class=HTMLResponse, dependencies=[require_permission("logs.read")])
+def call_page(request: Request, session: DbSession, actor: CurrentUser, call_id: int) -> Response:
+    """Show one API call with its bodies decoded in full (the log's rows load their bodies from here)."""
+    call = api_call(session, call_id)
+    if call is None:
+        raise HTTPException(status_code=404)
+    return render(request, "admin/log_call.html", {
+        "row": _row(call, account_names(session, {call.account_id})),
+        "perms": user_permissions(session, actor.id), "section": "logs",
     })

@@ -372,3 +372,8 @@ def delete_target(session: Session, actor: User, target: User) -> Outcome:
     cabinets = delete_user(session, target)
     return Outcome(_("%(email)s is deleted. Cabinets removed with all their data: %(count)s.", email=email,
                      count=len(cabinets)), "info")
+
+
+def api_call(session: Session, call_id: int) -> ApiCall | None:
+    """Return one logged API call (the log's detail page)."""
+    return session.get(ApiCall, call_id)

@@ -15,13 +15,12 @@ from marketsync.connections.service import (
     connections_of,
     disconnect,
     save_connection,
-    system_title,
     token_hint,
 )
 from marketsync.sync import service as sync_service
 from marketsync.web.deps import AccountId, DbSession
 from marketsync.web.i18n import gettext as _
-from marketsync.web.templating import flash, render
+from marketsync.web.templating import flash, label, render
 
 router = APIRouter(tags=["connections"])
 # A community as sellers copy it: 123, -123, club123, public123 or its vk.com address.
@@ -65,11 +64,11 @@ def _save(request: Request, session: DbSession, account_id: int, system: str,
     try:
         _conn, result = save_connection(session, account_id=account_id, system=system, credentials=credentials)
     except ConnectionSetupError as exc:
-        message = _("%(system)s did not accept the connection: %(reason)s", system=system_title(system),
+        message = _("%(system)s did not accept the connection: %(reason)s", system=label(system, "system"),
                     reason=str(exc))
         return _page(request, session, account_id, status_code=400, errors={system: message}, values=values)
     detail = f" {result.message}" if result is not None and result.message else ""
-    flash(request, _("%(system)s is connected.", system=system_title(system)) + detail)
+    flash(request, _("%(system)s is connected.", system=label(system, "system")) + detail)
     if system == "evotor":
         # Read stores and groups right away, so the seller can choose what to publish.
         refresh = sync_service.request_source_refresh(session, account_id=account_id)
@@ -113,7 +112,7 @@ def _test_answer(request: Request, system: str, ok: bool, message: str) -> Respo
         return JSONResponse({"ok": ok, "message": message})
     if request.headers.get("hx-request"):
         return render(request, "connections/_test_result.html", {"result": {"ok": ok, "message": message}})
-    flash(request, f"{system_title(system)}: {message}", "success" if ok else "danger")
+    flash(request, f"{label(system, 'system')}: {message}", "success" if ok else "danger")
     return RedirectResponse("/connections", status_code=303)
 
 
@@ -123,7 +122,8 @@ def test_connection(request: Request, session: DbSession, account_id: AccountId,
     system = _system(system)
     result = check_stored_connection(session, account_id=account_id, system=system)
     if result is None:
-        return _test_answer(request, system, False, _("%(system)s is not connected yet.", system=system_title(system)))
+        name = label(system, "system")
+        return _test_answer(request, system, False, _("%(system)s is not connected yet.", system=name))
     return _test_answer(request, system, result.ok, result.message)
 
 
@@ -132,5 +132,5 @@ def disconnect_system(request: Request, session: DbSession, account_id: AccountI
     """Remove a connection and what was cached from it."""
     system = _system(system)
     if disconnect(session, account_id=account_id, system=system):
-        flash(request, _("%(system)s is disconnected.", system=system_title(system)), "info")
+        flash(request, _("%(system)s is disconnected.", system=label(system, "system")), "info")
     return RedirectResponse("/connections", status_code=303)

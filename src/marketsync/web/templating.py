@@ -1,5 +1,5 @@
-"""The Jinja2 environment of the pages (autoescape, i18n, Moscow time and money filters), rendering with the
-shared page context (user, CSRF token, flash messages, language switch) and pagination."""
+"""The Jinja2 environment of the pages (autoescape, i18n, Moscow time, money and enumerated-value filters),
+rendering with the shared page context (user, CSRF token, flash messages, language switch) and pagination."""
 
 from __future__ import annotations
 
@@ -67,6 +67,32 @@ def _npgettext(context: str, singular: str, plural: str, n: int) -> str:
     return str(translations(get_locale()).npgettext(context, singular, plural, n))
 
 
+def _label_words() -> dict[str, dict[str, str]]:
+    # Built per call so every word is in the request's language; the names `_` and `pgettext` are what
+    # `make messages` extracts.
+    _, pgettext = _gettext, _pgettext
+    return {
+        "role": {"system": _("Instance owner"), "admin": _("Administrator"), "user": _("Seller")},
+        "member": {"owner": pgettext("cabinet role", "Owner"), "manager": pgettext("cabinet role", "Manager"),
+                   "viewer": pgettext("cabinet role", "Viewer")},
+        "system": {"evotor": pgettext("system", "Evotor"), "vk": pgettext("system", "VK")},
+        "user_status": {"pending": _("Pending"), "active": _("Active"), "suspended": _("Suspended")},
+        "connection_status": {"active": _("Connected"), "broken": _("Needs attention")},
+        "run_status": {"queued": pgettext("run status", "Queued"), "running": pgettext("run status", "Running"),
+                       "succeeded": pgettext("run status", "Succeeded"),
+                       "failed": pgettext("run status", "Failed"), "skipped": pgettext("run status", "Skipped")},
+        "pipeline": {"catalog": pgettext("pipeline", "Catalog sync"),
+                     "catalog_refresh": pgettext("pipeline", "Catalog read")},
+    }
+
+
+def label(value: str | None, kind: str) -> str:
+    """Name an enumerated value in words of the page's language (`{{ user.status|label("user_status") }}`)."""
+    if value is None:
+        return ""
+    return _label_words()[kind].get(value, value)  # a value added later shows as stored rather than vanishing
+
+
 def build_environment() -> Environment:
     """Create the page environment: autoescaped HTML, newstyle gettext bound to the request's locale."""
     env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(["html"]),
@@ -76,6 +102,7 @@ def build_environment() -> Environment:
     env.filters["msk"] = format_msk
     env.filters["money"] = format_money
     env.filters["number"] = format_number
+    env.filters["label"] = label
     return env
 
 

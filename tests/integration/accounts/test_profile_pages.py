@@ -25,7 +25,7 @@ NEW_PASSWORD = "brand-new-secret-7"
 def test_profile_shows_the_user_and_their_cabinet(client: TestClient, seller: int) -> None:
     page = client.get("/profile")
     assert page.status_code == 200
-    assert "seller@example.ru" in page.text and "Продавец" in page.text and "owner" in page.text
+    assert "seller@example.ru" in page.text and "Продавец" in page.text and "Владелец" in page.text
     assert client.get("/").status_code == 200, "signed in, / is the overview"
 
 

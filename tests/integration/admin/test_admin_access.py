@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from browser import csrf_token, sign_in
 from marketsync.accounts.models import Role
 from marketsync.accounts.rbac import PERMISSIONS, set_role_permissions
+from marketsync.connections.models import ApiCall
 from marketsync.db import session_scope
 from marketsync.models import metadata
 from marketsync.web.app import create_app
@@ -39,9 +40,11 @@ def _admin_routes() -> list[tuple[str, str]]:
 
 
 def _fill(path: str, ids: dict[str, int]) -> str:
-    """Put an existing object's id into each path parameter (a user id, a role id)."""
+    """Put an existing object's id into each path parameter (a user id, a role id, an API call id)."""
     def value(match: re.Match[str]) -> str:
         name = match.group(1)
+        if name in ids:
+            return str(ids[name])
         return str(ids["role_id"] if name.startswith("role") else ids["user_id"])
 
     return PARAM.sub(value, path)
@@ -61,8 +64,12 @@ def _targets(engine: Engine, make_seller: Callable[..., tuple[int, int]],
     add_store(account_id)
     with session_scope(engine) as session:
         role_id = session.scalar(select(Role.id).where(Role.name == "user"))
+        call = ApiCall(account_id=account_id, system="vk", method="GET", url="https://api.example/m")
+        session.add(call)
+        session.flush()
+        call_id = call.id
     assert role_id is not None
-    return {"user_id": target_id, "role_id": role_id}
+    return {"user_id": target_id, "role_id": role_id, "call_id": call_id}
 
 
 def _send(client: TestClient, method: str, url: str, token: str) -> Any:
@@ -75,6 +82,7 @@ def test_the_walk_finds_every_admin_page() -> None:
     routes = set(_admin_routes())
     expected = {("GET", "/admin"), ("GET", "/admin/users"), ("POST", "/admin/users/invite"),
                 ("GET", "/admin/users/{user_id}"), ("GET", "/admin/roles"), ("GET", "/admin/logs"),
+                ("GET", "/admin/logs/{call_id}"),
                 ("POST", "/admin/roles/{role_id}/permissions")}
     expected |= {("POST", f"/admin/users/{{user_id}}/{action}")
                  for action in ("activate", "suspend", "reset-password", "send-invite", "edit", "delete")}

@@ -189,4 +189,7 @@ def test_secrets_in_stored_calls_are_never_shown(client: TestClient, admin: int,
     page = client.get("/admin/logs").text
     assert "SECRET" not in page
     assert "owner_id" in page and "market.get" in page
-    assert "<details>" in page and "Товар 39" in page  # a long body is folded, not lost
+    calls = re.findall(r'href="/admin/logs/(\d+)"', page)
+    assert "<details" in page and len(set(calls)) == 2  # each body folded, its whole text one click away
+    whole = "".join(client.get(f"/admin/logs/{call}").text for call in set(calls))
+    assert "SECRET" not in whole and "Товар 39" in whole  # a long body is folded, not lost

@@ -319,8 +319,9 @@ def test_the_user_page_shows_cabinets_connections_runs_and_errors_but_never_cred
     page = client.get(f"/admin/users/{seller_id}")
     assert page.status_code == 200
     text = page.text
-    for shown in ("seller@example.ru", "Продавец", "owner", "evotor", "Evotor answered 401", "01.03.2025 12:00",
-                  "VK refused the album", "https://api.example/failed-call", "Internal error at VK"):
+    for shown in ("seller@example.ru", "Продавец", "Владелец", "<td>Эвотор</td>", "Evotor answered 401",
+                  "01.03.2025 12:00", "VK refused the album", "https://api.example/failed-call",
+                  "Internal error at VK"):
         assert shown in text, shown
     assert "https://api.example/fine-call" not in text  # only failed calls are listed as errors
     assert "evotor-token-123456" not in text and encrypted not in text

@@ -56,7 +56,7 @@ def test_a_valid_evotor_token_is_saved_tested_and_disconnected(
     response = submit(client, "/connections/evotor", {"token": "evotor-good-token-0001"})
     assert response.status_code == 303, response.text
     page = client.get("/connections")
-    assert "Evotor подключён" in page.text and "…0001" in page.text
+    assert "Эвотор подключён" in page.text and "…0001" in page.text
     assert "evotor-good-token-0001" not in page.text
     [conn] = _connections(sqlite_engine)
     assert conn.system == "evotor" and conn.status == "active"
@@ -77,7 +77,7 @@ def test_a_valid_evotor_token_is_saved_tested_and_disconnected(
     response = submit(client, "/connections/evotor/disconnect")
     assert response.status_code == 303
     assert _connections(sqlite_engine) == []
-    assert "Evotor отключён" in client.get("/connections").text
+    assert "Эвотор отключён" in client.get("/connections").text
 
 
 def test_testing_a_system_that_is_not_connected_says_so(client: TestClient, seller: int) -> None:

@@ -23,7 +23,7 @@ def test_a_new_seller_lands_on_the_overview_and_is_told_to_connect_both_systems(
     assert response.headers["location"] == "/"
     page = client.get("/").text
     assert "Что сделать дальше" in page
-    assert "Подключите Эвотор" in page and "Подключите ВКонтакте" in page
+    assert "Подключите Эвотор" in page and "Подключите VK" in page
     assert page.count("Не подключено") == 2
 
 
@@ -68,6 +68,6 @@ def test_a_broken_connection_says_why_and_what_to_do(client: TestClient, sqlite_
 
     page = client.get("/").text
 
-    assert "Переподключите ВКонтакте" in page and "VK error 5: User authorization failed" in page
+    assert "Переподключите VK" in page and "VK error 5: User authorization failed" in page
     assert "Требует внимания" in page
     assert "Посмотрите, почему не удалось опубликовать товаров: 3" in page
