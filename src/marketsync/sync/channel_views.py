@@ -9,14 +9,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from marketsync.sync import service
 from marketsync.web.deps import AccountId, CurrentUser, DbSession
-from marketsync.web.templating import Pager, page_number, render
+from marketsync.web.tables import TableSpec, parse_table, table_for
+from marketsync.web.templating import render
 
 if TYPE_CHECKING:
     from marketsync.sync.models import ChannelItem
 
 
 router = APIRouter(tags=["vk-catalog"])
-PER_PAGE = 50
 
 
 @router.get("/vk-catalog", include_in_schema=False)
@@ -38,18 +38,23 @@ def albums_page(request: Request, session: DbSession, account_id: AccountId) -> 
                   {"connection": conn, "albums": albums, "counts": counts, "total_items": total})
 
 
+ITEMS_SPEC = TableSpec(sorts=service.ITEM_SORTS, default_sort="name", filters={"vk": ("visible", "hidden")})
+
+
 @router.get("/vk-catalog/albums/{album_id}/products", response_class=HTMLResponse)
-def album_products(request: Request, session: DbSession, account_id: AccountId, album_id: str,
-                   page: str | None = None) -> HTMLResponse:
-    """List the cached items of one VK album (by its VK id), 50 a page."""
+def album_products(request: Request, session: DbSession, account_id: AccountId, album_id: str) -> HTMLResponse:
+    """List the cached items of one VK album (by its VK id): search by name or article, sort, filter, page."""
     conn = service.channel_connection(session, account_id)
     if conn is None or not album_id.lstrip("-").isdigit():
         raise HTTPException(status_code=404)
     album = service.channel_album(session, conn, album_id)
     if album is None:
         raise HTTPException(status_code=404)
-    number = page_number(page)
-    items, total = service.channel_album_items(session, conn, album_id, page=number, per_page=PER_PAGE)
-    pager = Pager(page=number, per_page=PER_PAGE, total=total, base_url=f"/vk-catalog/albums/{album_id}/products")
-    return render(request, "vk_catalog/products.html",
-                  {"connection": conn, "album": album, "items": items, "pager": pager})
+    table = parse_table(request.query_params, ITEMS_SPEC)
+    items, page, articles = service.channel_album_items(session, conn, album_id, table)
+    base = f"/vk-catalog/albums/{album_id}/products"
+    return render(request, "vk_catalog/products.html", {
+        "connection": conn, "album": album, "items": items, "articles": articles,
+        "urls": {i.external_id: service.channel_item_url(conn, i.external_id) for i in items},
+        "t": table_for(table, ITEMS_SPEC, total=page.total, page=page.page, base_url=base),
+    })
