@@ -30,6 +30,10 @@ class TableSpec:
     filters: Mapping[str, Collection[str] | None] = field(default_factory=dict)
     per_page: int = 50
 
+    def dir_for(self, sort: str) -> str:
+        """Return a column's first direction: the default sort's own, else ascending."""
+        return self.default_dir if sort == self.default_sort else ASC
+
 
 @dataclass(frozen=True)
 class TableQuery:
@@ -57,7 +61,7 @@ def parse_table(params: Mapping[str, str], spec: TableSpec) -> TableQuery:
     sort = params.get("sort", "")
     sort = sort if sort in spec.sorts else spec.default_sort
     direction = params.get("dir", "")
-    direction = direction if direction in (ASC, DESC) else spec.default_dir
+    direction = direction if direction in (ASC, DESC) else spec.dir_for(sort)
     filters: dict[str, str] = {}
     for name, allowed in spec.filters.items():
         value = (params.get(name) or "").strip()
@@ -85,15 +89,13 @@ class Table:
     def state(self, **changes: str) -> list[tuple[str, str]]:
         """Return the table's non-default parameters (search, filters, sort, size), with some changed."""
         q = self.query
-        values = {"q": q.q, **{name: q.filter(name) for name in self.spec.filters},
-                  "sort": q.sort if q.sort != self.spec.default_sort else "",
-                  "dir": q.dir if q.dir != self.spec.default_dir else "",
+        values = {"q": q.q, **{name: q.filter(name) for name in self.spec.filters}, "sort": q.sort, "dir": q.dir,
                   "per_page": str(q.per_page) if q.per_page != self.spec.per_page else ""}
         values.update(changes)
-        if values.get("sort") == self.spec.default_sort:
-            values["sort"] = ""
-        if values.get("dir") == self.spec.default_dir:
+        if values["dir"] == self.spec.dir_for(values["sort"]):  # the column's first direction goes unsaid
             values["dir"] = ""
+        if values["sort"] == self.spec.default_sort:
+            values["sort"] = ""
         return [(k, v) for k, v in values.items() if v]
 
     @property
@@ -108,9 +110,9 @@ class Table:
         return bool(self.query.q or self.query.filters)
 
     def sort_url(self, column: str) -> str:
-        """Return the link that sorts by a column: ascending first, the other way when it is already so."""
-        current = self.query.sort == column
-        direction = (DESC if self.query.dir == ASC else ASC) if current else ASC
+        """Return the link that sorts by a column: its first direction, the other way when it is already so."""
+        flipped = DESC if self.query.dir == ASC else ASC
+        direction = flipped if self.query.sort == column else self.spec.dir_for(column)
         return self._url(self.state(sort=column, dir=direction))
 
     def sorted_as(self, column: str) -> str:
