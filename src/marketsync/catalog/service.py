@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import String, and_, cast, func, literal_column, select
+from sqlalchemy import String, and_, cast, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from marketsync import listing
@@ -61,20 +61,23 @@ SALE_FILTER = ("yes", "no")
 def products_query(session: Session, account_id: int, store_external_id: str,
                    table: TableQuery) -> tuple[AnySelect, AnySelect]:
     """Return a store's products with their stock, searched, filtered and sorted as the table asks, and the
-    same select unordered for counting. Search: name, code (article) or barcode."""
-    query = select(Product, Stock.quantity).outerjoin(
-        Stock, and_(Stock.product_id == Product.id, Stock.account_id == account_id)).where(
-        Product.account_id == account_id, Product.store_external_id == store_external_id)
+    matching product ids for counting. Search: name, code (article) or barcode."""
+    found = [Product.account_id == account_id, Product.store_external_id == store_external_id]
     if table.q:
-        # barcodes is a JSON list of strings: its text form holds every barcode, on every dialect.
-        query = query.where(listing.contains(session, [Product.name, Product.sku, cast(Product.barcodes, String)],
-                                             table.q))
+        # barcodes is a JSON list of strings: its text form holds every barcode, on every dialect. Codes are
+        # Latin letters and digits, so SQL's own lower() does for them (no per-row Unicode folding).
+        found.append(or_(listing.contains(session, [Product.name], table.q),
+                         Product.sku.icontains(table.q, autoescape=True),
+                         cast(Product.barcodes, String).icontains(table.q, autoescape=True)))
     if table.filter("group"):
-        query = query.where(Product.group_external_id == table.filter("group"))
+        found.append(Product.group_external_id == table.filter("group"))
     if table.filter("sale"):
-        query = query.where(Product.allow_to_sell.is_(table.filter("sale") == "yes"))
+        found.append(Product.allow_to_sell.is_(table.filter("sale") == "yes"))
+    query = select(Product, Stock.quantity).outerjoin(
+        Stock, and_(Stock.product_id == Product.id, Stock.account_id == account_id)).where(*found)
     sorts = {"name": Product.name, "sku": Product.sku, "price": Product.price, "stock": Stock.quantity}
-    return listing.ordered(query, table, sorts, "name", Product.id), query
+    # A product has one stock row at most: counting needs no join (SQLite would still walk it).
+    return listing.ordered(query, table, sorts, "name", Product.id), select(Product.id).where(*found)
 
 
 def to_record(product: Product) -> SourceProduct:

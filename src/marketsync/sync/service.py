@@ -275,13 +275,24 @@ class ProductRow:
     error: str | None  # why the last write of its item failed, if it did
 
 
-def _product_rows(session: Session, account_id: int, store_external_id: str,
-                  table: TableQuery) -> tuple[Connection | None, AnySelect, AnySelect | None]:
+@dataclass(frozen=True)
+class _ProductQueries:
+    conn: Connection | None
+    rows: AnySelect  # products with stock and VK item, filtered and ordered
+    keys: AnySelect  # the same order over product ids only, joining VK only when its filter needs it
+    count: AnySelect
+
+
+def _product_queries(session: Session, account_id: int, store_external_id: str,
+                     table: TableQuery) -> _ProductQueries:
     query, count_query = products_query(session, account_id, store_external_id, table)
+    keys = query.with_only_columns(Product.id)
     conn = channel_connection(session, account_id)
     wanted = table.filter("vk")
     if conn is None:
-        return conn, query.where(false()) if wanted in ("visible", "hidden") else query, count_query
+        nothing = wanted in ("visible", "hidden")
+        return _ProductQueries(conn, query.where(false()) if nothing else query,
+                               keys.where(false()) if nothing else keys, count_query)
     # The item bound to the product's key (one item per key however many stores sell it), and its cache.
     query = query.outerjoin(Binding, and_(Binding.connection_id == conn.id, Binding.kind == "item",
                                           Binding.internal_id == PRODUCT_KEY)) \
@@ -289,11 +300,13 @@ def _product_rows(session: Session, account_id: int, store_external_id: str,
                                      ChannelItem.external_id == Binding.external_id)) \
         .add_columns(Binding.error, ChannelItem.external_id, ChannelItem.price, ChannelItem.hidden,
                      ChannelItem.photo_url)
+    if not wanted:  # the joins add no rows and the order needs none of them: page and count without them
+        return _ProductQueries(conn, query, keys, count_query)
     if wanted == "absent":
         query = query.where(ChannelItem.id.is_(None))
-    elif wanted:
+    else:
         query = query.where(ChannelItem.hidden.is_(wanted == "hidden"))
-    return conn, query, None if wanted else count_query  # the joins add no rows: count without them
+    return _ProductQueries(conn, query, query.with_only_columns(Product.id), query)
 
 
 def _row(conn: Connection | None, row: Any) -> ProductRow:
@@ -308,14 +321,15 @@ def _row(conn: Connection | None, row: Any) -> ProductRow:
 def channel_products_page(session: Session, account_id: int, store_external_id: str,
                           table: TableQuery) -> tuple[list[ProductRow], listing.Page]:
     """Return one page of a store's products with their stock and VK item, as the table asks."""
-    conn, query, count_query = _product_rows(session, account_id, store_external_id, table)
-    page = listing.page_of(session, query, table, count_query=count_query)
-    return [_row(conn, r) for r in page.rows], page
+    queries = _product_queries(session, account_id, store_external_id, table)
+    page = listing.page_by_key(session, queries.keys, queries.rows, Product.id, table, count_query=queries.count,
+                               row_key=lambda row: row[0].id)
+    return [_row(queries.conn, r) for r in page.rows], page
 
 
 def channel_products_export(session: Session, account_id: int, store_external_id: str,
                             table: TableQuery) -> Iterator[ProductRow]:
     """Yield every product of the table's filtered set (all pages), in its order, a chunk at a time."""
-    conn, query, _count = _product_rows(session, account_id, store_external_id, table)
-    for row in listing.every_row(session, query):
-        yield _row(conn, row)
+    queries = _product_queries(session, account_id, store_external_id, table)
+    for row in listing.every_row(session, queries.rows):
+        yield _row(queries.conn, row)
