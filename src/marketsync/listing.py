@@ -59,15 +59,18 @@ class Page:
     page: int
 
 
+def _count(session: Session, query: AnySelect, table: TableQuery) -> tuple[int, int]:
+    """Return how many rows match, and the page to show (a page past the end is the last)."""
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    return total, min(table.page, max(1, -(-total // table.per_page)))
+
+
 def page_of(session: Session, query: AnySelect, table: TableQuery, *,
             count_query: AnySelect | None = None) -> Page:
     """Return one page of an ordered select and the count of all its rows; a page past the end is the last.
 
     `count_query` may be the same select without joins that never change the row count (cheaper to count)."""
-    counted = (count_query if count_query is not None else query).order_by(None)
-    total = session.scalar(select(func.count()).select_from(counted.subquery())) or 0
-    last = max(1, -(-total // table.per_page))
-    page = min(table.page, last)
+    total, page = _count(session, count_query if count_query is not None else query, table)
     rows = list(session.execute(query.offset((page - 1) * table.per_page).limit(table.per_page)))
     return Page(rows=rows, total=total, page=page)
 
@@ -76,8 +79,7 @@ def page_by_key(session: Session, keys: AnySelect, rows: AnySelect, key: Any, ta
                 count_query: AnySelect, row_key: Callable[[Row[Any]], Any]) -> Page:
     """Return one page in two steps: the page's keys from a narrow ordered select, then the full rows of those
     keys (a sort over every row carries only the columns it needs, not the wide rows and their joins)."""
-    total = session.scalar(select(func.count()).select_from(count_query.order_by(None).subquery())) or 0
-    page = min(table.page, max(1, -(-total // table.per_page)))
+    total, page = _count(session, count_query, table)
     wanted = list(session.scalars(keys.offset((page - 1) * table.per_page).limit(table.per_page)))
     if not wanted:
         return Page(rows=[], total=total, page=page)
@@ -86,7 +88,7 @@ def page_by_key(session: Session, keys: AnySelect, rows: AnySelect, key: Any, ta
     return Page(rows=found, total=total, page=page)
 
 
-def every_row(session: Session, query: AnySelect) -> Iterator[Row[Any]]:
+def every_row(session: Session, query: AnySelect) -> Iterator[Any]:
     """Yield every row of a select, fetched EXPORT_CHUNK at a time (a server-side cursor where there is one)."""
     result = session.execute(query.execution_options(yield_per=EXPORT_CHUNK))
     for partition in result.partitions():

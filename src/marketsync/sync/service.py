@@ -231,10 +231,7 @@ def channel_item_url(conn: Connection, item_id: str) -> str | None:
     return item_url(group_id, item_id) if conn.system == "vk" and group_id else None
 
 
-def channel_album_items(session: Session, conn: Connection, album_id: str,
-                        table: TableQuery) -> tuple[list[ChannelItem], listing.Page, set[str]]:
-    """Return one page of an album's cached items as the table asks (search by name or code, visibility
-    filter, sort), and which of their codes are the seller's articles (the others are source ids)."""
+def _album_items(session: Session, conn: Connection, album_id: str, table: TableQuery) -> tuple[AnySelect, AnySelect]:
     # album_ids is a JSON list of strings on every dialect; its text holds the id in quotes, so a LIKE on
     # '"<id>"' matches whole ids only ("12" never matches "123").
     query = _cached(conn, "item").where(cast(ChannelItem.album_ids, String).like(f'%"{album_id}"%'))
@@ -244,14 +241,33 @@ def channel_album_items(session: Session, conn: Connection, album_id: str,
         query = query.where(ChannelItem.hidden.is_(table.filter("vk") == "hidden"))
     sorts = {"name": ChannelItem.name, "sku": ChannelItem.sku, "price": ChannelItem.price,
              "stock": ChannelItem.stock_amount}
-    page = listing.page_of(session, listing.ordered(query, table, sorts, "name", ChannelItem.id), table,
-                           count_query=query)
+    return listing.ordered(query, table, sorts, "name", ChannelItem.id), query
+
+
+def channel_album_items(session: Session, conn: Connection, album_id: str,
+                        table: TableQuery) -> tuple[list[ChannelItem], listing.Page, set[str]]:
+    """Return one page of an album's cached items as the table asks (search by name or code, visibility
+    filter, sort), and which of their codes are the seller's articles (the others are source ids)."""
+    query, count_query = _album_items(session, conn, album_id, table)
+    page = listing.page_of(session, query, table, count_query=count_query)
     items = [row[0] for row in page.rows]
     # An item's code is the product's article, or its Evotor id when it has none: only articles are shown.
     codes = {i.sku for i in items if i.sku}
     articles = {sku for sku in session.scalars(select(Product.sku).where(
         Product.account_id == conn.account_id, Product.sku.in_(codes))) if sku} if codes else set()
     return items, page, articles
+
+
+def channel_album_items_export(session: Session, conn: Connection, album_id: str,
+                               table: TableQuery) -> Iterator[tuple[ChannelItem, str | None]]:
+    """Yield every item of the table's filtered set with its article (None for a source id), in its order."""
+    query, _count = _album_items(session, conn, album_id, table)
+    # One scan of the seller's articles joined in, so the stream needs no query per chunk.
+    articles = select(Product.sku.label("article")).where(
+        Product.account_id == conn.account_id, Product.sku.is_not(None), Product.sku != "").distinct().subquery()
+    query = query.outerjoin(articles, articles.c.article == ChannelItem.sku).add_columns(articles.c.article)
+    for row in listing.every_row(session, query):
+        yield row[0], row[1]
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,11 @@
-"""The products table's query on every dialect: search in the barcodes' JSON, sort with empty stock last both
-ways, the VK item joined by product key, a page past the end, and the export's stream of every row."""
+"""The products and VK item tables' queries on every dialect: search in the barcodes' JSON, sort with empty stock
+last both ways, the VK item joined by product key, a page past the end, the exports' streams of every row."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from marketsync.accounts.service import create_user, primary_account_id
@@ -13,7 +14,7 @@ from marketsync.connections.models import Connection
 from marketsync.db import session_scope
 from marketsync.security import encrypt_json
 from marketsync.sync.models import Binding, ChannelItem
-from marketsync.sync.service import channel_products_export, channel_products_page
+from marketsync.sync.service import channel_album_items_export, channel_products_export, channel_products_page
 from marketsync.web.tables import TableQuery
 
 
@@ -69,3 +70,17 @@ def test_the_products_query_searches_sorts_joins_vk_and_streams_on_every_dialect
 
         streamed = list(channel_products_export(session, account, store, TableQuery(sort="price", dir="desc")))
         assert [r.product.price for r in streamed] == [Decimal(n * 10) for n in range(6, -1, -1)]
+
+
+def test_album_items_export_joins_the_articles_on_every_dialect(engine: Engine) -> None:
+    account, _store = _seed(engine)
+    with session_scope(engine) as session:
+        vk = session.scalars(select(Connection).where(Connection.system == "vk")).one()
+        for n, sku in enumerate(("SKU1", "uuid-6", None)):
+            session.add(ChannelItem(account_id=account, connection_id=vk.id, kind="item", external_id=f"7{n}",
+                                    name=f"Позиция {n}", sku=sku, price=Decimal(n), album_ids=["3"]))
+    with session_scope(engine) as session:
+        vk = session.scalars(select(Connection).where(Connection.system == "vk")).one()
+        rows = list(channel_album_items_export(session, vk, "3", TableQuery(sort="price", dir="desc")))
+        assert [(item.name, article) for item, article in rows] == [
+            ("Позиция 2", None), ("Позиция 1", None), ("Позиция 0", "SKU1")]

@@ -3,10 +3,14 @@ the visibility filter, and a link to each item in VK."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+from collections.abc import Callable
 from decimal import Decimal
 
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
 
 from marketsync.catalog.models import Product
@@ -57,3 +61,26 @@ def test_items_are_searched_sorted_by_price_and_filtered_by_visibility(
     assert NAME.findall(client.get(f"{url}?q=ЛАТ").text) == ["Латте"]
     assert NAME.findall(client.get(f"{url}?vk=hidden").text) == ["Раф"]
     assert client.get(f"{url}?sort=photo_url&vk=gone&per_page=0").status_code == 200
+
+
+def test_the_album_downloads_with_articles_and_links_and_only_this_sellers_items(
+        client: TestClient, seller: int, sqlite_engine: Engine, make_seller: Callable[..., tuple[int, int]]) -> None:
+    _market(sqlite_engine, seller)
+    _user, other = make_seller("other@example.ru")
+    with session_scope(sqlite_engine) as session:
+        vk = Connection(account_id=other, system="vk", settings={"group_id": 5},
+                        credentials_encrypted=encrypt_json({"token": "vk-token-654321", "group_id": 5}))
+        session.add(vk)
+        session.flush()
+        session.add(ChannelItem(account_id=other, connection_id=vk.id, kind="item", external_id="666",
+                                name="Чужой чай", sku="ART-77", price=Decimal("1"), album_ids=["12"]))
+    page = client.get("/vk-catalog/albums/12/products?sort=price&dir=desc")
+    assert 'href="/vk-catalog/albums/12/products/export.csv?sort=price&amp;dir=desc"' in page.text
+    response = client.get("/vk-catalog/albums/12/products/export.csv?sort=price&dir=desc")
+    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [r[:2] for r in lines[1:]] == [["Раф", ""], ["Латте", "ART-77"], ["Какао", ""]]
+    assert lines[2][5] == "https://vk.com/market-777?w=product-777_901"
+    sheet = load_workbook(io.BytesIO(client.get("/vk-catalog/albums/12/products/export.xlsx?vk=hidden").content),
+                          read_only=True).active
+    assert sheet is not None and [r[0] for r in sheet.iter_rows(values_only=True)][1:] == ["Раф"]
+    assert client.get("/vk-catalog/albums/99/products/export.csv").status_code == 404
