@@ -4,6 +4,7 @@ streamed back and deleted. Either way only a chunk of rows is ever held in memor
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -16,6 +17,7 @@ from typing import Any, Generic, TypeVar
 
 from fastapi import HTTPException, Request
 from fastapi.responses import StreamingResponse
+from starlette.background import BackgroundTask
 
 from marketsync.db import utcnow
 from marketsync.web.templating import MOSCOW
@@ -84,13 +86,18 @@ def write_xlsx(path: str, columns: Sequence[Column[T]], rows: Iterable[T], *, ti
     workbook.save(path)
 
 
+def _remove(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+
+
 def _file_chunks(path: str) -> Iterator[bytes]:
     try:
         with open(path, "rb") as stream:
             while chunk := stream.read(FILE_CHUNK):
                 yield chunk
     finally:
-        os.unlink(path)
+        _remove(path)
 
 
 def export_response(fmt: str, stem: str, columns: Sequence[Column[T]],
@@ -107,9 +114,11 @@ def export_response(fmt: str, stem: str, columns: Sequence[Column[T]],
     try:
         write_xlsx(path, columns, rows(), title=stem)
     except BaseException:
-        os.unlink(path)
+        _remove(path)
         raise
-    return StreamingResponse(_file_chunks(path), media_type=FORMATS[fmt], headers=headers)
+    # The file goes once sent; the background task also catches a body never read (HEAD, a client gone early).
+    return StreamingResponse(_file_chunks(path), media_type=FORMATS[fmt], headers=headers,
+                             background=BackgroundTask(_remove, path))
 
 
 def _lazy(rows: Callable[[], Iterable[T]]) -> Iterator[T]:

@@ -6,8 +6,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+import tempfile
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
@@ -194,3 +196,12 @@ def test_an_export_needs_a_signed_in_seller(client: TestClient, add_store: AddSt
     store = add_store(account)["store"]
     response = client.get(f"/catalog/stores/{store}/products/export.csv")
     assert response.status_code in {303, 401} and b"1234.50" not in response.content
+
+
+def test_an_xlsx_export_leaves_no_file_behind(client: TestClient, seller: int, add_store: AddStore,
+                                              sqlite_engine: Engine) -> None:
+    store = _catalog(sqlite_engine, seller, add_store, products=3)
+    before = set(Path(tempfile.gettempdir()).glob("marketsync-export-*"))
+    assert client.get(f"/catalog/stores/{store}/products/export.xlsx").status_code == 200
+    assert client.head(f"/catalog/stores/{store}/products/export.xlsx").status_code in {200, 405}
+    assert set(Path(tempfile.gettempdir()).glob("marketsync-export-*")) == before
