@@ -6,7 +6,8 @@ item, answered through the web app as a signed-in seller.
 2. Peak Python memory (tracemalloc) of an XLSX export of 10% and of all the rows: flat means the two peaks are
    close, not in proportion to the rows.
 
-Not a test: it prints numbers. Options: --products N, --repeat R.
+Not a test: it prints numbers. Options: --products N, --repeat R, --database-url URL (another database, e.g.
+PostgreSQL: a scratch one, as its tables are dropped and created again; SQLite in a temporary folder by default).
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from decimal import Decimal
 from pathlib import Path
 
 
-def _env(workdir: Path) -> None:
+def _env(workdir: Path, database_url: str | None) -> None:
     os.environ.update({
-        "DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}",
+        "DATABASE_URL": database_url or f"sqlite:///{workdir / 'bench.db'}",
         "BROKER_DATABASE_URL": f"sqlite:///{workdir / 'broker.db'}",
         "RATE_LIMIT_DB_PATH": str(workdir / "ratelimit.sqlite"),
         "SECRET_KEY": "bench", "MARKETSYNC_ENV": "development",
@@ -35,7 +36,7 @@ def _env(workdir: Path) -> None:
 
 def _seed(products: int) -> tuple[int, str, int]:
     """Create the schema, a seller, a store with N products and stocks, and VK items for half; return ids."""
-    from sqlalchemy import insert
+    from sqlalchemy import insert, text
 
     from marketsync.accounts.service import create_user, primary_account_id
     from marketsync.catalog.models import Product, Stock, Store
@@ -45,6 +46,7 @@ def _seed(products: int) -> tuple[int, str, int]:
     from marketsync.security import encrypt_json
     from marketsync.sync.models import Binding, ChannelItem
 
+    metadata.drop_all(get_engine())
     metadata.create_all(get_engine())
     with session_scope() as session:
         user = create_user(session, email="bench@example.ru", password="correct-horse-42", name="Bench")
@@ -75,7 +77,11 @@ def _seed(products: int) -> tuple[int, str, int]:
         ids = session.execute(Product.__table__.select().with_only_columns(Product.id)).scalars().all()
         session.execute(insert(Stock), [{"account_id": account, "product_id": i, "quantity": Decimal(i % 97),
                                          "updated_at": now} for i in ids])
-        return account, "store", store.id
+        store_id = store.id
+    with get_engine().connect() as conn:  # fresh statistics, as autovacuum would have them after a bulk load
+        conn.execute(text("ANALYZE"))
+        conn.commit()
+    return account, "store", store_id
 
 
 def _timings(client: object, url: str, repeat: int) -> tuple[float, float]:
@@ -141,10 +147,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--products", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="marketsync-bench-tables-") as tmp:
         workdir = Path(tmp)
-        _env(workdir)
+        _env(workdir, args.database_url)
         began = time.perf_counter()
         account, store, store_id = _seed(args.products)
         print(f"Seeded {args.products:,} products in {time.perf_counter() - began:.0f} s", file=sys.stderr)
