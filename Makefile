@@ -25,6 +25,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/tables.py
 
 # The 400-line cap per module, and the import contract naming every page and task module, are unit tests, so
 # CI's `make test` enforces them too.

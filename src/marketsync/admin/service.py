@@ -5,13 +5,15 @@ accounts.service's and accounts.rbac's."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
+from marketsync import listing
 from marketsync.accounts.models import Account, AccountMember, Role, User, UserRole
 from marketsync.accounts.rbac import (
     ASSIGNABLE_ROLES,
@@ -31,6 +33,10 @@ from marketsync.accounts.tokens import retire_mailed_links
 from marketsync.connections.models import ApiCall, Connection
 from marketsync.sync.models import SyncRun
 from marketsync.web.i18n import gettext as _
+
+if TYPE_CHECKING:
+    from marketsync.listing import AnySelect
+    from marketsync.web.tables import TableQuery
 
 PER_PAGE = 50
 RECENT = 20
@@ -84,23 +90,6 @@ class LogFilter:
     text: str = ""
 
 
-def _fold(session: Session, column: Any) -> ColumnElement[Any]:
-    """Return the column case-folded in SQL, Cyrillic included (SQLite's own lower() folds ASCII only)."""
-    if session.get_bind().dialect.name == "sqlite":
-        raw = session.connection().connection.driver_connection
-        if raw is not None:  # registered per connection; cheap, and idempotent
-            raw.create_function("ms_casefold", 1, lambda s: s.casefold() if isinstance(s, str) else s,
-                                deterministic=True)
-            return func.ms_casefold(column)
-    return func.lower(column)
-
-
-def _contains(session: Session, columns: list[Any], text: str) -> ColumnElement[bool]:
-    # Fold the needle as the column is folded: casefold() in SQLite (our function), lower() elsewhere.
-    needle = text.casefold() if session.get_bind().dialect.name == "sqlite" else text.lower()
-    return or_(*[_fold(session, c).contains(needle, autoescape=True) for c in columns])
-
-
 def roles_by_user(session: Session, user_ids: list[int]) -> dict[int, list[str]]:
     """Return each user's platform role names, sorted (system first)."""
     found: dict[int, list[str]] = {uid: [] for uid in user_ids}
@@ -114,22 +103,43 @@ def roles_by_user(session: Session, user_ids: list[int]) -> dict[int, list[str]]
     return {uid: sorted(names, key=lambda n: (order.get(n, len(order)), n)) for uid, names in found.items()}
 
 
-def search_users(session: Session, *, q: str = "", status: str = "", role: str = "", page: int = 1,
-                 per_page: int = PER_PAGE) -> tuple[list[UserRow], int]:
-    """Return one page of users matching a search (e-mail, name, phone) and filters, newest first, and the total."""
-    query = select(User)
-    if q.strip():
-        query = query.where(_contains(session, [User.email, User.name, User.phone], q.strip()))
-    if status in STATUSES:
-        query = query.where(User.status == status)
-    if role in ROLE_NAMES:
+USER_SORTS = ("email", "name", "created")
+
+
+def _users_query(session: Session, table: TableQuery) -> tuple[AnySelect, AnySelect]:
+    # Each user's role names ride along in one column, so an export needs no second query per chunk.
+    roles = select(func.aggregate_strings(Role.name, ",")).join(UserRole, UserRole.role_id == Role.id) \
+        .where(UserRole.user_id == User.id).scalar_subquery()
+    query = select(User, roles)
+    if table.q:
+        query = query.where(listing.contains(session, [User.email, User.name, User.phone], table.q))
+    if table.filter("status") in STATUSES:
+        query = query.where(User.status == table.filter("status"))
+    if table.filter("role") in ROLE_NAMES:
         query = query.where(User.id.in_(select(UserRole.user_id).join(Role, Role.id == UserRole.role_id)
-                                        .where(Role.name == role)))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    users = list(session.scalars(query.order_by(User.created_at.desc(), User.id.desc())
-                                 .offset((page - 1) * per_page).limit(per_page)))
-    roles = roles_by_user(session, [u.id for u in users])
-    return [UserRow(user=u, roles=roles[u.id]) for u in users], total
+                                        .where(Role.name == table.filter("role"))))
+    sorts = {"email": User.email, "name": User.name, "created": User.created_at}
+    return listing.ordered(query, table, sorts, "created", User.id), query
+
+
+def _user_row(row: Any) -> UserRow:
+    order = {name: i for i, name in enumerate(ROLE_NAMES)}
+    names = sorted((row[1] or "").split(",") if row[1] else [], key=lambda n: (order.get(n, len(order)), n))
+    return UserRow(user=row[0], roles=names)
+
+
+def search_users(session: Session, table: TableQuery) -> tuple[list[UserRow], listing.Page]:
+    """Return one page of users matching a search (e-mail, name, phone) and filters, sorted as asked."""
+    query, count_query = _users_query(session, table)
+    page = listing.page_of(session, query, table, count_query=count_query)
+    return [_user_row(r) for r in page.rows], page
+
+
+def export_users(session: Session, table: TableQuery) -> Iterator[UserRow]:
+    """Yield every user the search and filters match (all pages), in the table's order, a chunk at a time."""
+    query, _count = _users_query(session, table)
+    for row in listing.every_row(session, query):
+        yield _user_row(row)
 
 
 def cabinet_ids(session: Session, user_id: int) -> list[int]:
@@ -209,7 +219,7 @@ def search_log(session: Session, filters: LogFilter, *, page: int = 1,
     if filters.until is not None:
         query = query.where(ApiCall.created_at < filters.until)
     if filters.text:
-        query = query.where(_contains(session, [ApiCall.url, ApiCall.request_body, ApiCall.response_body,
+        query = query.where(listing.contains(session, [ApiCall.url, ApiCall.request_body, ApiCall.response_body,
                                                 ApiCall.error], filters.text))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     calls = list(session.scalars(query.order_by(ApiCall.created_at.desc(), ApiCall.id.desc())

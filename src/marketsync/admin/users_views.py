@@ -2,32 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, BackgroundTasks, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from marketsync.accounts.mail import send_token_mail
 from marketsync.accounts.rbac import ASSIGNABLE_ROLES, user_permissions
 from marketsync.accounts.schemas import FormStr, client_address
 from marketsync.admin.guards import refuse, target_user, user_page
 from marketsync.admin.service import (
-    PER_PAGE,
     ROLE_NAMES,
     STATUSES,
+    USER_SORTS,
     UserEdit,
+    UserRow,
     edit_form,
     edit_user,
+    export_users,
     invite_user,
     refusal,
     search_users,
     user_detail,
 )
+from marketsync.db import session_scope
 from marketsync.security import redact
 from marketsync.web.deps import CurrentUser, DbSession, require_permission
+from marketsync.web.export import Column, export_format, export_response
 from marketsync.web.i18n import gettext as _
-from marketsync.web.templating import Pager, flash, page_number, render
+from marketsync.web.tables import TableSpec, parse_table, table_for
+from marketsync.web.templating import flash, render
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -37,31 +43,57 @@ if TYPE_CHECKING:
 router = APIRouter()
 
 
-def _list_page(request: Request, session: Session, actor: User, *, q: str = "", status: str = "", role: str = "",
-               page: str | None = None, invite: dict[str, str] | None = None,
+USERS_SPEC = TableSpec(sorts=USER_SORTS, default_sort="created", default_dir="desc",
+                       filters={"status": STATUSES, "role": ROLE_NAMES})
+
+
+def _list_page(request: Request, session: Session, actor: User, *, invite: dict[str, str] | None = None,
                errors: dict[str, str] | None = None, status_code: int = 200) -> Response:
-    q = q.strip()[:200]
-    status = status if status in STATUSES else ""
-    role = role if role in ROLE_NAMES else ""
-    number = page_number(page)
+    # The invite form posts here too: its fields are not the table's, whose state is only in the query.
+    table = parse_table(request.query_params, USERS_SPEC)
     perms = user_permissions(session, actor.id)
     # The invite form comes back here with its errors; without users.read it must not bring the list along.
-    rows, total = search_users(session, q=q, status=status, role=role, page=number, per_page=PER_PAGE) \
-        if "users.read" in perms else ([], 0)
-    pager = Pager(page=number, per_page=PER_PAGE, total=total, base_url="/admin/users",
-                  params=(("q", q), ("status", status), ("role", role)))
+    rows: list[UserRow] = []
+    total, number = 0, 1
+    if "users.read" in perms:
+        rows, page = search_users(session, table)
+        total, number = page.total, page.page
     return render(request, "admin/users.html", {
-        "rows": rows, "pager": pager, "q": q, "status": status, "role": role, "statuses": STATUSES,
-        "role_names": ROLE_NAMES, "invite": invite or {"email": "", "name": ""}, "errors": errors or {},
-        "perms": perms, "section": "users",
+        "rows": rows, "t": table_for(table, USERS_SPEC, total=total, page=number, base_url="/admin/users",
+                                     export_url_base="/admin/users/export"),
+        "statuses": STATUSES, "role_names": ROLE_NAMES, "invite": invite or {"email": "", "name": ""},
+        "errors": errors or {}, "perms": perms, "section": "users",
     }, status_code=status_code)
 
 
 @router.get("/users", response_class=HTMLResponse, dependencies=[require_permission("users.read")])
-def users(request: Request, session: DbSession, actor: CurrentUser, q: str = "", status: str = "",
-          role: str = "", page: str | None = None) -> Response:
-    """List users 50 a page: search by e-mail, name or phone, filter by status and role."""
-    return _list_page(request, session, actor, q=q, status=status, role=role, page=page)
+def users(request: Request, session: DbSession, actor: CurrentUser) -> Response:
+    """List users: search by e-mail, name or phone, filter by status and role, sort, page (?q=&status=&role=)."""
+    return _list_page(request, session, actor)
+
+
+@router.get("/users/export.csv", include_in_schema=False, dependencies=[require_permission("users.read")])
+@router.get("/users/export.xlsx", include_in_schema=False, dependencies=[require_permission("users.read")])
+def users_export(request: Request) -> StreamingResponse:
+    """Download every user the search and filters match (all pages) as CSV or XLSX."""
+    fmt = export_format(request)
+    table = parse_table(request.query_params, USERS_SPEC)
+    statuses = {"pending": _("Pending"), "active": _("Active"), "suspended": _("Suspended")}
+    role_names = {"system": _("Instance owner"), "admin": _("Administrator"), "user": _("Seller")}
+    columns: list[Column[UserRow]] = [
+        Column(_("E-mail"), lambda r: r.user.email),
+        Column(_("Name"), lambda r: r.user.name),
+        Column(_("Phone"), lambda r: r.user.phone),
+        Column(_("Status"), lambda r: statuses.get(r.user.status, r.user.status)),
+        Column(_("Roles"), lambda r: [role_names.get(n, n) for n in r.roles]),
+        Column(_("Registered"), lambda r: r.user.created_at),
+    ]
+
+    def rows() -> Iterator[UserRow]:
+        with session_scope() as export_session:  # the request's session is closed while the body streams
+            yield from export_users(export_session, table)
+
+    return export_response(fmt, "users", columns, rows)
 
 
 @router.post("/users/invite", response_class=HTMLResponse, dependencies=[require_permission("users.write")])

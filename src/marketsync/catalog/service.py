@@ -3,11 +3,18 @@ product's key across stores. What the seller publishes of it is sync.publishing'
 
 from __future__ import annotations
 
-from sqlalchemy import func, literal_column, select
+from typing import TYPE_CHECKING
+
+from sqlalchemy import String, and_, cast, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
-from marketsync.catalog.models import Product, ProductGroup, Store
+from marketsync import listing
+from marketsync.catalog.models import Product, ProductGroup, Stock, Store
 from marketsync.connectors.records import SourceProduct
+
+if TYPE_CHECKING:
+    from marketsync.listing import AnySelect
+    from marketsync.web.tables import TableQuery
 
 # A product's key across stores: its code (SKU), else its source id. The same key in several stores is one
 # product to a channel. PRODUCT_KEY is the same rule in SQL.
@@ -46,16 +53,31 @@ def product_counts(session: Session, account_id: int, store_external_id: str) ->
     return {g: n for g, n in rows}
 
 
-def products_page(session: Session, account_id: int, store_external_id: str, *, group: str | None,
-                  page: int, per_page: int = 50) -> tuple[list[Product], int]:
-    """Return one page of a store's products (optionally of one group) and the total count."""
-    query = select(Product).where(Product.account_id == account_id,
-                                  Product.store_external_id == store_external_id)
-    if group:
-        query = query.where(Product.group_external_id == group)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(Product.name, Product.id).offset((page - 1) * per_page).limit(per_page))
-    return list(rows), total
+# The products table: its sortable columns and filters (the page's TableSpec is built from these).
+PRODUCT_SORTS = ("name", "sku", "price", "stock")
+SALE_FILTER = ("yes", "no")
+
+
+def products_query(session: Session, account_id: int, store_external_id: str,
+                   table: TableQuery) -> tuple[AnySelect, AnySelect]:
+    """Return a store's products with their stock, searched, filtered and sorted as the table asks, and the
+    matching product ids for counting. Search: name, code (article) or barcode."""
+    found = [Product.account_id == account_id, Product.store_external_id == store_external_id]
+    if table.q:
+        # barcodes is a JSON list of strings: its text form holds every barcode, on every dialect. Codes are
+        # Latin letters and digits, so SQL's own lower() does for them (no per-row Unicode folding).
+        found.append(or_(listing.contains(session, [Product.name], table.q),
+                         Product.sku.icontains(table.q, autoescape=True),
+                         cast(Product.barcodes, String).icontains(table.q, autoescape=True)))
+    if table.filter("group"):
+        found.append(Product.group_external_id == table.filter("group"))
+    if table.filter("sale"):
+        found.append(Product.allow_to_sell.is_(table.filter("sale") == "yes"))
+    query = select(Product, Stock.quantity).outerjoin(
+        Stock, and_(Stock.product_id == Product.id, Stock.account_id == account_id)).where(*found)
+    sorts = {"name": Product.name, "sku": Product.sku, "price": Product.price, "stock": Stock.quantity}
+    # A product has one stock row at most: counting needs no join (SQLite would still walk it).
+    return listing.ordered(query, table, sorts, "name", Product.id), select(Product.id).where(*found)
 
 
 def to_record(product: Product) -> SourceProduct:

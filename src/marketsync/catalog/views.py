@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 
-from marketsync.catalog.service import groups_of, products_page, store_of
+from marketsync.catalog.service import PRODUCT_SORTS, SALE_FILTER, groups_of, store_of
 from marketsync.connections.service import get_connection
+from marketsync.db import session_scope
 from marketsync.sync import service as sync_service
 from marketsync.sync.publishing import (
     group_of_store,
@@ -19,15 +21,17 @@ from marketsync.sync.publishing import (
     switch_ungrouped,
 )
 from marketsync.web.deps import AccountId, CurrentUser, DbSession
+from marketsync.web.export import Column, export_format, export_response
 from marketsync.web.i18n import gettext as _
 from marketsync.web.i18n import local_path
-from marketsync.web.templating import Pager, flash, page_number, render
+from marketsync.web.tables import TableQuery, TableSpec, parse_table, table_for
+from marketsync.web.templating import flash, render
 
 if TYPE_CHECKING:
-    from marketsync.catalog.models import Store
+    from marketsync.catalog.models import ProductGroup, Store
+    from marketsync.sync.service import ProductRow
 
 router = APIRouter(tags=["catalog"])
-PER_PAGE = 50
 
 
 def _store(session: DbSession, account_id: int, store_id: int) -> Store:
@@ -84,22 +88,61 @@ def groups_page(request: Request, session: DbSession, account_id: AccountId, sto
     })
 
 
-@router.get("/catalog/stores/{store_id}/products", response_class=HTMLResponse)
-def products_listing(request: Request, session: DbSession, account_id: AccountId, store_id: int,
-                     group: str | None = None, page: str | None = None) -> HTMLResponse:
-    """List a store's products, 50 a page, optionally of one group (?group=<external id>)."""
-    store = _store(session, account_id, store_id)
+def _products_table(request: Request, session: DbSession, account_id: int,
+                    store: Store) -> tuple[TableQuery, TableSpec, list[ProductGroup]]:
     groups = groups_of(session, account_id, store.external_id)
-    selected = next((g for g in groups if g.external_id == group), None) if group else None
-    number = page_number(page)
-    products, total = products_page(session, account_id, store.external_id, group=group or None, page=number,
-                                    per_page=PER_PAGE)
-    pager = Pager(page=number, per_page=PER_PAGE, total=total, base_url=f"/catalog/stores/{store.id}/products",
-                  params=(("group", group or ""),))
+    spec = TableSpec(sorts=PRODUCT_SORTS, default_sort="name", filters={
+        "group": {g.external_id for g in groups}, "sale": SALE_FILTER, "vk": sync_service.CHANNEL_STATES})
+    return parse_table(request.query_params, spec), spec, groups
+
+
+@router.get("/catalog/stores/{store_id}/products", response_class=HTMLResponse)
+def products_listing(request: Request, session: DbSession, account_id: AccountId, store_id: int) -> HTMLResponse:
+    """List a store's products: search by name, article or barcode, sort, filter (?group=, ?sale=, ?vk=), page."""
+    store = _store(session, account_id, store_id)
+    table, spec, groups = _products_table(request, session, account_id, store)
+    rows, page = sync_service.channel_products_page(session, account_id, store.external_id, table)
+    base = f"/catalog/stores/{store.id}/products"
     return render(request, "catalog/products.html", {
-        "store": store, "groups": groups, "group": group or "", "selected_group": selected,
-        "products": products, "pager": pager,
+        "store": store, "group_options": [(g.external_id, g.name) for g in groups],
+        "selected_group": next((g for g in groups if g.external_id == table.filter("group")), None),
+        "rows": rows, "t": table_for(table, spec, total=page.total, page=page.page, base_url=base,
+                                    export_url_base=f"{base}/export"),
+        "vk_connected": sync_service.channel_connection(session, account_id) is not None,
     })
+
+
+@router.get("/catalog/stores/{store_id}/products/export.csv", include_in_schema=False)
+@router.get("/catalog/stores/{store_id}/products/export.xlsx", include_in_schema=False)
+def products_export(request: Request, session: DbSession, account_id: AccountId, store_id: int) -> StreamingResponse:
+    """Download every product the table shows (all pages, same search, filters and order) as CSV or XLSX."""
+    fmt = export_format(request)
+    store = _store(session, account_id, store_id)
+    table, _spec, group_rows = _products_table(request, session, account_id, store)
+    store_external_id = store.external_id
+    groups = {g.external_id: g.name for g in group_rows}
+    states = {"visible": _("Visible to buyers"), "hidden": _("Hidden from buyers"), "absent": _("Not in VK")}
+
+    def state(row: ProductRow) -> str:
+        return states["absent"] if row.channel is None else states["hidden" if row.channel.hidden else "visible"]
+
+    columns: list[Column[ProductRow]] = [
+        Column(_("Name"), lambda r: r.product.name),
+        Column(_("Article"), lambda r: r.product.sku),
+        Column(_("Barcodes"), lambda r: r.product.barcodes or []),
+        Column(_("Product group"), lambda r: groups.get(r.product.group_external_id or "", "")),
+        Column(_("Stock"), lambda r: r.quantity),
+        Column(_("Price in Evotor"), lambda r: r.product.price),
+        Column(_("Price in VK"), lambda r: r.channel.price if r.channel else None),
+        Column(_("In VK"), state),
+        Column(_("Link to VK"), lambda r: r.channel.url if r.channel else None),
+    ]
+
+    def rows() -> Iterator[ProductRow]:
+        with session_scope() as export_session:  # the request's session is closed while the body streams
+            yield from sync_service.channel_products_export(export_session, account_id, store_external_id, table)
+
+    return export_response(fmt, "products", columns, rows)
 
 
 @router.post("/catalog/stores/{store_id}/toggle")

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 
+from marketsync.db import session_scope
 from marketsync.sync import service
 from marketsync.web.deps import AccountId, CurrentUser, DbSession
-from marketsync.web.templating import Pager, page_number, render
+from marketsync.web.export import Column, export_format, export_response
+from marketsync.web.i18n import gettext as _
+from marketsync.web.tables import TableSpec, parse_table, table_for
+from marketsync.web.templating import render
 
 if TYPE_CHECKING:
+    from marketsync.connections.models import Connection
     from marketsync.sync.models import ChannelItem
 
 
 router = APIRouter(tags=["vk-catalog"])
-PER_PAGE = 50
 
 
 @router.get("/vk-catalog", include_in_schema=False)
@@ -38,18 +43,57 @@ def albums_page(request: Request, session: DbSession, account_id: AccountId) -> 
                   {"connection": conn, "albums": albums, "counts": counts, "total_items": total})
 
 
-@router.get("/vk-catalog/albums/{album_id}/products", response_class=HTMLResponse)
-def album_products(request: Request, session: DbSession, account_id: AccountId, album_id: str,
-                   page: str | None = None) -> HTMLResponse:
-    """List the cached items of one VK album (by its VK id), 50 a page."""
+ITEMS_SPEC = TableSpec(sorts=service.ITEM_SORTS, default_sort="name", filters={"vk": ("visible", "hidden")})
+
+
+def _album(session: DbSession, account_id: int, album_id: str) -> tuple[Connection, ChannelItem]:
     conn = service.channel_connection(session, account_id)
     if conn is None or not album_id.lstrip("-").isdigit():
         raise HTTPException(status_code=404)
     album = service.channel_album(session, conn, album_id)
     if album is None:
         raise HTTPException(status_code=404)
-    number = page_number(page)
-    items, total = service.channel_album_items(session, conn, album_id, page=number, per_page=PER_PAGE)
-    pager = Pager(page=number, per_page=PER_PAGE, total=total, base_url=f"/vk-catalog/albums/{album_id}/products")
-    return render(request, "vk_catalog/products.html",
-                  {"connection": conn, "album": album, "items": items, "pager": pager})
+    return conn, album
+
+
+@router.get("/vk-catalog/albums/{album_id}/products", response_class=HTMLResponse)
+def album_products(request: Request, session: DbSession, account_id: AccountId, album_id: str) -> HTMLResponse:
+    """List the cached items of one VK album (by its VK id): search by name or article, sort, filter, page."""
+    conn, album = _album(session, account_id, album_id)
+    table = parse_table(request.query_params, ITEMS_SPEC)
+    items, page, articles = service.channel_album_items(session, conn, album_id, table)
+    base = f"/vk-catalog/albums/{album_id}/products"
+    return render(request, "vk_catalog/products.html", {
+        "connection": conn, "album": album, "items": items, "articles": articles,
+        "urls": {i.external_id: service.channel_item_url(conn, i.external_id) for i in items},
+        "t": table_for(table, ITEMS_SPEC, total=page.total, page=page.page, base_url=base,
+                       export_url_base=f"{base}/export"),
+    })
+
+
+@router.get("/vk-catalog/albums/{album_id}/products/export.csv", include_in_schema=False)
+@router.get("/vk-catalog/albums/{album_id}/products/export.xlsx", include_in_schema=False)
+def album_products_export(request: Request, session: DbSession, account_id: AccountId,
+                          album_id: str) -> StreamingResponse:
+    """Download every item of the album the table shows (all pages, same search, filter and order)."""
+    fmt = export_format(request)
+    conn, _album_row = _album(session, account_id, album_id)
+    table = parse_table(request.query_params, ITEMS_SPEC)
+    connection_id = conn.id
+    visibility = {True: _("Hidden from buyers"), False: _("Visible to buyers")}
+    columns: list[Column[tuple[ChannelItem, str | None]]] = [
+        Column(_("Name"), lambda r: r[0].name),
+        Column(_("Article"), lambda r: r[1]),
+        Column(_("Price"), lambda r: r[0].price),
+        Column(_("Stock"), lambda r: r[0].stock_amount),
+        Column(_("Visibility"), lambda r: visibility[bool(r[0].hidden)]),
+        Column(_("Link to VK"), lambda r: service.channel_item_url(conn, r[0].external_id)),
+    ]
+
+    def rows() -> Iterator[tuple[ChannelItem, str | None]]:
+        with session_scope() as export_session:  # the request's session is closed while the body streams
+            export_conn = service.channel_connection(export_session, account_id)
+            if export_conn is not None and export_conn.id == connection_id:
+                yield from service.channel_album_items_export(export_session, export_conn, album_id, table)
+
+    return export_response(fmt, "vk-items", columns, rows)

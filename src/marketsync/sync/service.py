@@ -8,20 +8,28 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import String, cast, event, func, select
+from sqlalchemy import String, and_, cast, event, false, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from marketsync import listing
 from marketsync.accounts.models import AccountMember, User
-from marketsync.catalog.models import Store
+from marketsync.catalog.models import Product, Store
 from marketsync.catalog.pricing import parse_multiplier
+from marketsync.catalog.service import PRODUCT_KEY, products_query
 from marketsync.connections.models import Connection
 from marketsync.connections.service import connection_for, role_title
 from marketsync.connectors import CATALOG_CHANNEL, CATALOG_SOURCE, ROLES
+from marketsync.connectors.vk.mapping import item_url
 from marketsync.sync import journal, runs
 from marketsync.sync.filters import load_scope
-from marketsync.sync.models import ChannelItem, SyncConfig, SyncRun, SyncRunItem
+from marketsync.sync.models import Binding, ChannelItem, SyncConfig, SyncRun, SyncRunItem
+
+if TYPE_CHECKING:
+    from marketsync.listing import AnySelect
+    from marketsync.web.tables import TableQuery
 
 log = logging.getLogger(__name__)
 FLOW_ROLES = (CATALOG_SOURCE, CATALOG_CHANNEL)
@@ -249,13 +257,131 @@ def channel_album(session: Session, conn: Connection, album_id: str) -> ChannelI
     return session.scalar(_cached(conn, "album").where(ChannelItem.external_id == album_id))
 
 
-def channel_album_items(session: Session, conn: Connection, album_id: str, *, page: int,
-                        per_page: int) -> tuple[list[ChannelItem], int]:
-    """Return one page of an album's cached items by name, and how many it holds."""
+CHANNEL_STATES = ("visible", "hidden", "absent")  # the "in VK" filter of the products table
+ITEM_SORTS = ("name", "sku", "price", "stock")
+
+
+def channel_item_url(conn: Connection, item_id: str) -> str | None:
+    """Return where buyers see a channel item (None when the channel has no page for it)."""
+    group_id = (conn.settings or {}).get("group_id")
+    return item_url(group_id, item_id) if conn.system == "vk" and group_id else None
+
+
+def _album_items(session: Session, conn: Connection, album_id: str, table: TableQuery) -> tuple[AnySelect, AnySelect]:
     # album_ids is a JSON list of strings on every dialect; its text holds the id in quotes, so a LIKE on
     # '"<id>"' matches whole ids only ("12" never matches "123").
     query = _cached(conn, "item").where(cast(ChannelItem.album_ids, String).like(f'%"{album_id}"%'))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    items = list(session.scalars(query.order_by(ChannelItem.name, ChannelItem.id)
-                                 .offset((page - 1) * per_page).limit(per_page)))
-    return items, total
+    if table.q:
+        query = query.where(listing.contains(session, [ChannelItem.name, ChannelItem.sku], table.q))
+    if table.filter("vk") in ("visible", "hidden"):
+        query = query.where(ChannelItem.hidden.is_(table.filter("vk") == "hidden"))
+    sorts = {"name": ChannelItem.name, "sku": ChannelItem.sku, "price": ChannelItem.price,
+             "stock": ChannelItem.stock_amount}
+    return listing.ordered(query, table, sorts, "name", ChannelItem.id), query
+
+
+def channel_album_items(session: Session, conn: Connection, album_id: str,
+                        table: TableQuery) -> tuple[list[ChannelItem], listing.Page, set[str]]:
+    """Return one page of an album's cached items as the table asks (search by name or code, visibility
+    filter, sort), and which of their codes are the seller's articles (the others are source ids)."""
+    query, count_query = _album_items(session, conn, album_id, table)
+    page = listing.page_of(session, query, table, count_query=count_query)
+    items = [row[0] for row in page.rows]
+    # An item's code is the product's article, or its Evotor id when it has none: only articles are shown.
+    codes = {i.sku for i in items if i.sku}
+    articles = {sku for sku in session.scalars(select(Product.sku).where(
+        Product.account_id == conn.account_id, Product.sku.in_(codes))) if sku} if codes else set()
+    return items, page, articles
+
+
+def channel_album_items_export(session: Session, conn: Connection, album_id: str,
+                               table: TableQuery) -> Iterator[tuple[ChannelItem, str | None]]:
+    """Yield every item of the table's filtered set with its article (None for a source id), in its order."""
+    query, _count = _album_items(session, conn, album_id, table)
+    # One scan of the seller's articles joined in, so the stream needs no query per chunk.
+    articles = select(Product.sku.label("article")).where(
+        Product.account_id == conn.account_id, Product.sku.is_not(None), Product.sku != "").distinct().subquery()
+    query = query.outerjoin(articles, articles.c.article == ChannelItem.sku).add_columns(articles.c.article)
+    for row in listing.every_row(session, query):
+        yield row[0], row[1]
+
+
+@dataclass(frozen=True)
+class InChannel:
+    """A product's item in the channel as last seen: its price, visibility, photo and address."""
+
+    item_id: str
+    price: Decimal | None
+    hidden: bool
+    photo_url: str | None
+    url: str | None
+
+
+@dataclass(frozen=True)
+class ProductRow:
+    """A line of the products table: the product, its stock at its store, and its item in the channel."""
+
+    product: Product
+    quantity: Decimal | None
+    channel: InChannel | None
+    error: str | None  # why the last write of its item failed, if it did
+
+
+@dataclass(frozen=True)
+class _ProductQueries:
+    conn: Connection | None
+    rows: AnySelect  # products with stock and VK item, filtered and ordered
+    keys: AnySelect  # the same order over product ids only, joining VK only when its filter needs it
+    count: AnySelect
+
+
+def _product_queries(session: Session, account_id: int, store_external_id: str,
+                     table: TableQuery) -> _ProductQueries:
+    query, count_query = products_query(session, account_id, store_external_id, table)
+    keys = query.with_only_columns(Product.id)
+    conn = channel_connection(session, account_id)
+    wanted = table.filter("vk")
+    if conn is None:
+        nothing = wanted in ("visible", "hidden")
+        return _ProductQueries(conn, query.where(false()) if nothing else query,
+                               keys.where(false()) if nothing else keys, count_query)
+    # The item bound to the product's key (one item per key however many stores sell it), and its cache.
+    query = query.outerjoin(Binding, and_(Binding.connection_id == conn.id, Binding.kind == "item",
+                                          Binding.internal_id == PRODUCT_KEY)) \
+        .outerjoin(ChannelItem, and_(ChannelItem.connection_id == conn.id, ChannelItem.kind == "item",
+                                     ChannelItem.external_id == Binding.external_id)) \
+        .add_columns(Binding.error, ChannelItem.external_id, ChannelItem.price, ChannelItem.hidden,
+                     ChannelItem.photo_url)
+    if not wanted:  # the joins add no rows and the order needs none of them: page and count without them
+        return _ProductQueries(conn, query, keys, count_query)
+    if wanted == "absent":
+        query = query.where(ChannelItem.id.is_(None))
+    else:
+        query = query.where(ChannelItem.hidden.is_(wanted == "hidden"))
+    return _ProductQueries(conn, query, query.with_only_columns(Product.id), query)
+
+
+def _row(conn: Connection | None, row: Any) -> ProductRow:
+    if conn is None:
+        return ProductRow(product=row[0], quantity=row[1], channel=None, error=None)
+    _product, _quantity, error, item_id, price, hidden, photo_url = row
+    channel = InChannel(item_id=item_id, price=price, hidden=bool(hidden), photo_url=photo_url,
+                        url=channel_item_url(conn, item_id)) if item_id else None
+    return ProductRow(product=row[0], quantity=row[1], channel=channel, error=error)
+
+
+def channel_products_page(session: Session, account_id: int, store_external_id: str,
+                          table: TableQuery) -> tuple[list[ProductRow], listing.Page]:
+    """Return one page of a store's products with their stock and VK item, as the table asks."""
+    queries = _product_queries(session, account_id, store_external_id, table)
+    page = listing.page_by_key(session, queries.keys, queries.rows, Product.id, table, count_query=queries.count,
+                               row_key=lambda row: row[0].id)
+    return [_row(queries.conn, r) for r in page.rows], page
+
+
+def channel_products_export(session: Session, account_id: int, store_external_id: str,
+                            table: TableQuery) -> Iterator[ProductRow]:
+    """Yield every product of the table's filtered set (all pages), in its order, a chunk at a time."""
+    queries = _product_queries(session, account_id, store_external_id, table)
+    for row in listing.every_row(session, queries.rows):
+        yield _row(queries.conn, row)

@@ -104,3 +104,8 @@ def execute_code(calls: list[tuple[str, dict[str, Any]]]) -> str:
     """Render VKScript `return [API.m({...}), …];` with literal arguments (JSON is valid VKScript)."""
     parts = [f"API.{method}({json.dumps(params, ensure_ascii=False)})" for method, params in calls]
     return "return [" + ", ".join(parts) + "];"
+
+
+def item_url(group_id: int | str, item_id: str) -> str:
+    """Return the address of a community's market item as buyers open it in VK."""
+    return f"https://vk.com/market-{group_id}?w=product-{group_id}_{item_id}"

@@ -1,0 +1,166 @@
+"""Products table at scale (SQLite): a cabinet with N products (default 100,000), half of them bound to a VK
+item, answered through the web app as a signed-in seller.
+
+1. p50/p95 of the products page for: the first page, a search by name, by article and by barcode, a sort by
+   price (both ways) and by stock, and the last page (the issue's target: under 100 ms p95).
+2. Peak Python memory (tracemalloc) of an XLSX export of 10% and of all the rows: flat means the two peaks are
+   close, not in proportion to the rows.
+
+Not a test: it prints numbers. Options: --products N, --repeat R, --database-url URL (another database, e.g.
+PostgreSQL: a scratch one, as its tables are dropped and created again; SQLite in a temporary folder by default).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from decimal import Decimal
+from pathlib import Path
+
+
+def _env(workdir: Path, database_url: str | None) -> None:
+    os.environ.update({
+        "DATABASE_URL": database_url or f"sqlite:///{workdir / 'bench.db'}",
+        "BROKER_DATABASE_URL": f"sqlite:///{workdir / 'broker.db'}",
+        "RATE_LIMIT_DB_PATH": str(workdir / "ratelimit.sqlite"),
+        "SECRET_KEY": "bench", "MARKETSYNC_ENV": "development",
+    })
+    os.environ.pop("REDIS_URL", None)
+
+
+def _seed(products: int) -> tuple[int, str, int]:
+    """Create the schema, a seller, a store with N products and stocks, and VK items for half; return ids."""
+    from sqlalchemy import insert, text
+
+    from marketsync.accounts.service import create_user, primary_account_id
+    from marketsync.catalog.models import Product, Stock, Store
+    from marketsync.connections.models import Connection
+    from marketsync.db import get_engine, session_scope, utcnow
+    from marketsync.models import metadata
+    from marketsync.security import encrypt_json
+    from marketsync.sync.models import Binding, ChannelItem
+
+    metadata.drop_all(get_engine())
+    metadata.create_all(get_engine())
+    with session_scope() as session:
+        user = create_user(session, email="bench@example.ru", password="correct-horse-42", name="Bench")
+        account = primary_account_id(session, user.id)
+        evotor = Connection(account_id=account, system="evotor", settings={}, credentials_encrypted=encrypt_json({}))
+        vk = Connection(account_id=account, system="vk", settings={"group_id": 1},
+                        credentials_encrypted=encrypt_json({}))
+        session.add_all([evotor, vk])
+        session.flush()
+        store = Store(account_id=account, connection_id=evotor.id, external_id="store", name="Склад")
+        session.add(store)
+        session.flush()
+        now = utcnow()
+        for start in range(0, products, 10_000):
+            batch = range(start, min(products, start + 10_000))
+            session.execute(insert(Product), [{
+                "account_id": account, "connection_id": evotor.id, "store_external_id": "store",
+                "external_id": f"uuid-{n}", "sku": f"A{n:06d}", "barcodes": [f"46{n:011d}"],
+                "name": f"Товар номер {n:06d}", "price": Decimal(n % 5000) + Decimal("0.5"), "allow_to_sell": True,
+                "attributes": {}, "refreshed_at": now} for n in batch])
+            session.execute(insert(Binding), [{
+                "account_id": account, "connection_id": vk.id, "kind": "item", "internal_id": f"A{n:06d}",
+                "external_id": str(n), "pushed_at": now} for n in batch if n % 2 == 0])
+            session.execute(insert(ChannelItem), [{
+                "account_id": account, "connection_id": vk.id, "kind": "item", "external_id": str(n),
+                "name": f"Товар номер {n:06d}", "price": Decimal(n % 5000), "hidden": False, "album_ids": [],
+                "refreshed_at": now} for n in batch if n % 2 == 0])
+        ids = session.execute(Product.__table__.select().with_only_columns(Product.id)).scalars().all()
+        session.execute(insert(Stock), [{"account_id": account, "product_id": i, "quantity": Decimal(i % 97),
+                                         "updated_at": now} for i in ids])
+        store_id = store.id
+    with get_engine().connect() as conn:  # fresh statistics, as autovacuum would have them after a bulk load
+        conn.execute(text("ANALYZE"))
+        conn.commit()
+    return account, "store", store_id
+
+
+def _timings(client: object, url: str, repeat: int) -> tuple[float, float]:
+    spent = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        response = client.get(url)  # type: ignore[attr-defined]
+        spent.append((time.perf_counter() - began) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    spent.sort()
+    return statistics.median(spent), spent[max(0, round(0.95 * len(spent)) - 1)]
+
+
+def _pages(store_id: int, products: int, repeat: int) -> None:
+    from fastapi.testclient import TestClient
+
+    from marketsync.web.app import create_app
+
+    with TestClient(create_app(), follow_redirects=False) as client:
+        login = client.get("/login")
+        token = re.search(r'name="csrftoken" value="([^"]+)"', login.text)
+        assert token
+        client.post("/login", data={"csrftoken": token.group(1), "email": "bench@example.ru",
+                                    "password": "correct-horse-42"})
+        base = f"/catalog/stores/{store_id}/products"
+        last = -(-products // 50)
+        cases = {
+            "first page": base, "search by name": f"{base}?q=номер 0421", "search by article": f"{base}?q=A004213",
+            "search by barcode": f"{base}?q=4600000004213", "sort by price": f"{base}?sort=price",
+            "sort by price, descending": f"{base}?sort=price&dir=desc", "sort by stock": f"{base}?sort=stock",
+            "last page": f"{base}?page={last}", "last page sorted by price": f"{base}?sort=price&page={last}",
+        }
+        print(f"Products page, {products:,} products, {repeat} requests each (ms):")
+        for name, url in cases.items():
+            p50, p95 = _timings(client, url, repeat)
+            print(f"  {name:<28} p50 {p50:7.1f}   p95 {p95:7.1f}")
+
+
+def _export_peak(account: int, store: str, limit: int, workdir: Path) -> tuple[float, int]:
+    from itertools import islice
+
+    from marketsync.db import session_scope
+    from marketsync.sync.service import channel_products_export
+    from marketsync.web.export import Column, write_xlsx
+    from marketsync.web.tables import TableQuery
+
+    columns: list[Column] = [Column("name", lambda r: r.product.name), Column("sku", lambda r: r.product.sku),
+                             Column("price", lambda r: r.product.price), Column("stock", lambda r: r.quantity),
+                             Column("vk", lambda r: r.channel.price if r.channel else None)]
+    tracemalloc.start()
+    began = time.perf_counter()
+    with session_scope() as session:
+        rows = islice(channel_products_export(session, account, store, TableQuery(sort="price")), limit)
+        write_xlsx(str(workdir / f"export-{limit}.xlsx"), columns, rows, title="products")
+    seconds = time.perf_counter() - began
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return seconds, peak
+
+
+def main() -> None:
+    """Seed the cabinet, time the page, measure the export's memory, print the results."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--products", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="marketsync-bench-tables-") as tmp:
+        workdir = Path(tmp)
+        _env(workdir, args.database_url)
+        began = time.perf_counter()
+        account, store, store_id = _seed(args.products)
+        print(f"Seeded {args.products:,} products in {time.perf_counter() - began:.0f} s", file=sys.stderr)
+        _pages(store_id, args.products, args.repeat)
+        print("XLSX export (peak Python memory while writing):")
+        for limit in (args.products // 10, args.products):
+            seconds, peak = _export_peak(account, store, limit, workdir)
+            print(f"  {limit:>9,} rows: {seconds:6.1f} s, peak {peak / 2**20:6.1f} MiB")
+
+
+if __name__ == "__main__":
+    main()
