@@ -64,3 +64,11 @@ def register_and_confirm(page, product: Product, email: str, password: str) -> N
     page.fill("#password", password)
     page.locator('form[action="/login"] button[type=submit]').click()
     page.wait_for_url(OVERVIEW)
+
+
+def sign_in(page, url: str, email: str, password: str) -> None:  # type: ignore[no-untyped-def]
+    """Sign in through the login form."""
+    page.goto(f"{url}/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.locator('form[action="/login"] button[type=submit]').click()

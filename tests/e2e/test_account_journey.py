@@ -4,17 +4,9 @@ suspends a seller whose open session stops working at once."""
 from __future__ import annotations
 
 import pytest
-from journey import ADMIN_EMAIL, ADMIN_PASSWORD, OVERVIEW, register_and_confirm
+from journey import ADMIN_EMAIL, ADMIN_PASSWORD, OVERVIEW, register_and_confirm, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
-
-
-def sign_in(page, url: str, email: str, password: str) -> None:  # type: ignore[no-untyped-def]
-    """Sign in through the login form."""
-    page.goto(f"{url}/login")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.locator('form[action="/login"] button[type=submit]').click()
 
 
 def test_register_confirm_sign_in_and_change_the_password(product, browser) -> None:  # type: ignore[no-untyped-def]

@@ -2,16 +2,49 @@
 
 Register (confirming the e-mail through the sandbox mail sink), connect the sandbox Evotor and VK, publish
 one product group, press "sync now" and watch the run's progress appear without a reload, then its row in the
-history; read on the run's page why products were skipped; see the products in the VK catalog pages.
+history; read on the run's page why products were skipped; see the products in the VK catalog pages; search
+the products table by article and by barcode, sort it by price, export it; exclude one product and see it
+hidden in the VK sandbox after the next run. Screenshots of the pages a seller sees most land in
+docs/screenshots/ at 1366 and 375 px.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+from decimal import Decimal
+from pathlib import Path
+
 import httpx
 import pytest
-from journey import register_and_confirm, reload_until
+from journey import ADMIN_EMAIL, ADMIN_PASSWORD, OVERVIEW, register_and_confirm, reload_until, sign_in
 
-pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def shoot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Save the page as a seller sees it on a laptop (1366 px) and on a phone (375 px)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for width, height in ((1366, 900), (375, 800)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=False)
+    page.set_viewport_size({"width": 1366, "height": 900})
+
+
+def prices(page) -> list[Decimal]:  # type: ignore[no-untyped-def]
+    """Read the Evotor prices column of the products table."""
+    cells = page.locator("tbody tr td:nth-child(7)").all_inner_texts()
+    return [Decimal(c.replace("\u00a0", "").replace(" ", "").replace("₽", "").replace(",", ".")) for c in cells]
+
+
+def wait_for_the_run(page, product) -> None:  # type: ignore[no-untyped-def]
+    """Press "sync now" and wait for the run to finish, watching the page (never reloading it)."""
+    page.goto(f"{product.url}/sync")
+    page.locator('form[action="/sync/now"] button[type=submit]').click()
+    page.wait_for_url("**/sync")
+    page.wait_for_selector("#run-progress", timeout=3000)
+    page.wait_for_selector("#run-progress:not([hx-get])", timeout=150_000)
 
 
 def test_new_seller_connects_publishes_a_group_and_sees_it_in_vk(product, browser, tmp_path):  # type: ignore[no-untyped-def]
@@ -34,6 +67,7 @@ def test_new_seller_connects_publishes_a_group_and_sees_it_in_vk(product, browse
     reload_until(page, 'a[href$="/groups"]')
     page.locator('a[href$="/groups"]').first.click()
     page.wait_for_url("**/groups")
+    products_url = page.url.replace("/groups", "/products")
     group_name = page.locator("tbody tr td").first.inner_text().strip()
     page.locator('button[role="switch"][aria-checked="false"]').first.click()
     page.wait_for_url("**/groups")
@@ -66,3 +100,58 @@ def test_new_seller_connects_publishes_a_group_and_sees_it_in_vk(product, browse
     page.screenshot(path=str(tmp_path / "vk-catalog.png"), full_page=True)
     vk = httpx.get(f"{product.url}/sandbox/_control/state", params={"service": "vk", "token": creds["vk_token"]}).json()
     assert "items" in str(vk)
+    shoot(page, "vk-items")
+
+    # The products table: search by article and by barcode, sort by price, export the filtered set.
+    page.goto(products_url + "?vk=visible")
+    first = page.locator("tbody tr").first
+    article = first.locator("td:nth-child(4)").inner_text().strip()
+    barcode = first.locator("td:nth-child(5)").inner_text().strip().split("\n")[0]
+    page.fill("#table-q", article)
+    page.locator("#table-q").press("Enter")
+    page.wait_for_url("**q=*")
+    assert page.locator("tbody tr td:nth-child(4)", has_text=article).count() >= 1
+    if barcode != "—":
+        page.fill("#table-q", barcode)
+        page.locator("#table-q").press("Enter")
+        page.wait_for_url(f"**q={barcode}*")
+        assert page.locator("tbody tr").count() >= 1
+    page.goto(products_url)
+    page.locator("thead a", has_text="Цена в Эвоторе").click()
+    page.wait_for_url("**sort=price*")
+    shown = prices(page)
+    assert shown == sorted(shown) and len(shown) > 1
+    with page.expect_download() as download:
+        page.locator("a", has_text="CSV").first.click()
+    rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+    assert len(rows) > 1 and len(rows) - 1 >= len(shown)
+    shoot(page, "products")
+
+    # Exclude one published product: hidden in VK after the next run, with the reason on the run page.
+    page.goto(products_url + "?vk=visible")
+    row = page.locator("tbody tr").first
+    excluded = row.locator("td:nth-child(4)").inner_text().strip()
+    row.locator('input[name="product_ids"]').check()
+    page.locator('button[name="rule"][value="exclude"]').click()
+    page.wait_for_url("**/products*")
+    assert page.locator(".rule-badge", has_text="Исключён вами").count() >= 1
+    wait_for_the_run(page, product)
+    vk = httpx.get(f"{product.url}/sandbox/_control/state", params={"service": "vk", "token": creds["vk_token"]}).json()
+    items = [i for g in vk["groups"] for i in g["items"] if i["sku"] == excluded]
+    assert items and all(i["deleted"] for i in items), "the excluded product is hidden in VK"
+    page.locator('#run-history a[href^="/sync/runs/"]').first.click()
+    page.wait_for_url("**/sync/runs/*")
+    shoot(page, "run")
+    page.locator('a.nav-link[href*="outcome=hidden"]').click()
+    page.wait_for_url("**outcome=hidden*")
+    assert page.locator("tbody tr", has_text=excluded).filter(has_text="исключён вами").count() == 1
+
+    page.goto(f"{product.url}/")
+    shoot(page, "overview")
+
+    admin = browser.new_page()  # type: ignore[attr-defined]
+    sign_in(admin, product.url, ADMIN_EMAIL, ADMIN_PASSWORD)
+    admin.wait_for_url(OVERVIEW)
+    admin.goto(f"{product.url}/admin/logs")
+    assert admin.locator("tbody tr").count() >= 1
+    shoot(admin, "api-log")

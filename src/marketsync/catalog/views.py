@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING, Annotated
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 
-from marketsync.catalog.service import PRODUCT_SORTS, SALE_FILTER, groups_of, store_of
+from marketsync.catalog.service import PRODUCT_SORTS, SALE_FILTER, groups_of, product_key, store_of
 from marketsync.connections.service import get_connection
 from marketsync.db import session_scope
 from marketsync.sync import service as sync_service
 from marketsync.sync.publishing import (
     group_of_store,
+    product_rules,
     store_groups,
     store_rows,
     switch_group,
@@ -103,7 +104,10 @@ def products_listing(request: Request, session: DbSession, account_id: AccountId
     table, spec, groups = _products_table(request, session, account_id, store)
     rows, page = sync_service.channel_products_page(session, account_id, store.external_id, table)
     base = f"/catalog/stores/{store.id}/products"
+    rules = product_rules(session, account_id=account_id, keys=[product_key(r.product) for r in rows])
     return render(request, "catalog/products.html", {
+        "rules": rules, "product_key": product_key, "here": str(request.url.path) + (
+            f"?{request.url.query}" if request.url.query else ""),
         "store": store, "group_options": [(g.external_id, g.name) for g in groups],
         "selected_group": next((g for g in groups if g.external_id == table.filter("group")), None),
         "rows": rows, "t": table_for(table, spec, total=page.total, page=page.page, base_url=base,
