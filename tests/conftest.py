@@ -8,7 +8,7 @@ absent, unless MARKETSYNC_REQUIRE_SERVICES=1 (CI), where a missing server fails 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -182,3 +182,21 @@ def sqlite_engine(env: dict[str, str], tmp_root: Path, monkeypatch: pytest.Monke
     get_settings.cache_clear()
     _engines[url] = engine
     yield engine
+
+
+@pytest.fixture
+def scratch_redis() -> Callable[[str], str]:
+    """Return a function that empties a scratch Redis database and gives back its URL; it skips the test when
+    Redis is absent (fails it under MARKETSYNC_REQUIRE_SERVICES=1)."""
+    import redis
+
+    def empty(url: str) -> str:
+        try:
+            redis.Redis.from_url(url).flushdb()
+        except redis.ConnectionError as exc:
+            if REQUIRE:
+                pytest.fail(f"MARKETSYNC_REQUIRE_SERVICES=1 but Redis is not reachable: {exc}")
+            pytest.skip(f"Redis is not reachable ({exc})")
+        return url
+
+    return empty

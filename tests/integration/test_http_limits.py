@@ -18,7 +18,6 @@ from marketsync.http import Budget, HttpClient, HttpConfig, time_budget
 from marketsync.settings import get_settings
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
-REQUIRE = os.environ.get("MARKETSYNC_REQUIRE_SERVICES") == "1"
 REDIS_URL = os.environ.get("MARKETSYNC_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
 
 # One process's share of a per-minute budget of 5: it sends until the budget refuses within a second.
@@ -52,16 +51,11 @@ def _requests(state) -> int:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "redis"])
-def test_a_per_minute_budget_holds_across_two_processes(env, sandbox, sandbox_state, backend):
+def test_a_per_minute_budget_holds_across_two_processes(env, sandbox, sandbox_state, backend, scratch_redis):
     import redis
 
     if backend == "redis":
-        try:
-            redis.Redis.from_url(REDIS_URL).flushdb()
-        except redis.ConnectionError as exc:
-            if REQUIRE:
-                pytest.fail(f"MARKETSYNC_REQUIRE_SERVICES=1 but Redis is not reachable: {exc}")
-            pytest.skip(f"Redis is not reachable ({exc})")
+        scratch_redis(REDIS_URL)
     # A fresh token each run: a budget is keyed by the token, and Redis outlives the test.
     catalog = seed_catalog(sandbox_state, prefix=f"m{uuid.uuid4().hex[:8]}", groups=0)
     child_env = {**os.environ, "PYTHONPATH": SRC}

@@ -5,28 +5,23 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from marketsync.accounts import throttle
 from marketsync.settings import get_settings
 
-REQUIRE = os.environ.get("MARKETSYNC_REQUIRE_SERVICES") == "1"
 REDIS_URL = os.environ.get("MARKETSYNC_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 
 @pytest.fixture
-def redis_env(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def redis_env(env: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+              scratch_redis: Callable[[str], str]) -> Iterator[str]:
     """Distributed mode: REDIS_URL points at a scratch Redis database."""
     import redis
 
-    try:
-        redis.Redis.from_url(REDIS_URL).flushdb()
-    except redis.ConnectionError as exc:
-        if REQUIRE:
-            pytest.fail(f"MARKETSYNC_REQUIRE_SERVICES=1 but Redis is not reachable: {exc}")
-        pytest.skip(f"Redis is not reachable ({exc})")
+    scratch_redis(REDIS_URL)
     monkeypatch.setenv("REDIS_URL", REDIS_URL)
     get_settings.cache_clear()
     yield REDIS_URL

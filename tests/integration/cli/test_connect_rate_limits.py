@@ -3,29 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from cli_runner import cli
 from sqlalchemy import func, select
-from typer.testing import CliRunner
 
 from builders import seed_catalog
-from marketsync.cli.app import app
 from marketsync.connections.models import Connection
 from marketsync.connections.service import check_credentials, get_connection, mark_checked
 from marketsync.db import session_scope
-
-runner = CliRunner()
-EMAIL = "waiting@example.ru"
-
-
-def cli(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.output
-
-
-@pytest.fixture
-def user(sqlite_engine):  # type: ignore[no-untyped-def]
-    code, out = cli("user", "create", EMAIL, "--password", "password123")
-    assert code == 0, out
-    return EMAIL
 
 
 def _requests(state, service: str) -> int:  # type: ignore[no-untyped-def]

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
+from cli_runner import EMAIL, cli, runner
 from sqlalchemy import func, select
-from typer.testing import CliRunner
 
 from builders import seed_catalog
 from marketsync.accounts.models import User
@@ -12,21 +11,6 @@ from marketsync.accounts.rbac import user_permissions
 from marketsync.cli.app import app
 from marketsync.connections.models import Connection
 from marketsync.db import session_scope
-
-runner = CliRunner()
-EMAIL = "cli@example.ru"
-
-
-def cli(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.output
-
-
-@pytest.fixture
-def user(sqlite_engine):  # type: ignore[no-untyped-def]
-    code, out = cli("user", "create", EMAIL, "--password", "password123")
-    assert code == 0, out
-    return EMAIL
 
 
 def test_user_create_refuses_a_taken_email_and_changes_nothing(user, sqlite_engine):

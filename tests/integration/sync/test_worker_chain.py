@@ -19,20 +19,6 @@ from marketsync.sandbox.server import free_port
 from marketsync.sync.models import SyncRun
 
 pytestmark = pytest.mark.timeout(180)
-REQUIRE = os.environ.get("MARKETSYNC_REQUIRE_SERVICES") == "1"
-
-
-def redis_url() -> str:
-    import redis
-
-    url = "redis://127.0.0.1:6379/15"
-    try:
-        redis.Redis.from_url(url).flushdb()
-    except redis.ConnectionError as exc:
-        if REQUIRE:
-            pytest.fail(f"MARKETSYNC_REQUIRE_SERVICES=1 but Redis is not reachable: {exc}")
-        pytest.skip(f"Redis is not reachable ({exc})")
-    return url
 
 
 def wait_for_runs(engine, count: int, timeout: float = 90) -> list[SyncRun]:  # type: ignore[no-untyped-def]
@@ -50,7 +36,7 @@ def wait_for_runs(engine, count: int, timeout: float = 90) -> list[SyncRun]:  # 
 @pytest.mark.parametrize(("engine", "broker"), [("sqlite", "embedded"), ("sqlite", "redis"),
                                                ("postgresql", "redis"), ("mariadb", "redis")], indirect=["engine"])
 def test_worker_runs_each_accounts_chain_and_one_failure_stays_with_its_account(
-        broker, engine, sandbox_state, tmp_path):  # type: ignore[no-untyped-def]
+        broker, engine, sandbox_state, tmp_path, scratch_redis):  # type: ignore[no-untyped-def]
     good = seed_catalog(sandbox_state, prefix="g", groups=2, per_group=3, not_for_sale=0)
     bad = seed_catalog(sandbox_state, prefix="x", groups=1, per_group=2)
     good_account = seller(engine, good, email="good@example.ru")
@@ -59,7 +45,7 @@ def test_worker_runs_each_accounts_chain_and_one_failure_stays_with_its_account(
 
     env = dict(os.environ)
     if broker == "redis":
-        env["REDIS_URL"] = redis_url()
+        env["REDIS_URL"] = scratch_redis("redis://127.0.0.1:6379/15")
         broker_url = env["REDIS_URL"]
     else:
         env.pop("REDIS_URL", None)
