@@ -113,8 +113,9 @@ def _pages(store_id: int, products: int, repeat: int) -> None:
             "search by barcode": f"{base}?q=4600000004213", "sort by price": f"{base}?sort=price",
             "sort by price, descending": f"{base}?sort=price&dir=desc", "sort by stock": f"{base}?sort=stock",
             "last page": f"{base}?page={last}", "last page sorted by price": f"{base}?sort=price&page={last}",
+            "the overview (/)": "/",
         }
-        print(f"Products page, {products:,} products, {repeat} requests each (ms):")
+        print(f"Products page and overview, {products:,} products, {repeat} requests each (ms):")
         for name, url in cases.items():
             p50, p95 = _timings(client, url, repeat)
             print(f"  {name:<28} p50 {p50:7.1f}   p95 {p95:7.1f}")
