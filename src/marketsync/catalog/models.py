@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketsync.db import Base, UTCDateTime, utcnow
@@ -49,7 +49,13 @@ class Product(Base):
     """A product of a store, as the source describes it."""
 
     __tablename__ = "products"
-    __table_args__ = (UniqueConstraint("connection_id", "store_external_id", "external_id"),)
+    __table_args__ = (
+        UniqueConstraint("connection_id", "store_external_id", "external_id"),
+        # The products table pages a store's rows by name, price or article (benchmarks/tables.py).
+        Index("ix_products_store_name", "account_id", "store_external_id", "name"),
+        Index("ix_products_store_price", "account_id", "store_external_id", "price"),
+        Index("ix_products_store_sku", "account_id", "store_external_id", "sku"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
