@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from marketsync.catalog.models import Product, Store
 from marketsync.connections.models import Connection
-from marketsync.connections.service import connection_for, system_title
-from marketsync.connectors import CATALOG_CHANNEL, CATALOG_SOURCE, ROLES
+from marketsync.connections.service import connection_for, role_title
+from marketsync.connectors import CATALOG_CHANNEL, CATALOG_SOURCE
 from marketsync.db import utcnow
 from marketsync.settings import get_settings
 from marketsync.sync import journal, runs
@@ -71,8 +71,7 @@ class Overview:
 
 def overview(session: Session, *, account_id: int) -> Overview:
     """Gather the overview of one cabinet."""
-    connections = [ConnectionState(role, " / ".join(system_title(s) for s in ROLES[role]),
-                                   connection_for(session, account_id, role))
+    connections = [ConnectionState(role, role_title(role), connection_for(session, account_id, role))
                    for role in (CATALOG_SOURCE, CATALOG_CHANNEL)]
     config = session.scalar(select(SyncConfig).where(SyncConfig.account_id == account_id))
     auto_sync = config.catalog_enabled if config else True

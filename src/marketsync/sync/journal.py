@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from marketsync.listing import every_row
 from marketsync.sync.models import SyncRun, SyncRunItem
 from marketsync.sync.plan import Op
 
@@ -60,14 +61,7 @@ def items_page(session: Session, run: SyncRun, *, outcome: str | None, q: str, p
     return list(rows), total
 
 
-def iter_items(session: Session, run: SyncRun, *, outcome: str | None, q: str,
-               chunk: int = 1000) -> Iterator[SyncRunItem]:
-    """Yield a run's whole (filtered) journal, a chunk at a time by id, for an export that keeps memory flat."""
-    last = 0
-    while True:
-        rows = list(session.scalars(_items(run, outcome, q).where(SyncRunItem.id > last)
-                                    .order_by(SyncRunItem.id).limit(chunk)))
-        if not rows:
-            return
-        yield from rows
-        last = rows[-1].id
+def iter_items(session: Session, run: SyncRun, *, outcome: str | None, q: str) -> Iterator[SyncRunItem]:
+    """Yield a run's whole (filtered) journal, a chunk at a time, for an export that keeps memory flat."""
+    for row in every_row(session, _items(run, outcome, q).order_by(SyncRunItem.id)):
+        yield row[0]

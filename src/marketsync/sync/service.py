@@ -90,8 +90,10 @@ class SyncRequest:
         return self.accepted and self.enqueue_error is None
 
 
-def _after_commit(session: Session, request: SyncRequest, send: Callable[[], None]) -> None:
-    """Send the task once the caller commits, so the worker never reads older data than the request wrote."""
+def _after_commit(session: Session, request: SyncRequest, send: Callable[[], None],
+                  refused: Callable[[], None] | None = None) -> None:
+    """Send the task once the caller commits, so the worker never reads older data than the request wrote;
+    when the broker refuses it, note why and run `refused`."""
 
     def hook(_session: Session) -> None:
         try:
@@ -99,6 +101,8 @@ def _after_commit(session: Session, request: SyncRequest, send: Callable[[], Non
         except Exception as exc:  # the broker is down: the caller tells the seller
             log.warning("could not queue a sync: %s", exc)
             request.enqueue_error = str(exc) or type(exc).__name__
+            if refused is not None:
+                refused()
 
     def forget(_session: Session) -> None:  # rolled back: what was asked for never happened
         if event.contains(session, "after_commit", hook):
@@ -141,8 +145,8 @@ def request_sync(session: Session, *, account_id: int) -> SyncRequest:
         # The run exists before its task does, so the page shows its progress from the first second.
         run = runs.start_run(session, account_id=account_id, pipeline="catalog", status="queued")
         request.run_id = run.id
-        _after_commit(session, request, lambda: enqueue_catalog_sync(account_id, run.id))
-        _on_refused_queue(session, request, run.id)
+        _after_commit(session, request, lambda: enqueue_catalog_sync(account_id, run.id),
+                      refused=lambda: _close_unqueued(session, request, run.id))
     return request
 
 
@@ -156,20 +160,14 @@ def request_source_refresh(session: Session, *, account_id: int) -> SyncRequest:
     return request
 
 
-def _on_refused_queue(session: Session, request: SyncRequest, run_id: int) -> None:
-    """Close the queued run when the broker refused its task, so the page does not wait for it forever."""
+def _close_unqueued(session: Session, request: SyncRequest, run_id: int) -> None:
+    """Close a queued run whose task the broker refused, so the page does not wait for it forever."""
+    from marketsync.db import session_scope
 
-    def close(_session: Session) -> None:
-        if request.enqueue_error is None:
-            return
-        from marketsync.db import session_scope
-
-        with session_scope(session.get_bind()) as own:  # type: ignore[arg-type]
-            run = own.get(SyncRun, run_id)
-            if run is not None and run.status == "queued":
-                runs.finish_run(run, error=f"the task queue is not available: {request.enqueue_error}")
-
-    event.listen(session, "after_commit", close, once=True)
+    with session_scope(session.get_bind()) as own:  # type: ignore[arg-type]  # the caller's transaction is over
+        run = own.get(SyncRun, run_id)
+        if run is not None and run.status == "queued":
+            runs.finish_run(run, error=f"the task queue is not available: {request.enqueue_error}")
 
 
 def accounts_due(session: Session) -> list[int]:
@@ -220,11 +218,12 @@ def run_journal_page(session: Session, run: SyncRun, *, outcome: str | None, q: 
     return items, total, journal.outcome_counts(session, run)
 
 
-def run_journal_rows(session: Session, run: SyncRun, *, outcome: str | None, q: str) -> Iterator[list[str]]:
-    """Yield a run's filtered journal as CSV rows (a header first), streamed."""
-    yield ["article", "name", "outcome", "reason", "kind", "vk_id"]
-    for item in journal.iter_items(session, run, outcome=outcome, q=q):
-        yield [item.internal_id, item.name, item.outcome, item.reason, item.kind, item.external_id or ""]
+def run_journal_rows(session: Session, *, account_id: int, run_id: int, outcome: str | None,
+                     q: str) -> Iterator[SyncRunItem]:
+    """Yield one of the cabinet's runs' (filtered) journal, a chunk at a time; nothing for another's run."""
+    run = session.get(SyncRun, run_id)
+    if run is not None and run.account_id == account_id:
+        yield from journal.iter_items(session, run, outcome=outcome, q=q)
 
 
 # -- the cached channel catalog -------------------------------------------------------------------------

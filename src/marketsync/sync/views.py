@@ -3,8 +3,6 @@ progress of a running sync (htmx polls the progress fragment every 2 s)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -12,11 +10,13 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 
 from marketsync.catalog.pricing import MultiplierError
+from marketsync.db import session_scope
 from marketsync.sync import service
 from marketsync.sync.journal import OUTCOMES
 from marketsync.sync.publishing import set_product_rule
 from marketsync.sync.reasons import outcome_labels, reason_text
 from marketsync.web.deps import AccountId, DbSession
+from marketsync.web.export import Column, export_response
 from marketsync.web.i18n import gettext as _
 from marketsync.web.i18n import local_path
 from marketsync.web.templating import Pager, flash, page_number, render
@@ -24,7 +24,7 @@ from marketsync.web.templating import Pager, flash, page_number, render
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from marketsync.sync.models import SyncRun
+    from marketsync.sync.models import SyncRun, SyncRunItem
 
 
 router = APIRouter(tags=["sync"])
@@ -148,19 +148,20 @@ def run_export(session: DbSession, account_id: AccountId, run_id: int, outcome: 
                q: str = "") -> StreamingResponse:
     """Download the run's (filtered) journal as CSV, streamed (UTF-8 with a BOM, so Excel reads Cyrillic)."""
     run = _run(session, account_id, run_id)
-    rows = service.run_journal_rows(session, run, outcome=outcome if outcome in OUTCOMES else None,
-                                    q=q.strip()[:100])
+    run_id, chosen, needle = run.id, outcome if outcome in OUTCOMES else None, q.strip()[:100]
+    # Machine-readable headings and values: a script reads this file as often as a person does.
+    columns: list[Column[SyncRunItem]] = [
+        Column("article", lambda i: i.internal_id), Column("name", lambda i: i.name),
+        Column("outcome", lambda i: i.outcome), Column("reason", lambda i: i.reason),
+        Column("kind", lambda i: i.kind), Column("vk_id", lambda i: i.external_id or ""),
+    ]
 
-    def lines() -> Iterator[str]:
-        yield "\ufeff"
-        for row in rows:
-            buffer = io.StringIO()
-            csv.writer(buffer).writerow(row)
-            yield buffer.getvalue()
+    def rows() -> Iterator[SyncRunItem]:
+        with session_scope() as export_session:  # the request's session is closed while the body streams
+            yield from service.run_journal_rows(export_session, account_id=account_id, run_id=run_id,
+                                                outcome=chosen, q=needle)
 
-    filename = f"marketsync-run-{run.id}.csv"
-    return StreamingResponse(lines(), media_type="text/csv; charset=utf-8",
-                             headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return export_response("csv", f"run-{run_id}", columns, rows)
 
 
 RULES = {"include": True, "exclude": False, "default": None}
