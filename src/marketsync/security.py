@@ -31,6 +31,11 @@ _ENCODED_FORM_SECRET = re.compile(rf"(?i)((?:{_SECRET_NAME})%3D)[^&%\s\"']+")
 _JSON_SECRET = re.compile(rf'(?i)("(?:{_SECRET_NAME})"\s*:\s*)("(?:[^"\\]|\\.)*"|-?[0-9][0-9.eE+-]*)')
 
 
+def is_secret_name(name: str) -> bool:
+    """Say whether a field or header name holds a secret (token, api_key, client_secret, password…)."""
+    return re.fullmatch(rf"(?i){_SECRET_NAME}", name) is not None
+
+
 @lru_cache
 def _hasher() -> PasswordHash:
     return PasswordHash.recommended()

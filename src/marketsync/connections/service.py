@@ -16,7 +16,7 @@ from marketsync.connectors.capabilities import CatalogChannel, CatalogSource
 from marketsync.connectors.records import CheckResult
 from marketsync.db import utcnow
 from marketsync.http import time_budget
-from marketsync.security import decrypt_json, encrypt_json
+from marketsync.security import decrypt_json, encrypt_json, is_secret_name
 
 SYSTEMS = ("evotor", "vk")
 CHECK_ATTEMPTS = 2
@@ -96,7 +96,8 @@ def save_connection(session: Session, *, account_id: int, system: str, credentia
         conn = Connection(account_id=account_id, system=system, credentials_encrypted="")
         session.add(conn)
     conn.credentials_encrypted = encrypt_json(creds)
-    conn.settings = {k: v for k, v in creds.items() if k != "token"}
+    # Secrets stay only in the encrypted blob; ids (group, client, warehouse, campaign) are shown in clear.
+    conn.settings = {k: v for k, v in creds.items() if not is_secret_name(k)}
     conn.status = "active"
     conn.last_error = None
     conn.last_checked_at = utcnow()

@@ -1,5 +1,7 @@
 """What a connector can do, as protocols; the sync layer asks for a capability, never for a system.
 
+A stock channel (Ozon, Wildberries, Yandex Market) lists the seller's offers, reads stock at the connection's
+warehouse and writes it in the API's maximal batch, one WriteResult per update in order.
 A catalog source yields stores, groups and products page by page (memory never grows with the catalog);
 a catalog channel lists what it holds and applies writes in its own maximal batches, returning one
 WriteResult per write in order, so the exporter can bind each id the moment it comes back.
@@ -14,11 +16,14 @@ from typing import Protocol, runtime_checkable
 from marketsync.connectors.records import (
     CheckResult,
     ItemPayload,
+    MarketOffer,
     RemoteAlbum,
     RemoteItem,
     SourceGroup,
     SourceProduct,
     SourceStore,
+    StockLevel,
+    StockUpdate,
     UploadedPhoto,
     WriteResult,
 )
@@ -93,6 +98,36 @@ class CatalogChannel(Checkable, Protocol):
 
     def upload_photo(self, content: bytes, filename: str) -> UploadedPhoto:
         """Upload an image; return the remote photo to reference from items."""
+
+    def close(self) -> None:
+        """Release the connection pool."""
+
+
+@runtime_checkable
+class StockChannel(Checkable, Protocol):
+    """A marketplace whose FBS stock at one seller warehouse we keep equal to ours.
+
+    `batch_size` is the documented maximum of one stock update request (Ozon 100, WB 1,000, YM 2,000).
+    A refusal of single items comes back as failed results (their `code` and `error` as the API gave them);
+    a request refused as a whole because of named items (WB 409) is resent without them inside the call;
+    a write whose answer was lost raises OutcomeUnknownError, so the caller re-reads before resending.
+    """
+
+    system: str
+    batch_size: int
+
+    def iter_offers(self) -> Iterator[list[MarketOffer]]:
+        """Yield every offer of the seller (one per WB size), page by page."""
+
+    def read_stocks(self, stock_keys: Sequence[str]) -> list[StockLevel]:
+        """Return the FBS stock at the connection's warehouse for these keys (paged inside; a key the
+        marketplace has no stock record for is absent)."""
+
+    def iter_stocks(self) -> Iterator[list[StockLevel]]:
+        """Yield every stock the marketplace reports, FBS at each seller warehouse and FBO, page by page."""
+
+    def update_stocks(self, updates: Sequence[StockUpdate]) -> list[WriteResult]:
+        """Set the FBS stock of at most `batch_size` keys in one request; one result per update in order."""
 
     def close(self) -> None:
         """Release the connection pool."""

@@ -108,6 +108,46 @@ class WriteResult:
 
 
 @dataclass(frozen=True, slots=True)
+class MarketOffer:
+    """One stock-keeping unit a seller offers on a marketplace, with every identifier matching may need.
+
+    A Wildberries card with several sizes is one MarketOffer per size: `stock_key` is the size's chrtID and
+    `barcodes` are that size's; Ozon and Yandex Market key stock by the offer id itself.
+    """
+
+    offer_id: str  # Ozon offer_id, WB vendorCode, YM offerId (shop SKU): what our product key matches
+    stock_key: str  # what a stock update names: Ozon offer_id, WB chrtID, YM offerId
+    barcodes: tuple[str, ...] = ()
+    name: str = ""
+    product_id: str | None = None  # Ozon product_id, WB nmID, YM marketSku
+    sku: str | None = None  # Ozon SKU (FBO/FBS item id), WB techSize label, YM marketSku
+    archived: bool = False
+
+
+FBS, FBO = "fbs", "fbo"
+
+
+@dataclass(frozen=True, slots=True)
+class StockLevel:
+    """A quantity a marketplace reports for one offer at one warehouse (FBS: the seller's, FBO: its own)."""
+
+    stock_key: str
+    warehouse_id: str
+    quantity: int  # available to buyers, reserved units excluded
+    reserved: int = 0
+    fulfillment: str = FBS
+    warehouse_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StockUpdate:
+    """The FBS stock we want a marketplace to offer for one key at the connection's warehouse."""
+
+    stock_key: str
+    amount: int
+
+
+@dataclass(frozen=True, slots=True)
 class CheckResult:
     """The outcome of a connection test, shown to the seller."""
 
