@@ -16,6 +16,8 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from marketsync.settings import get_settings
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -87,6 +89,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         if "charset" not in parsed.query:
             url = parsed.update_query_dict({"charset": "utf8mb4"}).render_as_string(hide_password=False)
     kwargs.setdefault("pool_pre_ping", True)
+    settings = get_settings()
+    if settings.DB_POOL_SIZE:
+        kwargs.setdefault("pool_size", settings.DB_POOL_SIZE)
+    if settings.DB_POOL_RECYCLE:
+        kwargs["pool_recycle"] = settings.DB_POOL_RECYCLE
     return create_engine(url, **kwargs)
 
 

@@ -117,7 +117,7 @@ class HttpConfig:
     transport: httpx.BaseTransport | None = None
     timeout: float | None = None
     max_attempts: int | None = None
-    backoff_initial: float = 0.2
+    backoff_initial: float | None = None  # HTTP_BACKOFF_INITIAL_SECONDS when None
     sleep: Callable[[float], None] = time.sleep
 
 
@@ -216,8 +216,8 @@ class _RetryPolicy:
         self.idempotent = idempotent
         self.budget = budget
         self.failures = 0  # answers other than rate limits
-        self._backoff = wait_exponential_jitter(multiplier=client.config.backoff_initial, max=client.backoff_cap,
-                                                jitter=client.config.backoff_initial)
+        self._backoff = wait_exponential_jitter(multiplier=client.backoff_initial, max=client.backoff_cap,
+                                                jitter=client.backoff_initial)
 
     def retryable(self, exc: BaseException) -> bool:
         """A rate limit always (nothing was done); else only what is safe to send again."""
@@ -261,6 +261,7 @@ class HttpClient:
         self._timeout = config.timeout or settings.HTTP_TIMEOUT_SECONDS
         self.max_attempts = config.max_attempts or settings.HTTP_MAX_ATTEMPTS
         self.backoff_cap = settings.HTTP_BACKOFF_MAX_SECONDS
+        self.backoff_initial = config.backoff_initial or settings.HTTP_BACKOFF_INITIAL_SECONDS
         self.retry_after_max = settings.HTTP_RETRY_AFTER_MAX_SECONDS
         self._client = httpx.Client(
             base_url=config.base_url.rstrip("/"), headers=config.headers, timeout=self._timeout,

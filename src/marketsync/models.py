@@ -15,6 +15,7 @@ from marketsync.accounts.models import (
 from marketsync.catalog.models import Product, ProductGroup, Stock, Store
 from marketsync.connections.models import ApiCall, Connection
 from marketsync.db import Base
+from marketsync.stocks.models import MarketStock, OfferRow, StockConfig, StockHistory, StockMapping, StockPush
 from marketsync.sync.models import Binding, ChannelItem, SyncConfig, SyncFilter, SyncLock, SyncRun
 
 metadata = Base.metadata
@@ -28,13 +29,19 @@ __all__ = [
     "Binding",
     "ChannelItem",
     "Connection",
+    "MarketStock",
     "OAuthIdentity",
+    "OfferRow",
     "Permission",
     "Product",
     "ProductGroup",
     "Role",
     "RolePermission",
     "Stock",
+    "StockConfig",
+    "StockHistory",
+    "StockMapping",
+    "StockPush",
     "Store",
     "SyncConfig",
     "SyncFilter",

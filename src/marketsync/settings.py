@@ -7,7 +7,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from pydantic import field_validator, model_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET_KEY = "change-me-in-production"
@@ -81,9 +81,14 @@ class Settings(BaseSettings):
     TELEGRAM_API_URL: str = "https://api.telegram.org"
     CASDOOR_URL: str = "http://localhost:8000"
 
-    # Outbound HTTP behaviour (http.py).
-    HTTP_TIMEOUT_SECONDS: float = 30.0
+    # Outbound HTTP behaviour (http.py). The stock-sync tool's names work too: API_TIMEOUT (seconds),
+    # API_RETRY_COUNT (retries after the first attempt) and API_RETRY_DELAY (the first backoff, seconds).
+    HTTP_TIMEOUT_SECONDS: float = Field(default=30.0,
+                                        validation_alias=AliasChoices("HTTP_TIMEOUT_SECONDS", "API_TIMEOUT"))
     HTTP_MAX_ATTEMPTS: int = 8
+    API_RETRY_COUNT: int | None = Field(default=None, ge=0)
+    HTTP_BACKOFF_INITIAL_SECONDS: float = Field(
+        default=0.2, gt=0, validation_alias=AliasChoices("HTTP_BACKOFF_INITIAL_SECONDS", "API_RETRY_DELAY"))
     HTTP_BACKOFF_MAX_SECONDS: float = 30.0
     # The longest Retry-After waited as asked; a remote asking for more gets the error back to the caller.
     HTTP_RETRY_AFTER_MAX_SECONDS: float = 300.0
@@ -93,11 +98,27 @@ class Settings(BaseSettings):
     RATE_LIMIT_DB_PATH: str = str(VAR_DIR / "ratelimit.sqlite")
     SANDBOX_ENABLED: bool = False
 
+    # Stock sync (the stock-sync tool's names). BATCH_SIZE only caps each API's documented batch maximum lower.
+    BATCH_SIZE: int | None = Field(default=None, gt=0)
+    MAX_CONCURRENT_REQUESTS: int = Field(default=5, gt=0)
+    # The monitor: a sync older than this is stale; fewer products than this, or a stock total moving by more
+    # than this fraction between two syncs, is an anomaly.
+    MAX_SYNC_AGE_HOURS: float = Field(default=8, gt=0)
+    MIN_PRODUCTS_THRESHOLD: int = Field(default=10, ge=0)
+    ANOMALY_THRESHOLD: float = Field(default=0.1, gt=0)
+    ALERT_EMAIL: str | None = None
+    BOT_TOKEN: str | None = None
+    ALERT_TELEGRAM_CHAT_ID: str | None = None
+    DB_POOL_SIZE: int | None = Field(default=None, gt=0)
+    DB_POOL_RECYCLE: int | None = Field(default=None, gt=0)
+
     MARKETSYNC_REQUIRE_SERVICES: bool = False
     # Logging (logs.py): the terminal's level (request-level lines only at DEBUG) and an optional file that
     # receives everything at DEBUG ("" = none; demo mode writes var/marketsync.log).
     LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     LOG_FILE: str = ""
+    # The stock-sync tool's log folder (or file): when set and LOG_FILE is not, the log goes there too.
+    LOG_FILE_PATH: str = ""
 
     @field_validator("VK_DEFAULT_PHOTO_PATH")
     @classmethod
@@ -113,6 +134,12 @@ class Settings(BaseSettings):
     def _refuse_default_secret_in_production(self) -> Settings:
         if self.MARKETSYNC_ENV == "production" and self.SECRET_KEY == DEFAULT_SECRET_KEY:
             raise ValueError("SECRET_KEY must be set in production (it still has the default value)")
+        if self.API_RETRY_COUNT is not None and "HTTP_MAX_ATTEMPTS" not in self.model_fields_set:
+            self.HTTP_MAX_ATTEMPTS = self.API_RETRY_COUNT + 1
+        if self.LOG_FILE_PATH and not self.LOG_FILE:
+            path = Path(self.LOG_FILE_PATH)
+            is_folder = self.LOG_FILE_PATH.endswith(("/", "\\")) or path.is_dir()
+            self.LOG_FILE = str(path / "marketsync.log") if is_folder else str(path)
         if self.DOMAIN and self.BASE_URL == "http://127.0.0.1:8000":
             self.BASE_URL = f"https://{self.DOMAIN}"
         return self

@@ -83,3 +83,28 @@ def test_passwords_are_hashed_and_compared_safely() -> None:
     assert not verify_password("wrong", hashed) and not verify_password("x", None)
     assert constant_time_equals("abc", "abc") and not constant_time_equals("abc", "abd")
     assert not constant_time_equals(None, "abc")
+
+
+def test_the_stock_sync_tools_env_names_keep_working(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name, value in {"API_TIMEOUT": "12", "API_RETRY_COUNT": "3", "API_RETRY_DELAY": "5", "BATCH_SIZE": "500",
+                        "MAX_CONCURRENT_REQUESTS": "4", "MAX_SYNC_AGE_HOURS": "6", "MIN_PRODUCTS_THRESHOLD": "20",
+                        "ANOMALY_THRESHOLD": "0.25", "DB_POOL_SIZE": "7", "DB_POOL_RECYCLE": "1800",
+                        "ALERT_EMAIL": "ops@example.ru", "LOG_FILE_PATH": f"{tmp_path}/"}.items():
+        monkeypatch.setenv(name, value)
+    s = Settings()
+    assert (s.HTTP_TIMEOUT_SECONDS, s.HTTP_MAX_ATTEMPTS, s.HTTP_BACKOFF_INITIAL_SECONDS) == (12, 4, 5)
+    assert (s.BATCH_SIZE, s.MAX_CONCURRENT_REQUESTS, s.MAX_SYNC_AGE_HOURS, s.MIN_PRODUCTS_THRESHOLD) == (500, 4, 6, 20)
+    assert (s.ANOMALY_THRESHOLD, s.DB_POOL_SIZE, s.DB_POOL_RECYCLE, s.ALERT_EMAIL) == (0.25, 7, 1800, "ops@example.ru")
+    assert str(tmp_path / "marketsync.log") == s.LOG_FILE  # a folder, as the tool had it, gets our file inside
+
+
+def test_the_stock_monitor_defaults_are_the_tools() -> None:
+    s = Settings()
+    assert (s.MAX_SYNC_AGE_HOURS, s.MIN_PRODUCTS_THRESHOLD, s.ANOMALY_THRESHOLD, s.BATCH_SIZE) == (8, 10, 0.1, None)
+    assert (s.HTTP_TIMEOUT_SECONDS, s.HTTP_MAX_ATTEMPTS, s.LOG_FILE) == (30, 8, "")
+
+
+def test_our_own_http_names_win_over_the_tools(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("API_RETRY_COUNT", "3")
+    monkeypatch.setenv("HTTP_MAX_ATTEMPTS", "2")
+    assert Settings().HTTP_MAX_ATTEMPTS == 2

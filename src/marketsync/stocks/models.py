@@ -1,0 +1,116 @@
+"""Marketplace stock state per cabinet: the offers we saw, the seller's mappings, what each marketplace reports
+(the stock-sync tool's `inventory`), what we last pushed, the history of pushes and per-marketplace settings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from marketsync.db import Base, UTCDateTime, utcnow
+
+
+class OfferRow(Base):
+    """One marketplace offer (a WB size) as last listed, and the product key it was matched to."""
+
+    __tablename__ = "market_offers"
+    __table_args__ = (UniqueConstraint("connection_id", "stock_key"),
+                      Index("ix_market_offers_product", "account_id", "product_key"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connections.id", ondelete="CASCADE"))
+    stock_key: Mapped[str] = mapped_column(String(128))
+    offer_id: Mapped[str] = mapped_column(String(128))
+    barcodes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    name: Mapped[str] = mapped_column(String(500), default="")
+    remote_product_id: Mapped[str | None] = mapped_column(String(128))
+    size: Mapped[str | None] = mapped_column(String(128))
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    product_key: Mapped[str | None] = mapped_column(String(128))  # None: unmatched
+    match_rule: Mapped[str | None] = mapped_column(String(16))  # manual | key | barcode
+    unmatched_reason: Mapped[str | None] = mapped_column(String(255))
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StockMapping(Base):
+    """The seller's own answer for one offer: this product key, or "" for "not ours"; wins over matching."""
+
+    __tablename__ = "stock_mappings"
+    __table_args__ = (UniqueConstraint("connection_id", "stock_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connections.id", ondelete="CASCADE"))
+    stock_key: Mapped[str] = mapped_column(String(128))
+    product_key: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MarketStock(Base):
+    """A quantity a marketplace reported for one offer at one warehouse (FBS or FBO), as of its last pull."""
+
+    __tablename__ = "market_stocks"
+    __table_args__ = (UniqueConstraint("connection_id", "stock_key", "warehouse_id", "fulfillment"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connections.id", ondelete="CASCADE"))
+    stock_key: Mapped[str] = mapped_column(String(128))
+    warehouse_id: Mapped[str] = mapped_column(String(128))
+    warehouse_name: Mapped[str | None] = mapped_column(String(255))
+    fulfillment: Mapped[str] = mapped_column(String(8))  # fbs | fbo
+    quantity: Mapped[int] = mapped_column(Integer, default=0)
+    reserved: Mapped[int] = mapped_column(Integer, default=0)
+    synced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StockPush(Base):
+    """Our side of one matched offer: the stock we offer, the last amount the marketplace accepted, errors."""
+
+    __tablename__ = "stock_pushes"
+    __table_args__ = (UniqueConstraint("connection_id", "stock_key"),
+                      Index("ix_stock_pushes_product", "account_id", "product_key"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connections.id", ondelete="CASCADE"))
+    stock_key: Mapped[str] = mapped_column(String(128))
+    product_key: Mapped[str] = mapped_column(String(128))
+    offered: Mapped[int] = mapped_column(Integer, default=0)
+    # None: never accepted, or the last push's answer was lost (only the marketplace's report is trusted then).
+    pushed_amount: Mapped[int | None] = mapped_column(Integer)
+    pushed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    error: Mapped[str | None] = mapped_column(Text)
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class StockHistory(Base):
+    """One accepted push: the amount a marketplace took for an offer, for the product's stock chart."""
+
+    __tablename__ = "stock_history"
+    __table_args__ = (Index("ix_stock_history_product", "account_id", "product_key", "pushed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connections.id", ondelete="CASCADE"))
+    product_key: Mapped[str] = mapped_column(String(128))
+    stock_key: Mapped[str] = mapped_column(String(128))
+    amount: Mapped[int] = mapped_column(Integer)
+    pushed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StockConfig(Base):
+    """A cabinet's stock rules for one marketplace: units held back, and how often beat pushes and pulls."""
+
+    __tablename__ = "stock_configs"
+    __table_args__ = (UniqueConstraint("account_id", "system"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    system: Mapped[str] = mapped_column(String(32))
+    reserve: Mapped[int] = mapped_column(Integer, default=0)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    interval_seconds: Mapped[int] = mapped_column(Integer, default=6 * 3600)  # the tool's "every 6 hours"
