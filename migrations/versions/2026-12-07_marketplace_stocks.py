@@ -22,6 +22,8 @@ depends_on = None
 
 def upgrade() -> None:
     """Apply this revision."""
+    with op.batch_alter_table('sync_runs', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('source', sa.String(length=32), nullable=True))
     op.create_table('stock_configs',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('account_id', sa.Integer(), nullable=False),
@@ -132,6 +134,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Revert this revision."""
+    with op.batch_alter_table('sync_runs', schema=None) as batch_op:
+        batch_op.drop_column('source')
     with op.batch_alter_table('stock_pushes', schema=None) as batch_op:
         batch_op.drop_index('ix_stock_pushes_product')
         batch_op.drop_index(batch_op.f('ix_stock_pushes_account_id'))

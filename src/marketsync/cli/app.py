@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from marketsync.cli import connect, filters, serve, sync, users
+from marketsync.cli import connect, filters, serve, stocks, sync, users
 from marketsync.logs import setup_logging
 
 app = typer.Typer(help="MarketSync: Evotor → VK Market and marketplace sync.", no_args_is_help=True,
@@ -13,6 +13,7 @@ app.add_typer(users.app, name="user")
 app.add_typer(connect.app, name="connect")
 app.add_typer(filters.app, name="filters")
 app.add_typer(sync.app, name="sync")
+app.add_typer(stocks.app, name="stocks")
 serve.register(app)
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from marketsync.connections.api_log import ApiLogRecorder
 from marketsync.connections.models import Connection
 from marketsync.connectors import ROLES, connect, credentials_model, title_of
-from marketsync.connectors.capabilities import CatalogChannel, CatalogSource
+from marketsync.connectors.capabilities import CatalogChannel, CatalogSource, StockChannel
 from marketsync.connectors.records import CheckResult
 from marketsync.db import utcnow
 from marketsync.http import time_budget
@@ -128,6 +128,14 @@ def open_channel(conn: Connection, recorder: ApiLogRecorder | None = None) -> Ca
     connector = open_connector(conn, recorder)
     if not isinstance(connector, CatalogChannel):
         raise ConnectionSetupError(f"{title_of(conn.system)} cannot be a catalog channel")
+    return connector
+
+
+def open_stock_channel(conn: Connection, recorder: ApiLogRecorder | None = None) -> StockChannel:
+    """Open a connection as a marketplace whose stock we push; refuse a system that cannot be one."""
+    connector = open_connector(conn, recorder)
+    if not isinstance(connector, StockChannel):
+        raise ConnectionSetupError(f"{title_of(conn.system)} does not take stock from us")
     return connector
 
 

@@ -92,6 +92,7 @@ class SyncRun(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
     pipeline: Mapped[str] = mapped_column(String(32))
+    source: Mapped[str | None] = mapped_column(String(32))  # the marketplace of a stock run (ozon, …)
     # queued (asked for, not started) | running | succeeded | failed | skipped
     status: Mapped[str] = mapped_column(String(16), default="running")
     dry_run: Mapped[bool] = mapped_column(Boolean, default=False)

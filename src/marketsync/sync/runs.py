@@ -132,9 +132,9 @@ def fail_dead_runs(session: Session, *, account_id: int | None = None, ttl: int 
 
 
 def start_run(session: Session, *, account_id: int, pipeline: str, dry_run: bool = False,
-              status: str = "running") -> SyncRun:
+              status: str = "running", source: str | None = None) -> SyncRun:
     """Create a SyncRun, running (or queued: asked for, its task not yet on a worker)."""
-    run = SyncRun(account_id=account_id, pipeline=pipeline, status=status, dry_run=dry_run,
+    run = SyncRun(account_id=account_id, pipeline=pipeline, status=status, dry_run=dry_run, source=source,
                   started_at=utcnow(), heartbeat_at=utcnow(), details={})
     session.add(run)
     session.flush()

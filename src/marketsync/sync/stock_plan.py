@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 from enum import StrEnum
 
 from marketsync.connectors.records import StockUpdate
@@ -50,12 +49,6 @@ class StockAction:
     def update(self) -> StockUpdate:
         """Return the write this action asks for."""
         return StockUpdate(stock_key=self.item.stock_key, amount=self.item.offered)
-
-
-def offered_stock(quantities: Iterable[Decimal], reserve: int = 0) -> int:
-    """Return floor(sum of the store quantities, a negative one counted as 0) − reserve, never below 0."""
-    total = sum((max(q, Decimal(0)) for q in quantities), Decimal(0))
-    return max(0, int(total) - max(0, reserve))  # int() floors a non-negative Decimal
 
 
 def decide_stock(item: StockItem, *, full_resync: bool = False) -> StockAction:

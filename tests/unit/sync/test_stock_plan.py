@@ -1,25 +1,10 @@
-"""The stock push plan: what is written, what is left alone, and the offered-stock arithmetic."""
+"""The stock push plan: what is written and what is left alone, with its reasons."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 
-from marketsync.sync.stock_plan import StockItem, StockReason, decide_stock, offered_stock, plan_stocks
-
-
-@pytest.mark.parametrize(("quantities", "reserve", "expected"), [
-    (["3", "4"], 0, 7),
-    (["2.9", "0.5"], 0, 3),          # floor of the sum, not of each store
-    (["5", "-3"], 0, 5),             # a negative store quantity counts as 0
-    (["5", "2"], 3, 4),
-    (["1"], 5, 0),                   # never below 0
-    ([], 0, 0),
-    (["-4"], 0, 0),
-])
-def test_offered_stock(quantities: list[str], reserve: int, expected: int) -> None:
-    assert offered_stock([Decimal(q) for q in quantities], reserve) == expected
+from marketsync.sync.stock_plan import StockItem, StockReason, decide_stock, plan_stocks
 
 
 @pytest.mark.parametrize(("item", "push", "reason"), [

@@ -1,0 +1,164 @@
+"""Stock-sync use cases for the CLI, the tasks and the pages: settings per marketplace, a foreground sync of
+one cabinet (source refresh, then a push per marketplace), which cabinets are due."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from marketsync.connections.models import Connection
+from marketsync.connections.service import get_connection, mark_broken, system_title
+from marketsync.connectors.errors import ConfigError, ConnectorError
+from marketsync.db import session_factory, utcnow
+from marketsync.stocks.models import StockConfig
+from marketsync.sync.chain import StepFailedError, refresh_source
+from marketsync.sync.models import SyncRun
+from marketsync.sync.pipelines.stocks import PULL, PUSH, StockReport, pull_marketplace, push_marketplace, stock_config
+from marketsync.sync.runs import SyncError
+
+# The CLI's names of the marketplaces (the stock-sync tool's) → our connection systems.
+SOURCES = {"ozon": "ozon", "wb": "wildberries", "ym": "yandex_market"}
+MARKETPLACES = tuple(SOURCES.values())
+
+
+class StockSetupError(ValueError):
+    """A refusal shown to the person as is (an unknown source, a negative reserve)."""
+
+
+def system_of(source: str) -> str:
+    """Return the connection system of a CLI source name (ozon, wb, ym)."""
+    if source not in SOURCES:
+        raise StockSetupError(f"unknown source {source!r}: use one of {', '.join(SOURCES)}")
+    return SOURCES[source]
+
+
+def configure(session: Session, *, account_id: int, system: str, reserve: int | None = None,
+              interval_hours: float | None = None, enabled: bool | None = None) -> StockConfig:
+    """Change a cabinet's stock settings for one marketplace; return them."""
+    if reserve is not None and reserve < 0:
+        raise StockSetupError("the reserve must be 0 or more units")
+    if interval_hours is not None and interval_hours <= 0:
+        raise StockSetupError("the interval must be positive")
+    config = stock_config(session, account_id, system)
+    if reserve is not None:
+        config.reserve = reserve
+    if interval_hours is not None:
+        config.interval_seconds = int(interval_hours * 3600)
+    if enabled is not None:
+        config.enabled = enabled
+    session.flush()
+    return config
+
+
+def connected_marketplaces(session: Session, account_id: int) -> list[Connection]:
+    """Return a cabinet's marketplace connections in the CLI's order (Ozon, Wildberries, Yandex Market)."""
+    found = {c.system: c for c in session.scalars(select(Connection).where(
+        Connection.account_id == account_id, Connection.system.in_(MARKETPLACES)))}
+    return [found[system] for system in MARKETPLACES if system in found]
+
+
+def stock_accounts(session: Session) -> list[int]:
+    """Return every cabinet with at least one marketplace connection."""
+    return sorted(session.scalars(select(func.distinct(Connection.account_id))
+                                  .where(Connection.system.in_(MARKETPLACES))))
+
+
+@dataclass
+class MarketOutcome:
+    """How one marketplace's push ended: its report, or why it did not run (misconfigured: exit 2)."""
+
+    system: str
+    report: StockReport | None = None
+    error: str | None = None
+    misconfigured: bool = False
+
+    @property
+    def title(self) -> str:
+        """The marketplace's name as sellers know it."""
+        return system_title(self.system)
+
+    @property
+    def ok(self) -> bool:
+        """Whether every item of this marketplace was pushed (or nothing needed to be)."""
+        return self.error is None and self.report is not None and not self.report.rejected
+
+
+def sync_stocks(engine: Engine, *, account_id: int, systems: Sequence[str], full_resync: bool = False,
+                test_mode: bool = False, refresh: bool = True,
+                on_progress: Callable[[SyncRun], None] | None = None) -> list[MarketOutcome]:
+    """Refresh the source (Evotor), then push every asked marketplace that is connected, in this process."""
+    with session_factory(engine)() as session:
+        conns = {c.system: c.id for c in connected_marketplaces(session, account_id)}
+    outcomes = [MarketOutcome(system, error=f"{system_title(system)} is not connected", misconfigured=True)
+                for system in systems if system not in conns]
+    wanted = [system for system in systems if system in conns]
+    if wanted and refresh:
+        try:
+            source_run = refresh_source(engine, account_id=account_id)
+        except StepFailedError as exc:
+            return outcomes + [MarketOutcome(system, error=f"the source could not be read: {exc}", misconfigured=True)
+                               for system in wanted]
+        if source_run.status == "failed":
+            return outcomes + [MarketOutcome(system, error=f"the source could not be read: {source_run.error}")
+                               for system in wanted]
+    for system in wanted:
+        outcomes.append(_push_one(engine, conns[system], full_resync=full_resync, test_mode=test_mode,
+                                  on_progress=on_progress))
+    return outcomes
+
+
+def _push_one(engine: Engine, connection_id: int, *, full_resync: bool, test_mode: bool,
+              on_progress: Callable[[SyncRun], None] | None) -> MarketOutcome:
+    with session_factory(engine)() as session:
+        conn = session.get(Connection, connection_id)
+        assert conn is not None
+        system = conn.system
+        try:
+            report = push_marketplace(session, engine, conn, full_resync=full_resync, test_mode=test_mode,
+                                      on_progress=on_progress)
+        except ConfigError as exc:
+            mark_broken(conn, exc.message)
+            session.commit()
+            return MarketOutcome(system, error=exc.message, misconfigured=True)
+        except SyncError as exc:
+            return MarketOutcome(system, error=str(exc))
+        except ConnectorError as exc:
+            return MarketOutcome(system, error=exc.message)
+        return MarketOutcome(system, report=report)
+
+
+def pull_stocks(engine: Engine, *, account_id: int, system: str) -> SyncRun | None:
+    """Read one marketplace's FBS and FBO stock into market_stocks; None when it is not connected."""
+    with session_factory(engine)() as session:
+        conn = get_connection(session, account_id, system)
+        if conn is None:
+            return None
+        try:
+            return pull_marketplace(session, engine, conn)
+        except ConfigError as exc:
+            mark_broken(conn, exc.message)
+            session.commit()
+            raise
+
+
+def due(session: Session, pipeline: str) -> list[tuple[int, str]]:
+    """Return the (cabinet, marketplace) pairs whose stock interval has passed since their last `pipeline` run."""
+    pairs = []
+    for account_id in stock_accounts(session):
+        for conn in connected_marketplaces(session, account_id):
+            config = stock_config(session, account_id, conn.system)
+            if not config.enabled or conn.status != "active":
+                continue
+            last = session.scalar(select(func.max(SyncRun.started_at)).where(
+                SyncRun.account_id == account_id, SyncRun.pipeline == pipeline, SyncRun.source == conn.system))
+            if last is None or last <= utcnow() - timedelta(seconds=config.interval_seconds):
+                pairs.append((account_id, conn.system))
+    return pairs
+
+
+PIPELINES = (PUSH, PULL)

@@ -1,0 +1,191 @@
+"""The stock flows, per cabinet and marketplace: push_stocks (our stock → the marketplace's FBS warehouse) and
+pull_stocks (the marketplace's FBS and FBO stock → market_stocks).
+
+A push lists the marketplace's offers, matches them to our product keys (sync.matching), reads what the
+marketplace holds at our warehouse only for items never pushed (what we pushed before is known), asks
+stock_plan what to write and hands it to stock_exporter, the only writer, which commits after every batch.
+A test-mode run reads everything, prints the plan and writes nothing to any marketplace. Each run is a
+`sync_runs` row (pipeline, source = the marketplace); one stock run of a cabinet at a time (a lease).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from marketsync.catalog.service import iter_stock_levels
+from marketsync.connections.models import Connection
+from marketsync.connections.service import open_stock_channel, recorder_for
+from marketsync.connectors.capabilities import StockChannel
+from marketsync.connectors.records import FBS
+from marketsync.db import utcnow
+from marketsync.settings import get_settings
+from marketsync.stocks.models import StockConfig
+from marketsync.sync import runs, stock_state
+from marketsync.sync.filters import load_scope
+from marketsync.sync.matching import match_offers
+from marketsync.sync.models import SyncRun
+from marketsync.sync.runs import SyncError
+from marketsync.sync.stock_exporter import Accepted, Refused, push_stocks as export_stocks
+from marketsync.sync.stock_plan import StockItem, plan_stocks
+
+PUSH, PULL = "push_stocks", "pull_stocks"
+LOCK = "stocks"  # one stock run of a cabinet at a time, whichever marketplace
+READ_CHUNK = 1000
+
+
+@dataclass
+class StockReport:
+    """What one push did for one marketplace, as the CLI prints it."""
+
+    system: str
+    run: SyncRun
+    matched: int = 0
+    changed: int = 0
+    pushed: int = 0
+    rejected: int = 0
+    unmatched: int = 0
+    plan: list[str] = field(default_factory=list)
+
+
+def stock_config(session: Session, account_id: int, system: str) -> StockConfig:
+    """Return (creating it on first use) a cabinet's stock settings for one marketplace."""
+    config = session.scalar(select(StockConfig).where(StockConfig.account_id == account_id,
+                                                      StockConfig.system == system))
+    if config is None:
+        config = StockConfig(account_id=account_id, system=system, reserve=0, enabled=True)
+        session.add(config)
+        session.flush()
+    return config
+
+
+@contextmanager
+def stock_run(session: Session, engine: Engine, conn: Connection, pipeline: str, *, dry_run: bool = False,
+              owner: str | None = None) -> Iterator[tuple[runs.Checkpoint, StockChannel]]:
+    """Open a run with the cabinet's stock lease and the marketplace's connector; close both whatever happens."""
+    run = runs.start_run(session, account_id=conn.account_id, pipeline=pipeline, dry_run=dry_run, source=conn.system)
+    session.commit()
+    owner = owner or f"run-{run.id}"
+    if not runs.acquire_lock(engine, pipeline=LOCK, account_id=conn.account_id, owner=owner):
+        runs.finish_run(run, error="another stock sync of this cabinet is still running")
+        run.status = "skipped"
+        session.commit()
+        raise SyncError(run.error or "", run)
+    recorder = recorder_for(conn)
+    checkpoint = runs.Checkpoint(session=session, engine=engine, run=run, pipeline=LOCK, owner=owner,
+                                 buffers=[recorder])
+    channel = open_stock_channel(conn, recorder)
+    try:
+        yield checkpoint, channel
+        runs.finish_run(run)
+    except Exception as exc:
+        session.rollback()
+        runs.finish_run(run, error=getattr(exc, "message", None) or str(exc) or type(exc).__name__)
+        raise
+    finally:
+        session.commit()
+        checkpoint.flush()
+        channel.close()
+        runs.release_lock(engine, pipeline=LOCK, account_id=conn.account_id, owner=owner)
+
+
+def refresh_offers(session: Session, conn: Connection, channel: StockChannel, checkpoint: runs.Checkpoint) -> int:
+    """List every offer of the marketplace into market_offers, forgetting vanished ones; return how many."""
+    seen_at, count = utcnow(), 0
+    runs.heartbeat(checkpoint.run, stage="offers", done=0, total=0)
+    for page in channel.iter_offers():
+        stock_state.save_offers(session, conn, page, seen_at)
+        count += len(page)
+        runs.heartbeat(checkpoint.run, done=count)
+        checkpoint.commit()
+    stock_state.forget_unseen_offers(session, conn, seen_at)
+    return count
+
+
+def push_marketplace(session: Session, engine: Engine, conn: Connection, *, full_resync: bool = False,
+                     test_mode: bool = False, on_progress: Callable[[SyncRun], None] | None = None) -> StockReport:
+    """Push a cabinet's stock to one marketplace (or, in test mode, say what would be pushed)."""
+    with stock_run(session, engine, conn, PUSH, dry_run=test_mode) as (checkpoint, channel):
+        checkpoint.on_progress = on_progress
+        run = checkpoint.run
+        report = StockReport(system=conn.system, run=run)
+        offers = refresh_offers(session, conn, channel, checkpoint)
+        reserve = stock_config(session, conn.account_id, conn.system).reserve
+        levels = {level.key: level for chunk in iter_stock_levels(
+            session, account_id=conn.account_id, enabled_stores=list(load_scope(session, conn.account_id).stores),
+            reserve=reserve) for level in chunk}
+        matching = match_offers(stock_state.known_offers(session, conn),
+                                {key: level.barcodes for key, level in levels.items()},
+                                stock_state.manual_mappings(session, conn))
+        stock_state.save_matching(session, conn, matching)
+        report.matched, report.unmatched = len(matching.matches), len(matching.unmatched_offers)
+        pushed_before = stock_state.last_pushed(session, conn)
+        unknown = [m.stock_key for m in matching.matches if pushed_before.get(m.stock_key) is None]
+        reported = _read_reported(session, conn, channel, [] if full_resync else unknown, checkpoint)
+        items = [StockItem(m.stock_key, m.product_key, levels[m.product_key].offered,
+                           pushed_before.get(m.stock_key), reported.get(m.stock_key)) for m in matching.matches]
+        stock_state.save_offered(session, conn, {i.stock_key: (i.product_key, i.offered) for i in items})
+        # What the monitor compares between runs: how many offers the marketplace listed, our total offered.
+        run.details = {**run.details, "offers": offers, "matched": report.matched, "unmatched": report.unmatched,
+                       "stock_total": sum(i.offered for i in items)}
+        actions = plan_stocks(items, full_resync=full_resync)
+        to_push = [a for a in actions if a.push]
+        report.changed = len(to_push)
+        run.skipped = len(actions) - len(to_push)
+        if test_mode:
+            report.plan = [f"{a.item.stock_key} ({a.item.product_key}): {a.item.last_pushed if a.item.last_pushed
+                            is not None else a.item.reported} → {a.item.offered}, {a.reason}" for a in to_push]
+            return report
+        runs.heartbeat(run, stage="push", done=0, total=len(to_push))
+        warehouse = str(conn.settings.get("warehouse_id") or conn.settings.get("campaign_id") or "")
+
+        def on_batch(accepted: Accepted, refused: Refused, lost: bool) -> None:
+            stock_state.record_accepted(session, conn, accepted, warehouse)
+            stock_state.record_refused(session, conn, refused, outcome_lost=lost)
+            for key, (code, message) in refused.items():
+                runs.note_error(run, f"{key}: {code}: {message}")
+            checkpoint.commit()
+
+        counts = export_stocks(channel, actions, on_batch, batch_cap=get_settings().BATCH_SIZE,
+                               on_progress=lambda done: runs.heartbeat(run, done=done))
+        run.updated, run.failed = counts.pushed, counts.rejected + counts.unknown
+        run.details = {**run.details, "requests": counts.requests}
+        report.pushed, report.rejected = counts.pushed, counts.rejected + counts.unknown
+        return report
+
+
+def _read_reported(session: Session, conn: Connection, channel: StockChannel, keys: list[str],
+                   checkpoint: runs.Checkpoint) -> dict[str, int]:
+    """Read the marketplace's FBS stock at our warehouse for these keys, keeping it in market_stocks."""
+    reported: dict[str, int] = {}
+    runs.heartbeat(checkpoint.run, stage="read", done=0, total=len(keys))
+    synced_at = utcnow()
+    for start in range(0, len(keys), READ_CHUNK):
+        levels = channel.read_stocks(keys[start:start + READ_CHUNK])
+        stock_state.save_reported(session, conn, levels, synced_at)
+        reported.update({level.stock_key: level.quantity for level in levels if level.fulfillment == FBS})
+        runs.heartbeat(checkpoint.run, done=min(start + READ_CHUNK, len(keys)))
+        checkpoint.commit()
+    return reported
+
+
+def pull_marketplace(session: Session, engine: Engine, conn: Connection,
+                     on_progress: Callable[[SyncRun], None] | None = None) -> SyncRun:
+    """Read every FBS and FBO stock the marketplace reports into market_stocks; return the run."""
+    with stock_run(session, engine, conn, PULL) as (checkpoint, channel):
+        checkpoint.on_progress = on_progress
+        run, synced_at, count = checkpoint.run, utcnow(), 0
+        runs.heartbeat(run, stage="pull", done=0, total=0)
+        for page in channel.iter_stocks():
+            stock_state.save_reported(session, conn, page, synced_at)
+            count += len(page)
+            runs.heartbeat(run, done=count)
+            checkpoint.commit()
+        stock_state.forget_unreported(session, conn, synced_at)
+        run.updated = count
+        return run

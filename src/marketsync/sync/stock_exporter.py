@@ -1,0 +1,100 @@
+"""Write a stock plan to a marketplace: the stock pipeline's only writer.
+
+Updates go out in the marketplace's maximal batch (BATCH_SIZE only caps it lower). Each result is recorded
+at once through `on_batch` (a commit point): accepted amounts become the new "last pushed", per-item
+refusals are kept with the marketplace's code and message and retried by the next run. A batch whose answer
+was lost (a timeout, a 5xx after the write was sent) is never resent blindly: the exporter re-reads those
+keys, counts what had landed as accepted and resends only what still differs, a bounded number of times;
+what stays unknown forgets its last pushed amount, so the next run trusts only the marketplace's report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from marketsync.connectors.capabilities import StockChannel
+from marketsync.connectors.errors import RateLimited, TransientError
+from marketsync.connectors.records import StockUpdate
+from marketsync.sync.stock_plan import StockAction
+
+RECONCILE_ROUNDS = 2
+LOST = "outcome_unknown"
+RATE_LIMITED = "rate_limited"
+
+Accepted = dict[str, tuple[str, int]]  # stock key → (product key, amount)
+Refused = dict[str, tuple[str, str]]  # stock key → (code, message)
+BatchSink = Callable[[Accepted, Refused, bool], None]  # (accepted, refused, outcome lost) at a commit point
+
+
+@dataclass
+class PushCounts:
+    """What one push did: requests sent, items accepted, refused by the marketplace, and left unknown."""
+
+    requests: int = 0
+    pushed: int = 0
+    rejected: int = 0
+    unknown: int = 0
+
+
+def batch_limit(channel: StockChannel, cap: int | None) -> int:
+    """Return the batch size to use: the API's documented maximum, or BATCH_SIZE when lower."""
+    return min(channel.batch_size, cap) if cap else channel.batch_size
+
+
+def push_stocks(channel: StockChannel, actions: Sequence[StockAction], on_batch: BatchSink, *,
+                batch_cap: int | None = None, on_progress: Callable[[int], None] | None = None) -> PushCounts:
+    """Send every push action in maximal batches and report each batch's outcome through `on_batch`."""
+    todo = [action for action in actions if action.push]
+    products = {action.item.stock_key: action.item.product_key for action in todo}
+    size = batch_limit(channel, batch_cap)
+    counts = PushCounts()
+    for start in range(0, len(todo), size):
+        updates = [action.update() for action in todo[start:start + size]]
+        _send(channel, updates, products, on_batch, counts)
+        if on_progress:
+            on_progress(min(start + size, len(todo)))
+    return counts
+
+
+def _send(channel: StockChannel, updates: list[StockUpdate], products: dict[str, str], on_batch: BatchSink,
+          counts: PushCounts) -> None:
+    pending = updates
+    for _round in range(RECONCILE_ROUNDS + 1):
+        counts.requests += 1
+        try:
+            results = channel.update_stocks(pending)
+        except RateLimited as exc:  # asked to wait longer than we may: nothing was written
+            refused = {u.stock_key: (RATE_LIMITED, exc.message) for u in pending}
+            counts.rejected += len(refused)
+            on_batch({}, refused, False)
+            return
+        except TransientError:
+            pending = _reconcile(channel, pending, products, on_batch, counts)
+            if not pending:
+                return
+            continue
+        accepted = {u.stock_key: (products[u.stock_key], u.amount) for u, r in zip(pending, results, strict=True)
+                    if r.ok}
+        refused = {u.stock_key: (str(r.code or "refused"), r.error or "refused")
+                   for u, r in zip(pending, results, strict=True) if not r.ok}
+        counts.pushed += len(accepted)
+        counts.rejected += len(refused)
+        on_batch(accepted, refused, False)
+        return
+    counts.unknown += len(pending)
+    on_batch({}, {u.stock_key: (LOST, "the marketplace's answer was lost; re-read next run") for u in pending}, True)
+
+
+def _reconcile(channel: StockChannel, sent: list[StockUpdate], products: dict[str, str], on_batch: BatchSink,
+               counts: PushCounts) -> list[StockUpdate]:
+    """Re-read what a lost write touched; record what landed and return what must be sent again."""
+    try:
+        reported = {level.stock_key: level.quantity for level in channel.read_stocks([u.stock_key for u in sent])}
+    except TransientError:
+        return sent  # still blind: the next round resends, the last one gives up as unknown
+    landed = {u.stock_key: (products[u.stock_key], u.amount) for u in sent if reported.get(u.stock_key) == u.amount}
+    if landed:
+        counts.pushed += len(landed)
+        on_batch(landed, {}, False)
+    return [u for u in sent if u.stock_key not in landed]
