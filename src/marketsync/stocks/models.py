@@ -1,9 +1,11 @@
 """Marketplace stock state per cabinet: the offers we saw, the seller's mappings, what each marketplace reports
-(the stock-sync tool's `inventory`), what we last pushed, the history of pushes and per-marketplace settings."""
+(the stock-sync tool's `inventory`), what we last pushed, the history of pushes, per-marketplace settings and the
+stock monitor's alerts."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -114,3 +116,33 @@ class StockConfig(Base):
     reserve: Mapped[int] = mapped_column(Integer, default=0)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     interval_seconds: Mapped[int] = mapped_column(Integer, default=6 * 3600)  # the tool's "every 6 hours"
+
+
+class MonitorAlert(Base):
+    """One alert of the stock monitor about a cabinet's marketplace, from raised to cleared, and which of its two
+    messages (raised, cleared) went out by e-mail and by Telegram."""
+
+    __tablename__ = "monitor_alerts"
+    __table_args__ = (UniqueConstraint("open_key"),
+                      Index("ix_monitor_alerts_account_opened", "account_id", "opened_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(32))  # the marketplace (ozon, wildberries, yandex_market)
+    kind: Mapped[str] = mapped_column(String(32))  # sync.monitor.KINDS
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the figures when it was raised
+    message: Mapped[str] = mapped_column(Text)  # the alert as sent (Russian, then English)
+    clear_message: Mapped[str | None] = mapped_column(Text)
+    # "account:source:kind" while open, NULL once cleared: at most one open alert per kind, even when two monitor
+    # runs overlap (NULLs never collide in a unique constraint, on every dialect).
+    open_key: Mapped[str | None] = mapped_column(String(96))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When each message went out on each channel; None: not yet (or the channel is off).
+    mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    telegram_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    clear_mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    clear_telegram_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last failed delivery: tried again by the next monitor run.
+    delivery_error: Mapped[str | None] = mapped_column(Text)
+    delivery_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
