@@ -29,6 +29,8 @@ _FORM_SECRET = re.compile(rf"(?i)((?<![A-Za-z0-9_.\-])(?:{_SECRET_NAME})=)[^&\s\
 # The same inside a percent-encoded URL (a `next=` parameter holding a link with its token).
 _ENCODED_FORM_SECRET = re.compile(rf"(?i)((?:{_SECRET_NAME})%3D)[^&%\s\"']+")
 _JSON_SECRET = re.compile(rf'(?i)("(?:{_SECRET_NAME})"\s*:\s*)("(?:[^"\\]|\\.)*"|-?[0-9][0-9.eE+-]*)')
+# A Telegram bot token is a path segment of every Bot API URL (/bot<id>:<secret>/<method>), as httpx logs it.
+_BOT_PATH = re.compile(r"(/bot)\d+:[A-Za-z0-9_-]+")
 
 
 def is_secret_name(name: str) -> bool:
@@ -118,7 +120,7 @@ def redact(text: str | None, secret_values: Iterable[str] = ()) -> str | None:
     text = _ENCODED_FORM_SECRET.sub(lambda m: m.group(1) + REDACTED, text)
     # "key": "value" (or a bare number) in JSON, the same names and Authorization
     text = _JSON_SECRET.sub(lambda m: f'{m.group(1)}"{REDACTED}"', text)
-    return text
+    return _BOT_PATH.sub(rf"\g<1>{REDACTED}", text)
 
 
 def redact_headers(headers: dict[str, str]) -> dict[str, str]:

@@ -39,3 +39,11 @@ def test_json_redaction_hides_every_field_named_like_a_secret() -> None:
     assert '"name": "Сыр"' in redacted and '"keyboard": "ok"' in redacted and '"token_type": "bearer"' in redacted
     form = redact("grant_type=refresh_token&refresh_token=r-123&client_secret=c-456&apiKey=k-789&v=5.199") or ""
     assert form == "grant_type=refresh_token&refresh_token=***&client_secret=***&apiKey=***&v=5.199"
+
+
+def test_a_telegram_bot_token_in_a_logged_url_is_redacted() -> None:
+    from marketsync.security import redact
+
+    line = 'HTTP Request: POST https://api.telegram.org/bot123456:AAH-secret_part/sendMessage "HTTP/1.1 200 OK"'
+    assert redact(line) == 'HTTP Request: POST https://api.telegram.org/bot***/sendMessage "HTTP/1.1 200 OK"'
+    assert redact("/sandbox/telegram/bot7000000001:sandbox-demo/getMe") == "/sandbox/telegram/bot***/getMe"

@@ -1,4 +1,4 @@
-"""The sandbox as one ASGI app: /evotor, /vk, /_control and /mail (the SMTP sink's page), mountable anywhere
+"""The sandbox as one ASGI app: /evotor, /vk, /telegram, /_control and /mail (the SMTP sink's page), mountable anywhere
 (demo mode uses /sandbox)."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from marketsync.sandbox.control import control_router
 from marketsync.sandbox.evotor.routes import evotor_router
 from marketsync.sandbox.mail_views import mail_router
 from marketsync.sandbox.state import SandboxState, default_state
+from marketsync.sandbox.telegram.routes import telegram_router
 from marketsync.sandbox.vk.routes import vk_router
 
 
@@ -24,6 +25,7 @@ def create_sandbox_app(state: SandboxState | None = None, *, mail_dir: Path | No
     app.state.sandbox = sandbox
     app.include_router(evotor_router(sandbox))
     app.include_router(vk_router(sandbox))
+    app.include_router(telegram_router(sandbox))
     app.include_router(control_router(sandbox))
     app.include_router(mail_router(mail_dir))
 

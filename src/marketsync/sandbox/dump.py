@@ -17,7 +17,9 @@ def dump_state(sandbox: SandboxState, service: str, token: str | None = None) ->
         return _dump_evotor(sandbox, token)
     if service == "vk":
         return _dump_vk(sandbox, token)
-    raise ValueError(f"unknown service {service!r}; expected evotor or vk")
+    if service == "telegram":
+        return _dump_telegram(sandbox, token)
+    raise ValueError(f"unknown service {service!r}; expected evotor, vk or telegram")
 
 
 def _dump_evotor(sandbox: SandboxState, token: str | None) -> dict[str, Any]:
@@ -104,3 +106,17 @@ def _dump_vk(sandbox: SandboxState, token: str | None) -> dict[str, Any]:
                 }
             )
         return {"user_id": user.id, "groups": groups}
+
+
+def _dump_telegram(sandbox: SandboxState, token: str | None) -> dict[str, Any]:
+    telegram = sandbox.telegram
+    with sandbox.lock:
+        if token is None:
+            return {"tokens": {known: {"chats": len(bot.chats), "messages": len(bot.messages)}
+                               for known in telegram.tokens() if (bot := telegram.bot(known)) is not None}}
+        bot = telegram.bot(token)
+        if bot is None:
+            raise KeyError("unknown or revoked Telegram bot token")
+        return {"bot": bot.user(), "chats": [chat.wire() for chat in bot.chats.values()],
+                "messages": [{"message_id": m.message_id, "chat_id": m.chat_id, "date": m.date, "text": m.text}
+                             for m in bot.messages]}

@@ -4,7 +4,8 @@ Flow: every emulated HTTP request (never /_control, never photo downloads) first
 `Faults.draw(service, write=...)`. With probability `rate` one of `kinds` is picked by the service's own
 `random.Random(seed)`, so the same request sequence fails the same way on every run. The route then renders
 the fault in the service's own manner: Evotor answers HTTP 429 + Retry-After; VK's "429" is HTTP 200 with
-error 6 (its real flood answer) and "http429" a plain HTTP 429; "500"/"502" are bare gateway errors;
+error 6 (its real flood answer) and "http429" a plain HTTP 429; Telegram's "429" is HTTP 429 with its envelope,
+the wait only in the body's `parameters.retry_after`; "500"/"502" are bare gateway errors;
 "timeout" sleeps `timeout_s` and then answers 504; "lost_write" lets a write go through and then answers
 502, "lost_write_504" the same with a gateway timeout (504), so the client cannot know the outcome. VK only:
 "error10" is HTTP 200 with error 10 (VK's internal error, nothing applied) and "execute_false" fails one call
@@ -24,7 +25,7 @@ from typing import Any
 
 from starlette.responses import PlainTextResponse, Response
 
-SERVICES = ("evotor", "vk")
+SERVICES = ("evotor", "vk", "telegram")
 FAULT_KINDS = ("429", "http429", "500", "502", "timeout", "lost_write", "lost_write_504", "error10",
                "execute_false")
 VK_ONLY_KINDS = frozenset({"error10", "execute_false"})

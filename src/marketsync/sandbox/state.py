@@ -1,4 +1,4 @@
-"""The whole sandbox's mutable world: Evotor and VK data, faults, rate windows and request counters."""
+"""The whole sandbox's mutable world: Evotor, VK and Telegram data, faults, rate windows and request counters."""
 
 from __future__ import annotations
 
@@ -11,16 +11,18 @@ from marketsync.sandbox.evotor.state import EvotorState
 from marketsync.sandbox.faults import Faults
 from marketsync.sandbox.ratelimit import FixedWindowLimiter
 from marketsync.sandbox.stats import RequestStats
+from marketsync.sandbox.telegram.state import TelegramState
 from marketsync.sandbox.vk.state import VkState
 
 
 class SandboxState:
-    """One sandbox: both emulators share one re-entrant lock, since uvicorn serves from another thread."""
+    """One sandbox: the emulators share one re-entrant lock, since uvicorn serves from another thread."""
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.evotor = EvotorState(self.lock)
         self.vk = VkState(self.lock)
+        self.telegram = TelegramState(self.lock)
         self.faults = Faults()
         self.stats = RequestStats()
         self.evotor_limiter = FixedWindowLimiter()
@@ -31,6 +33,7 @@ class SandboxState:
         with self.lock:
             self.evotor.reset()
             self.vk.reset()
+            self.telegram.reset()
             self.faults.clear()
             self.stats.reset()
             self.evotor_limiter.reset()
@@ -41,7 +44,7 @@ class SandboxState:
         with self.lock:
             if reset:
                 self.reset()
-            return seed_demo(self, products=products, seed=seed)
+            return {**seed_demo(self, products=products, seed=seed), **self.telegram.seed_demo()}
 
     def dump(self, service: str, token: str | None = None) -> dict[str, Any]:
         """Return counts and objects of one emulator, for one token or summarised for all."""
