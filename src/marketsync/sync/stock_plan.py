@@ -75,4 +75,5 @@ def describe(action: StockAction) -> str:
     """Say one decision in a line, for test mode: key (product): what the marketplace has → what we offer."""
     item = action.item
     before = item.last_pushed if item.last_pushed is not None else item.reported
-    return f"{item.stock_key} ({item.product_key}): {'—' if before is None else before} → {item.offered}, {action.reason}"
+    shown = "—" if before is None else str(before)
+    return f"{item.stock_key} ({item.product_key}): {shown} → {item.offered}, {action.reason}"
