@@ -20,7 +20,8 @@ from marketsync.logs import setup_logging
 from marketsync.settings import Settings, get_settings
 
 QUEUES = ("default", "sync")
-ROUTES = {"marketsync.sync.mirror_to_vk": {"queue": "sync"}}
+ROUTES = {"marketsync.sync.mirror_to_vk": {"queue": "sync"}, "marketsync.stocks.push_stocks": {"queue": "sync"},
+          "marketsync.stocks.pull_stocks": {"queue": "sync"}}
 
 
 def beat_schedule(settings: Settings) -> dict[str, dict[str, object]]:
@@ -30,13 +31,15 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, object]]:
             "task": "marketsync.sync.run_sync_pipeline",
             "schedule": float(settings.CATALOG_REFRESH_INTERVAL_SECONDS),
         },
+        # Each cabinet's stock settings say how often; beat only looks every minute for what is due.
+        "stock-pipelines": {"task": "marketsync.stocks.run_stock_pipelines", "schedule": 60.0},
     }
 
 
 def create_celery(settings: Settings | None = None) -> Celery:
     """Build the Celery app for these settings."""
     settings = settings or get_settings()
-    app = Celery("marketsync", broker=settings.broker_url, include=["marketsync.sync.tasks"])
+    app = Celery("marketsync", broker=settings.broker_url, include=["marketsync.sync.tasks", "marketsync.stocks.tasks"])
     app.conf.update(
         task_default_queue="default",
         task_queues=[Queue(name) for name in QUEUES],

@@ -18,7 +18,7 @@ from marketsync.db import session_factory, utcnow
 from marketsync.stocks.models import StockConfig
 from marketsync.sync.chain import StepFailedError, refresh_source
 from marketsync.sync.models import SyncRun
-from marketsync.sync.pipelines.stocks import PULL, PUSH, StockReport, pull_marketplace, push_marketplace, stock_config
+from marketsync.sync.pipelines.stocks import StockReport, pull_marketplace, push_marketplace, stock_config
 from marketsync.sync.runs import SyncError
 
 # The CLI's names of the marketplaces (the stock-sync tool's) → our connection systems.
@@ -146,9 +146,9 @@ def pull_stocks(engine: Engine, *, account_id: int, system: str) -> SyncRun | No
             raise
 
 
-def due(session: Session, pipeline: str) -> list[tuple[int, str]]:
-    """Return the (cabinet, marketplace) pairs whose stock interval has passed since their last `pipeline` run."""
-    pairs = []
+def due_by_account(session: Session, pipeline: str) -> dict[int, list[str]]:
+    """Return, per cabinet, the marketplaces whose stock interval has passed since their last `pipeline` run."""
+    due: dict[int, list[str]] = {}
     for account_id in stock_accounts(session):
         for conn in connected_marketplaces(session, account_id):
             config = stock_config(session, account_id, conn.system)
@@ -157,8 +157,13 @@ def due(session: Session, pipeline: str) -> list[tuple[int, str]]:
             last = session.scalar(select(func.max(SyncRun.started_at)).where(
                 SyncRun.account_id == account_id, SyncRun.pipeline == pipeline, SyncRun.source == conn.system))
             if last is None or last <= utcnow() - timedelta(seconds=config.interval_seconds):
-                pairs.append((account_id, conn.system))
-    return pairs
+                due.setdefault(account_id, []).append(conn.system)
+    return due
 
 
-PIPELINES = (PUSH, PULL)
+def enqueue(account_id: int, systems: list[str], *, pull: bool) -> None:
+    """Send one cabinet's stock push (or pull) for these marketplaces to the worker, by task name."""
+    from marketsync.worker import celery_app
+
+    name = "marketsync.stocks.pull_stocks" if pull else "marketsync.stocks.push_stocks"
+    celery_app.signature(name, args=(account_id, systems)).apply_async()

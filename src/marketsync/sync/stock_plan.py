@@ -69,3 +69,11 @@ def decide_stock(item: StockItem, *, full_resync: bool = False) -> StockAction:
 def plan_stocks(items: Iterable[StockItem], *, full_resync: bool = False) -> list[StockAction]:
     """Decide every item of one marketplace, in the order given."""
     return [decide_stock(item, full_resync=full_resync) for item in items]
+
+
+def describe(action: StockAction) -> str:
+    """Say one decision in a line, for test mode: key (product): what the marketplace has → what we offer."""
+    item = action.item
+    before = item.last_pushed if item.last_pushed is not None else item.reported
+    shown = "—" if before is None else str(before)
+    return f"{item.stock_key} ({item.product_key}): {shown} → {item.offered}, {action.reason}"

@@ -31,8 +31,9 @@ from marketsync.sync.filters import load_scope
 from marketsync.sync.matching import match_offers
 from marketsync.sync.models import SyncRun
 from marketsync.sync.runs import SyncError
-from marketsync.sync.stock_exporter import Accepted, Refused, push_stocks as export_stocks
-from marketsync.sync.stock_plan import StockItem, plan_stocks
+from marketsync.sync.stock_exporter import Accepted, Refused
+from marketsync.sync.stock_exporter import push_stocks as export_stocks
+from marketsync.sync.stock_plan import StockItem, describe, plan_stocks
 
 PUSH, PULL = "push_stocks", "pull_stocks"
 LOCK = "stocks"  # one stock run of a cabinet at a time, whichever marketplace
@@ -138,8 +139,7 @@ def push_marketplace(session: Session, engine: Engine, conn: Connection, *, full
         report.changed = len(to_push)
         run.skipped = len(actions) - len(to_push)
         if test_mode:
-            report.plan = [f"{a.item.stock_key} ({a.item.product_key}): {a.item.last_pushed if a.item.last_pushed
-                            is not None else a.item.reported} → {a.item.offered}, {a.reason}" for a in to_push]
+            report.plan = [describe(action) for action in to_push]
             return report
         runs.heartbeat(run, stage="push", done=0, total=len(to_push))
         warehouse = str(conn.settings.get("warehouse_id") or conn.settings.get("campaign_id") or "")
