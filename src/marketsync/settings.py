@@ -107,6 +107,8 @@ class Settings(BaseSettings):
     MIN_PRODUCTS_THRESHOLD: int = Field(default=10, ge=0)
     ANOMALY_THRESHOLD: float = Field(default=0.1, gt=0)
     ALERT_EMAIL: str | None = None
+    # The weekly report lists the offers whose stock we offer is at or below this many units.
+    LOW_STOCK_THRESHOLD: int = Field(default=5, ge=0)
     BOT_TOKEN: str | None = None
     ALERT_TELEGRAM_CHAT_ID: str | None = None
     DB_POOL_SIZE: int | None = Field(default=None, gt=0)
