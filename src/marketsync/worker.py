@@ -11,6 +11,7 @@ import sqlite3
 from pathlib import Path
 
 from celery import Celery
+from celery.schedules import crontab
 from celery.signals import setup_logging as celery_setup_logging
 from kombu import Queue
 from sqlalchemy.engine import make_url
@@ -33,6 +34,11 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, object]]:
         },
         # Each cabinet's stock settings say how often; beat only looks every minute for what is due.
         "stock-pipelines": {"task": "marketsync.stocks.run_stock_pipelines", "schedule": 60.0},
+        # The stock-sync tool's cron: the health check every hour, the weekly report on Monday at 09:00 Moscow
+        # time (beat keeps UTC; Moscow has been UTC+3 all year since 2014).
+        "stock-monitor": {"task": "marketsync.stocks.monitor", "schedule": crontab(minute=0)},
+        "stock-weekly-report": {"task": "marketsync.stocks.weekly_report",
+                                "schedule": crontab(minute=0, hour=6, day_of_week="mon")},
     }
 
 

@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 def demo_environment(host: str, port: int) -> dict[str, str]:
     """The settings demo mode runs with: the sandbox of every service on this server, mail into its SMTP sink."""
+    from marketsync.sandbox.telegram.state import DEMO_BOT_TOKEN, DEMO_CHAT_ID
     from marketsync.settings import Settings
 
     base = f"http://{host}:{port}"
@@ -36,6 +37,12 @@ def demo_environment(host: str, port: int) -> dict[str, str]:
         "BASE_URL": base,
         "EVOTOR_API_URL": f"{base}/sandbox/evotor",
         "VK_API_URL": f"{base}/sandbox/vk",
+        # The stock monitor alerts the sandbox's demo bot chat (/sandbox/_control/state?service=telegram&token=…)
+        # and, by mail, the SMTP sink (/sandbox/mail).
+        "TELEGRAM_API_URL": f"{base}/sandbox/telegram",
+        "BOT_TOKEN": DEMO_BOT_TOKEN,
+        "ALERT_TELEGRAM_CHAT_ID": str(DEMO_CHAT_ID),
+        "ALERT_EMAIL": os.environ.get("ALERT_EMAIL") or "alerts@marketsync.local",
     }
     # The environment or .env may move the sink (SANDBOX_SMTP_PORT, 0 = off); the mail settings follow it.
     try:

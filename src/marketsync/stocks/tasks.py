@@ -1,12 +1,13 @@
 """Thin Celery wrappers around the stock flows: beat finds the (cabinet, marketplace) pairs whose interval
-has passed and sends one task per cabinet, so the source is refreshed once for all its marketplaces."""
+has passed and sends one task per cabinet, so the source is refreshed once for all its marketplaces; hourly the
+stock monitor checks every cabinet (alerts raised, cleared and sent), and on Mondays each gets its weekly report."""
 
 from __future__ import annotations
 
 import logging
 
 from marketsync.db import get_engine, session_scope
-from marketsync.stocks import service
+from marketsync.stocks import monitor_service, report, service
 from marketsync.worker import celery_app
 
 log = logging.getLogger(__name__)
@@ -50,3 +51,31 @@ def pull_stocks(account_id: int, systems: list[str]) -> int:
         except Exception as exc:  # one marketplace failing never stops the others; its run records why
             log.warning("cabinet %s, %s: stock pull failed: %s", account_id, system, exc)
     return done
+
+
+@celery_app.task(name="marketsync.stocks.monitor")
+def monitor() -> int:
+    """Beat entry (hourly): the health check of every cabinet with a marketplace; return how many are unhealthy."""
+    with session_scope() as session:
+        accounts = monitor_service.monitored_accounts(session)
+    unhealthy = 0
+    for account_id in accounts:
+        try:
+            unhealthy += not monitor_service.run_monitor(get_engine(), account_id=account_id).healthy
+        except Exception:  # one cabinet failing never stops the others' checks
+            log.exception("cabinet %s: the stock monitor failed", account_id)
+    return unhealthy
+
+
+@celery_app.task(name="marketsync.stocks.weekly_report")
+def weekly_report() -> int:
+    """Beat entry (Mondays): mail every cabinet's weekly stock report; return how many went out."""
+    with session_scope() as session:
+        accounts = monitor_service.monitored_accounts(session)
+    sent = 0
+    for account_id in accounts:
+        outcome = report.send_weekly_report(get_engine(), account_id=account_id)
+        if not outcome.sent:
+            log.warning("cabinet %s: the weekly stock report was not sent: %s", account_id, outcome.error)
+        sent += outcome.sent
+    return sent

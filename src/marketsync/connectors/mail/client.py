@@ -45,21 +45,30 @@ def _transient(exc: BaseException) -> bool:
     return isinstance(exc, (smtplib.SMTPServerDisconnected, ConnectionError, TimeoutError))
 
 
-@retry(retry=retry_if_exception(_transient), stop=stop_after_attempt(3),
-       wait=wait_exponential(multiplier=0.5, max=4), reraise=True)
-def _deliver_smtp(message: EmailMessage, config: MailConfig) -> None:
-    # The system trust store (OpenSSL also honours SSL_CERT_FILE / SSL_CERT_DIR); the host name is checked.
+def _connect(config: MailConfig) -> smtplib.SMTP:
+    """Open an SMTP session: TLS as configured (the system trust store, host name checked), then the login."""
+    # OpenSSL also honours SSL_CERT_FILE / SSL_CERT_DIR.
     context = ssl.create_default_context()
     smtp: smtplib.SMTP
     if config.tls == "ssl":
         smtp = smtplib.SMTP_SSL(config.host, config.port, timeout=config.timeout, context=context)
     else:
         smtp = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
-    with smtp:
+    try:
         if config.tls == "starttls":
             smtp.starttls(context=context)
         if config.user:
             smtp.login(config.user, config.password or "")
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
+
+
+@retry(retry=retry_if_exception(_transient), stop=stop_after_attempt(3),
+       wait=wait_exponential(multiplier=0.5, max=4), reraise=True)
+def _deliver_smtp(message: EmailMessage, config: MailConfig) -> None:
+    with _connect(config) as smtp:
         refused = smtp.send_message(message)
     if refused:  # some recipients of several were refused; the others got it, so this is not retried
         log.warning("mail %r was refused for %s", message["Subject"], sorted(refused))
@@ -82,3 +91,16 @@ def send(message: EmailMessage, config: MailConfig) -> None:
         _deliver_smtp(message, config)
     except (smtplib.SMTPException, OSError) as exc:
         raise MailError(f"mail to {message['To']} was not delivered: {exc}") from exc
+
+
+def check(config: MailConfig) -> None:
+    """Open a session with the SMTP server as a delivery would (TLS, login), then NOOP; raise MailError if unusable."""
+    if config.provider == "console":
+        return
+    try:
+        with _connect(config) as smtp:
+            code, text = smtp.noop()
+    except (smtplib.SMTPException, OSError) as exc:
+        raise MailError(f"SMTP {config.host}:{config.port}: {exc}") from exc
+    if code != 250:
+        raise MailError(f"SMTP {config.host}:{config.port} answered NOOP with {code} {text!r}")
