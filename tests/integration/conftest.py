@@ -1,10 +1,12 @@
 """Fixtures shared by the integration tests: a client of the web app on an empty SQLite database, sellers and
-their data, Celery tasks run in-process."""
+their data, Celery tasks run in-process, the stock monitor's alert channels."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from email.message import EmailMessage
 from typing import Any
 
 import pytest
@@ -17,7 +19,11 @@ from marketsync.catalog.models import Product, ProductGroup, Store
 from marketsync.connections.models import Connection
 from marketsync.db import session_scope
 from marketsync.security import encrypt_json
+from marketsync.settings import get_settings
 from marketsync.web.app import create_app
+from stock_builders import ALERT_EMAIL, CHAT_ID, Channels
+
+_bots = itertools.count(1)
 
 
 @pytest.fixture
@@ -97,3 +103,16 @@ def tasks_run_here() -> Iterator[None]:
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def channels(mailbox: list[EmailMessage], sandbox, sandbox_state, monkeypatch: pytest.MonkeyPatch) -> Channels:  # type: ignore[no-untyped-def]
+    """Alerts by e-mail into the SMTP sink and by Telegram into the emulator's operator chat."""
+    token = f"{5550000 + next(_bots)}:monitor-bot-token-EEEEEEEEEEEEEEEEEEE"
+    sandbox_state.telegram.add_bot(token, "shop_monitor_bot")
+    sandbox_state.telegram.add_chat(token, CHAT_ID, first_name="Оператор")
+    for key, value in {"ALERT_EMAIL": ALERT_EMAIL, "BOT_TOKEN": token, "ALERT_TELEGRAM_CHAT_ID": str(CHAT_ID),
+                       "TELEGRAM_API_URL": f"{sandbox.url}/telegram"}.items():
+        monkeypatch.setenv(key, value)
+    get_settings.cache_clear()
+    return Channels(mailbox, sandbox_state, token)

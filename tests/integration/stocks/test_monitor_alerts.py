@@ -8,6 +8,13 @@ from collections.abc import Callable
 
 import pytest
 from sqlalchemy.engine import Engine
+
+from marketsync.connections.service import disconnect
+from marketsync.db import session_scope
+from marketsync.stocks import monitor_service
+from marketsync.stocks.models import MonitorAlert
+from marketsync.sync import runs
+from marketsync.sync.monitor import ANOMALIES, HEALTH, LAST_SYNC
 from stock_builders import (
     CHAT_ID,
     Channels,
@@ -17,13 +24,6 @@ from stock_builders import (
     list_offers,
     push,
 )
-
-from marketsync.connections.service import disconnect
-from marketsync.db import session_scope
-from marketsync.stocks import monitor_service
-from marketsync.stocks.models import MonitorAlert
-from marketsync.sync import runs
-from marketsync.sync.monitor import ANOMALIES, HEALTH, LAST_SYNC
 
 
 def _monitor(engine: Engine, account_id: int, mode: str = HEALTH) -> monitor_service.MonitorOutcome:
