@@ -51,10 +51,13 @@ def quantities(stocks: Iterable[StockCount]) -> tuple[int, int]:
 
 def levels_from_wire(warehouses: Iterable[WarehouseOffers], *, fulfillment: str = FBS,
                      names: dict[int, str] | None = None) -> list[StockLevel]:
-    """Map getStocks warehouses to one StockLevel per (offer, warehouse)."""
+    """Map getStocks warehouses to one StockLevel per (offer, warehouse); an offer listed without stock
+    lines (nothing was ever sent for it there) has no stock record and is left out."""
     levels = []
     for warehouse in warehouses:
         for offer in warehouse.offers:
+            if not offer.stocks:
+                continue
             quantity, reserved = quantities(offer.stocks)
             levels.append(StockLevel(
                 stock_key=offer.offer_id, warehouse_id=str(warehouse.warehouse_id), quantity=quantity,

@@ -76,6 +76,10 @@ def yandex_market_router(sandbox: SandboxState) -> APIRouter:
     router = APIRouter(prefix=f"/{SERVICE}")
     ym = sandbox.yandex_market
 
+    def page_size(call: Call, method: str, template: str) -> int:
+        limit = _limit(call.query, method, template)
+        return min(limit, ym.page_cap) if ym.page_cap else limit
+
     def count(call: Call, operation: str, weight: int) -> None:
         """Count a request against its documented limit; 420 when it would pass it."""
         verdict = ym.windows.hit(f"{call.token}:{operation}", ym.limits.get(operation), weight)
@@ -132,9 +136,8 @@ def yandex_market_router(sandbox: SandboxState) -> APIRouter:
         """GET /v2/campaigns (getCampaigns): the shops of the key's business, token-paged."""
 
         def action(call: Call) -> Any:
-            limit = _limit(call.query, "GET", CAMPAIGNS)
             campaigns = ym.campaigns_of(call.token)
-            chunk, paging = paged(campaigns, _page_token(call.query), limit)
+            chunk, paging = paged(campaigns, _page_token(call.query), page_size(call, "GET", CAMPAIGNS))
             count(call, "getCampaigns", 1)
             rendered = [campaign_to_wire(c, ym.businesses.get(c.business_id, "")) for c in chunk]
             return {"campaigns": rendered, "paging": paging}
@@ -158,7 +161,7 @@ def yandex_market_router(sandbox: SandboxState) -> APIRouter:
                 chunk, paging = [catalogue[i] for i in offer_ids if i in catalogue], dict[str, Any]()
             else:
                 offers = ym.catalogue(businessId, archived=bool(filters.get("archived")))
-                chunk, paging = paged(offers, _page_token(call.query), _limit(call.query, "POST", OFFER_MAPPINGS))
+                chunk, paging = paged(offers, _page_token(call.query), page_size(call, "POST", OFFER_MAPPINGS))
             count(call, "getOfferMappings", 1)
             return {"status": "OK", "result": {"offerMappings": [offer_mapping_to_wire(o) for o in chunk],
                                                "paging": paging}}
@@ -179,7 +182,7 @@ def yandex_market_router(sandbox: SandboxState) -> APIRouter:
                 chunk, paging = ym.offers_by_id(campaign, offer_ids), dict[str, Any]()
             else:
                 offers = ym.shop_offers(campaign, archived=bool(filters.get("archived")))
-                chunk, paging = paged(offers, _page_token(call.query), _limit(call.query, "POST", STOCKS))
+                chunk, paging = paged(offers, _page_token(call.query), page_size(call, "POST", STOCKS))
             warehouses, entries = warehouses_to_wire(ym, campaign, chunk)
             count(call, "getStocks", max(1, entries))
             return {"status": "OK", "result": {"warehouses": warehouses, "paging": paging}}

@@ -76,6 +76,7 @@ class YandexMarketState:
             self.offers: dict[int, dict[str, YmOffer]] = {}
             self.stocks: dict[tuple[int, int, str], YmStock] = {}
             self.limits: dict[str, Limit | None] = dict(DEFAULT_LIMITS)
+            self.page_cap: int | None = None  # tests: pages smaller than the limit asked, to page tens of items
             self.windows.reset()
 
     # --- seeding -------------------------------------------------------------------------------------------
