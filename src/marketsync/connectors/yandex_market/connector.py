@@ -140,7 +140,8 @@ class YandexMarketConnector:
         return levels
 
     def iter_stocks(self) -> Iterator[list[StockLevel]]:
-        """Yield the stocks of every shop of the business: FBS/DBS at the seller's warehouses, FBY at Market's."""
+        """Yield the stocks of every shop of the business (archived offers left out, as getStocks does by
+        default): FBS/DBS at the seller's warehouses, FBY at Market's."""
         shops: dict[int, str] = {}
         for page in self.client.get_campaigns():
             for campaign in page.campaigns:
