@@ -257,7 +257,7 @@ BASE_TIME = datetime(2024, 9, 2, 6, 30, tzinfo=UTC)
 
 
 def seed_demo(state: SandboxState, products: int = 2000, seed: int = 42) -> dict[str, Any]:
-    """Load the demo world into `state` and return {evotor_token, evotor_user_id, vk_token, vk_group_id}."""
+    """Load the demo world into `state`; return {evotor_token, evotor_user_id, vk_token, vk_group_id, ym_*}."""
     rng = random.Random(seed)
     evotor_token = _uuid(rng)
     evotor_user_id = "01-" + "".join(rng.choice(string.digits) for _ in range(15))
