@@ -102,7 +102,7 @@ def classify(response: httpx.Response) -> None:
     code = errors[0].code if errors else None
     text = _describe(errors, status)
     if status in (401, 403):
-        raise ConfigError(f"{TITLE} refused the Api-Key or access to this shop (HTTP {status}: {text})",
+        raise ConfigError(f"{TITLE} refused the Api-Key or access (HTTP {status}: {text})",
                           code=code or status)
     if status == 420:
         raise RateLimited(f"{TITLE}: request limit reached (HTTP 420: {text})",

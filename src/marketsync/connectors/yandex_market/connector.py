@@ -10,7 +10,8 @@ others, never both. An offer is kept when it is placed in our shop or lists no s
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 
 from pydantic import BaseModel, Field
@@ -49,17 +50,38 @@ class YandexMarketCredentials(BaseModel):
     campaign_id: int = Field(gt=0)
 
 
-def method_budgets(business_id: int, campaign_id: int) -> dict[str, Budget]:
-    """Per-path budgets from each operation's x-resource-limit-config (tier `none`), for one credential."""
-    return {
-        # updateStocks: 100,000 SKUs/min; at the 2,000-SKU maximum that is 50 requests/min. getStocks (POST on
-        # the same path: budgets are keyed by path) allows 100,000 offers/min, which 50 requests of ≤ 500
-        # offers never exceed, so one 50/min budget keeps both inside their limits.
-        f"/v2/campaigns/{campaign_id}/offers/stocks": Budget(per_minute=50),
-        f"/v2/businesses/{business_id}/offer-mappings": Budget(per_minute=100),  # 100 requests/min
-        f"/v2/campaigns/{campaign_id}": Budget(per_minute=83),  # 5,000 requests/hour ≈ 83/min
-        "/v2/campaigns": Budget(per_minute=16),  # 1,000 requests/hour ≈ 16/min
-    }
+class PathBudgets(Mapping[str, Budget]):
+    """Budgets keyed by path template: `{id}` stands for any number, so every shop and business of the key gets
+    its operation's budget (http.py looks a request's path up here and keeps one bucket per path)."""
+
+    def __init__(self, templates: dict[str, Budget]) -> None:
+        self._templates = templates
+        self._patterns = [(re.compile(re.escape(t).replace(re.escape("{id}"), r"\d+")), b)
+                          for t, b in templates.items()]
+
+    def __getitem__(self, path: str) -> Budget:
+        for pattern, budget in self._patterns:
+            if pattern.fullmatch(path):
+                return budget
+        raise KeyError(path)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._templates)
+
+    def __len__(self) -> int:
+        return len(self._templates)
+
+
+# Each operation's x-resource-limit-config (tier `none`), for one credential.
+METHOD_BUDGETS = PathBudgets({
+    # updateStocks: 100,000 SKUs/min; at the 2,000-SKU maximum that is 50 requests/min. getStocks (POST on the
+    # same path: budgets are keyed by path) allows 100,000 offers/min, which 50 requests of ≤ 500 offers never
+    # exceed, so one 50/min budget keeps both inside their limits.
+    "/v2/campaigns/{id}/offers/stocks": Budget(per_minute=50),
+    "/v2/businesses/{id}/offer-mappings": Budget(per_minute=100),  # getOfferMappings: 100 requests/min
+    "/v2/campaigns/{id}": Budget(per_minute=83),  # getCampaign: 5,000 requests/hour ≈ 83/min
+    "/v2/campaigns": Budget(per_minute=16),  # getCampaigns: 1,000 requests/hour ≈ 16/min
+})
 
 
 class YandexMarketConnector:
@@ -79,7 +101,7 @@ class YandexMarketConnector:
             base_url=base_url or settings.YM_API_URL,
             credential=credentials.token,
             rate_per_second=REQUESTS_PER_SECOND,
-            method_budgets=method_budgets(credentials.business_id, credentials.campaign_id),
+            method_budgets=METHOD_BUDGETS,
             breaker_key=f"{SYSTEM}:{connection_key}",
             headers={"Api-Key": credentials.token},  # securitySchemes.ApiKey: header `Api-Key`
             recorder=recorder,
@@ -101,7 +123,7 @@ class YandexMarketConnector:
                 return CheckResult(ok=False, message=f"{TITLE}: campaign {campaign_id} was not found")
             return CheckResult(ok=False, message=f"{TITLE}: campaign {campaign_id} is not available: {exc.message}")
         except ConfigError as exc:
-            return CheckResult(ok=False, message=f"{exc.message}; campaign {campaign_id}")
+            return CheckResult(ok=False, message=f"{exc.message}; campaign {campaign_id}, business {business_id}")
         except ConnectorError as exc:
             return CheckResult(ok=False, message=f"{TITLE} is not reachable: {exc.message}")
         if campaign is None or campaign.id != campaign_id:

@@ -50,3 +50,15 @@ def test_the_update_body_has_one_item_per_sku_with_an_offset_timestamp():
 def test_a_420_waits_retry_after_else_until_the_limits_window_ends(headers, expected):
     now = datetime(2026, 1, 1, tzinfo=UTC).timestamp()
     assert rate_limit_wait(httpx.Response(420, headers=headers), now=now) == expected
+
+
+def test_every_shop_path_gets_its_operations_budget_and_other_paths_none():
+    from marketsync.connectors.yandex_market.connector import METHOD_BUDGETS
+
+    assert METHOD_BUDGETS.get("/v2/campaigns/123/offers/stocks") == METHOD_BUDGETS.get("/v2/campaigns/9/offers/stocks")
+    assert METHOD_BUDGETS["/v2/campaigns/9/offers/stocks"].per_minute == 50
+    assert METHOD_BUDGETS["/v2/businesses/7/offer-mappings"].per_minute == 100
+    assert METHOD_BUDGETS["/v2/campaigns/7"].per_minute == 83
+    assert METHOD_BUDGETS["/v2/campaigns"].per_minute == 16
+    assert METHOD_BUDGETS.get("/v2/campaigns/x/offers/stocks") is None
+    assert METHOD_BUDGETS.get("/v2/campaigns/7/offers") is None
