@@ -126,3 +126,20 @@ def test_the_demo_business_mirrors_the_demo_catalog_by_code_barcode_and_has_fore
     assert any(o["archived"] for o in dump["offers"])
     assert {c["placement"] for c in dump["campaigns"]} == {"FBS", "FBY"}
     assert state.seed(products=200) == credentials, "the same seed gives the same business"
+
+
+def test_a_shop_with_a_warehouse_group_sets_every_warehouse_of_it(state: SandboxState, client: TestClient):
+    ym = state.yandex_market
+    ym.add_business("grp-key", 50)
+    ym.add_campaign(50, 60, warehouses={61: "Склад 1", 62: "Склад 2"})
+    ym.add_offer(50, "G1", "Товар")
+
+    answer = client.put("/yandex_market/v2/campaigns/60/offers/stocks", headers={"Api-Key": "grp-key"},
+                        json={"skus": [{"sku": "G1", "items": [{"count": 5}]}]})
+    stocks = client.post("/yandex_market/v2/campaigns/60/offers/stocks", headers={"Api-Key": "grp-key"},
+                         json={"offerIds": ["G1"]}).json()["result"]["warehouses"]
+
+    assert answer.status_code == 200
+    assert [(w["warehouseId"], w["offers"][0]["stocks"]) for w in stocks] == [
+        (61, [{"type": "FIT", "count": 5}, {"type": "AVAILABLE", "count": 5}]),
+        (62, [{"type": "FIT", "count": 5}, {"type": "AVAILABLE", "count": 5}])]
