@@ -37,8 +37,8 @@ from marketsync.connectors.yandex_market.mapping import (
 from marketsync.http import Budget, HttpClient, HttpConfig, Recorder
 from marketsync.settings import get_settings
 
-# The spec sets no per-second limit, only at most 4 parallel requests per shop or cabinet (concepts/limits):
-# 10 a second keeps a single worker well inside that.
+# The spec sets no per-second limit; the limits page allows at most 4 parallel requests per shop or cabinet
+# (a connector sends one at a time; more answer 420, waited out). 10 a second is our own ceiling, not YM's.
 REQUESTS_PER_SECOND = 10
 
 
