@@ -1,4 +1,4 @@
-"""`marketsync connect …`: save Evotor and VK credentials after checking them against the API."""
+"""`marketsync connect …`: save Evotor, VK and Yandex Market credentials after checking them against the API."""
 
 from __future__ import annotations
 
@@ -35,3 +35,14 @@ def vk(user: str = typer.Option(..., "--user", help="The user's e-mail."),
     if group_id <= 0:
         fail("--group-id must be the community's positive id")
     _save(user, "vk", {"token": token, "group_id": group_id})
+
+
+@app.command("ym")
+def ym(user: str = typer.Option(..., "--user", help="The user's e-mail."),
+       token: str = typer.Option(..., "--token", help="The Api-Key of the Yandex Market business (cabinet)."),
+       business_id: int = typer.Option(..., "--business-id", help="The business (cabinet) id."),
+       campaign_id: int = typer.Option(..., "--campaign-id", help="The FBS/DBS shop's campaign id.")) -> None:
+    """Check a Yandex Market Api-Key and shop (GET /v2/campaigns/{id}) and save them for the user's cabinet."""
+    if business_id <= 0 or campaign_id <= 0:
+        fail("--business-id and --campaign-id must be positive ids")
+    _save(user, "yandex_market", {"token": token, "business_id": business_id, "campaign_id": campaign_id})

@@ -13,6 +13,8 @@ from pydantic import BaseModel
 REGISTRY: dict[str, tuple[str, str, str]] = {
     "evotor": ("marketsync.connectors.evotor.connector", "EvotorConnector", "EvotorCredentials"),
     "vk": ("marketsync.connectors.vk.connector", "VkConnector", "VkCredentials"),
+    "yandex_market": ("marketsync.connectors.yandex_market.connector", "YandexMarketConnector",
+                      "YandexMarketCredentials"),
 }
 CATALOG_SOURCE, CATALOG_CHANNEL = "catalog_source", "catalog_channel"
 # Which systems play which part in a flow, and their names for people (a cabinet has one of each today).

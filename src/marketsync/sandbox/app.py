@@ -1,5 +1,5 @@
-"""The sandbox as one ASGI app: /evotor, /vk, /telegram, /_control and /mail (the SMTP sink's page), mountable anywhere
-(demo mode uses /sandbox)."""
+"""The sandbox as one ASGI app: /evotor, /vk, /yandex_market, /telegram, /_control and /mail (the SMTP sink's page),
+mountable anywhere (demo mode uses /sandbox)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from marketsync.sandbox.mail_views import mail_router
 from marketsync.sandbox.state import SandboxState, default_state
 from marketsync.sandbox.telegram.routes import telegram_router
 from marketsync.sandbox.vk.routes import vk_router
+from marketsync.sandbox.yandex_market.routes import yandex_market_router
 
 
 def create_sandbox_app(state: SandboxState | None = None, *, mail_dir: Path | None = None) -> FastAPI:
@@ -25,6 +26,7 @@ def create_sandbox_app(state: SandboxState | None = None, *, mail_dir: Path | No
     app.state.sandbox = sandbox
     app.include_router(evotor_router(sandbox))
     app.include_router(vk_router(sandbox))
+    app.include_router(yandex_market_router(sandbox))
     app.include_router(telegram_router(sandbox))
     app.include_router(control_router(sandbox))
     app.include_router(mail_router(mail_dir))

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body, HTTPException
 
 from marketsync.sandbox.evotor.errors import EvotorError
 from marketsync.sandbox.state import SandboxState
+from marketsync.sandbox.yandex_market.control import yandex_market_control_router
 
 
 def control_router(sandbox: SandboxState) -> APIRouter:
@@ -92,6 +93,8 @@ def control_router(sandbox: SandboxState) -> APIRouter:
             raise HTTPException(404, f"unknown VK community {group_id}")
         sandbox.vk.set_market_enabled(group_id, bool(body.get("enabled", True)))
         return {"group_id": group_id, "enabled": bool(body.get("enabled", True))}
+
+    router.include_router(yandex_market_control_router(sandbox))
 
     @router.get("/stats")
     def stats() -> dict[str, Any]:
