@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -114,11 +114,10 @@ def _point(run: SyncRun) -> SyncPoint:
 
 def gather_facts(session: Session, *, account_id: int) -> list[tuple[SourceFacts, LastRun | None]]:
     """Read what the monitor judges for each watched marketplace of a cabinet, and its latest push."""
-    counts: dict[int, int] = {conn_id: count for conn_id, count in session.execute(
-        select(OfferRow.connection_id, func.count()).where(OfferRow.account_id == account_id,
-                                                           OfferRow.archived.is_(False))
-        .group_by(OfferRow.connection_id))}
-    listed = set(session.scalars(select(OfferRow.connection_id).where(OfferRow.account_id == account_id)))
+    # Offers listed per connection, archived ones not counted; a connection absent here never listed any.
+    listed: dict[int, int] = {conn_id: int(active or 0) for conn_id, active in session.execute(
+        select(OfferRow.connection_id, func.sum(case((OfferRow.archived.is_(False), 1), else_=0)))
+        .where(OfferRow.account_id == account_id).group_by(OfferRow.connection_id))}
     gathered = []
     for conn in _watched(session, account_id):
         pushes = select(SyncRun).where(SyncRun.account_id == account_id, SyncRun.pipeline == PUSH,
@@ -130,7 +129,7 @@ def gather_facts(session: Session, *, account_id: int) -> list[tuple[SourceFacts
         facts = SourceFacts(account_id=account_id, system=conn.system, connected_at=conn.created_at,
                             last=_point(good[0]) if good else None,
                             previous=_point(good[1]) if len(good) > 1 else None,
-                            product_count=counts.get(conn.id, 0) if conn.id in listed or good else None)
+                            product_count=listed.get(conn.id, 0) if conn.id in listed or good else None)
         last = LastRun(latest.id, latest.status, latest.started_at, latest.error, latest.failed) if latest else None
         gathered.append((facts, last))
     return gathered
