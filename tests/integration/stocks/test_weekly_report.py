@@ -3,6 +3,7 @@ marketplace) and the beat entries that run the monitor hourly and mail the repor
 
 from __future__ import annotations
 
+import re
 from celery.schedules import crontab
 from sqlalchemy.engine import Engine
 
@@ -43,6 +44,10 @@ def test_the_week_is_counted_per_marketplace_and_day(sqlite_engine: Engine) -> N
     assert [(i.product_key, i.offered, i.name) for i in week.low_stock] == [
         ("ART-1", 0, "Товар 0"), ("ART-4", 2, "Товар 3"), ("ART-2", 5, "Товар 1")]
     assert [a.kind for a in week.alerts] == ["stale"]
+    plain = report.compose_report_mail(week, to="ops@example.ru").get_body(("plain",))
+    assert plain is not None
+    assert re.search(r"^- .+ · Ozon · Синхронизация остатков устарела \(ещё не исправлено\)$", plain.get_content(),
+                     re.M)
 
 
 def test_the_report_mail_speaks_the_asked_language(sqlite_engine: Engine) -> None:
