@@ -4,6 +4,7 @@ marketplace) and the beat entries that run the monitor hourly and mail the repor
 from __future__ import annotations
 
 import re
+
 from celery.schedules import crontab
 from sqlalchemy.engine import Engine
 
