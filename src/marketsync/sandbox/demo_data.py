@@ -12,6 +12,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from marketsync.sandbox.wildberries.demo import seed_wildberries_demo
+
 if TYPE_CHECKING:
     from marketsync.sandbox.state import SandboxState
 
@@ -287,6 +289,7 @@ def seed_demo(state: SandboxState, products: int = 2000, seed: int = 42) -> dict
         "evotor_user_id": evotor_user_id,
         "vk_token": vk_token,
         "vk_group_id": vk_group_id,
+        **seed_wildberries_demo(state, evotor_token, seed),
     }
 
 

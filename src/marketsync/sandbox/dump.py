@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from marketsync.sandbox.evotor.wire import group_to_wire, product_to_wire, store_to_wire
 from marketsync.sandbox.vk.render import availability, kopecks
+from marketsync.sandbox.wildberries.dump import dump_wildberries
 
 if TYPE_CHECKING:
     from marketsync.sandbox.state import SandboxState
@@ -17,7 +18,9 @@ def dump_state(sandbox: SandboxState, service: str, token: str | None = None) ->
         return _dump_evotor(sandbox, token)
     if service == "vk":
         return _dump_vk(sandbox, token)
-    raise ValueError(f"unknown service {service!r}; expected evotor or vk")
+    if service == "wildberries":
+        return dump_wildberries(sandbox.wildberries, token)
+    raise ValueError(f"unknown service {service!r}; expected evotor, vk or wildberries")
 
 
 def _dump_evotor(sandbox: SandboxState, token: str | None) -> dict[str, Any]:

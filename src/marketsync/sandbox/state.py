@@ -12,6 +12,7 @@ from marketsync.sandbox.faults import Faults
 from marketsync.sandbox.ratelimit import FixedWindowLimiter
 from marketsync.sandbox.stats import RequestStats
 from marketsync.sandbox.vk.state import VkState
+from marketsync.sandbox.wildberries.state import WbState
 
 
 class SandboxState:
@@ -21,6 +22,7 @@ class SandboxState:
         self.lock = threading.RLock()
         self.evotor = EvotorState(self.lock)
         self.vk = VkState(self.lock)
+        self.wildberries = WbState(self.lock)
         self.faults = Faults()
         self.stats = RequestStats()
         self.evotor_limiter = FixedWindowLimiter()
@@ -31,6 +33,7 @@ class SandboxState:
         with self.lock:
             self.evotor.reset()
             self.vk.reset()
+            self.wildberries.reset()
             self.faults.clear()
             self.stats.reset()
             self.evotor_limiter.reset()
