@@ -1,4 +1,4 @@
-"""`marketsync connect …`: save Evotor and VK credentials after checking them against the API."""
+"""`marketsync connect …`: save Evotor, VK and Wildberries credentials after checking them against the API."""
 
 from __future__ import annotations
 
@@ -35,3 +35,18 @@ def vk(user: str = typer.Option(..., "--user", help="The user's e-mail."),
     if group_id <= 0:
         fail("--group-id must be the community's positive id")
     _save(user, "vk", {"token": token, "group_id": group_id})
+
+
+@app.command("wb")
+def wb(user: str = typer.Option(..., "--user", help="The user's e-mail."),
+       token: str = typer.Option(..., "--token", help="A Wildberries API token (Content, Marketplace, Statistics)."),
+       warehouse_id: int | None = typer.Option(None, "--warehouse-id",
+                                               help="The seller warehouse whose FBS stock is kept (needed for stocks).")
+       ) -> None:
+    """Check a Wildberries token and seller warehouse and save them for the user's cabinet."""
+    if warehouse_id is not None and warehouse_id <= 0:
+        fail("--warehouse-id must be a positive Wildberries warehouse id")
+    credentials: dict[str, object] = {"token": token}
+    if warehouse_id is not None:
+        credentials["warehouse_id"] = warehouse_id
+    _save(user, "wildberries", credentials)
