@@ -206,3 +206,24 @@ def test_the_control_api_seeds_dumps_and_revokes(client):
     assert dump["fbs"] == [{"warehouseId": seeded["warehouse_ids"][0], "chrtId": seeded["cards"][0]["chrtIDs"][0],
                             "amount": 4}]
     assert client.get(f"{MP}/api/v3/warehouses", headers=_auth("wb-control")).status_code == 401
+
+
+def test_the_demo_seller_matches_the_evotor_catalog_by_key_by_barcode_and_not_at_all(client):
+    creds = client.post("/_control/seed", json={"products": 300}).json()
+    evotor = client.get("/_control/state", params={"service": "evotor", "token": creds["evotor_token"]}).json()
+    wb = client.get("/_control/state", params={"service": "wildberries", "token": creds["wb_token"]}).json()
+    again = client.post("/_control/seed", json={"products": 300}).json()
+
+    ours = evotor["stores"][0]["products"]
+    codes = {p["code"] for p in ours if p.get("code")}
+    barcodes = {b for p in ours for b in p.get("barcodes", [])}
+    listed = [c for c in wb["cards"] if not c["trashed"]]
+    by_key = [c for c in listed if c["vendorCode"] in codes]
+    by_barcode = [c for c in listed if c["vendorCode"] not in codes
+                  and all(set(s["skus"]) <= barcodes and s["skus"] for s in c["sizes"])]
+    foreign = [c for c in listed if c not in by_key and c not in by_barcode]
+    assert len(by_key) == 40 and len(by_barcode) == 7 and len(foreign) == 5
+    assert [len(c["sizes"]) for c in by_barcode].count(3) == 1  # the card of three sizes, one barcode of ours each
+    assert [c["vendorCode"] in codes for c in wb["cards"] if c["trashed"]] == [True]
+    assert creds["wb_warehouse_id"] in [w["id"] for w in wb["warehouses"]] and len(wb["warehouses"]) == 2
+    assert wb["fbo"] and again["wb_token"] == creds["wb_token"]
