@@ -200,11 +200,20 @@ def test_the_control_api_seeds_dumps_and_revokes(client):
         "offers": [{"vendor_code": "A", "barcodes": ["4600000000017"], "fbs": 4}]}).json()
 
     dump = client.get("/_control/state", params={"service": "wildberries", "token": "wb-control"}).json()
+    warehouse, chrt = seeded["warehouse_ids"][0], seeded["cards"][0]["chrtIDs"][0]
+    client.post(f"/_control/wildberries/warehouses/{warehouse}/processing", json={"token": "wb-control"})
+    processing = client.put(f"{MP}/api/v3/stocks/{warehouse}", json={"stocks": [{"chrtId": chrt, "amount": 1}]},
+                            headers=_auth("wb-control"))
+    client.post("/_control/wildberries/tokens/wb-control/stock-blocked", json={"blocked": True})
+    blocked = client.put(f"{MP}/api/v3/stocks/{warehouse}", json={"stocks": [{"chrtId": chrt, "amount": 1}]},
+                         headers=_auth("wb-control"))
     client.post("/_control/wildberries/tokens/wb-control/revoke")
 
     assert dump["cards"][0]["vendorCode"] == "A"
     assert dump["fbs"] == [{"warehouseId": seeded["warehouse_ids"][0], "chrtId": seeded["cards"][0]["chrtIDs"][0],
                             "amount": 4}]
+    assert processing.status_code == 409 and processing.json()[0]["code"] == "StoreIsProcessing"
+    assert blocked.status_code == 406 and blocked.json()["code"] == "StatusNotAcceptable"
     assert client.get(f"{MP}/api/v3/warehouses", headers=_auth("wb-control")).status_code == 401
 
 

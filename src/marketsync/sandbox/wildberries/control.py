@@ -1,4 +1,5 @@
-"""/_control/wildberries: seed a seller (token, warehouses, offers) and revoke a token."""
+"""/_control/wildberries: seed a seller (token, warehouses, offers), revoke a token, block a seller's stock
+updates (406) and mark a warehouse as being updated (409 StoreIsProcessing)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,25 @@ def wildberries_control(sandbox: SandboxState) -> APIRouter:
                                     categories=body.get("categories") or ("content", "marketplace", "statistics"))
         except (KeyError, TypeError, ValueError, IndexError) as error:
             raise HTTPException(400, f"bad seed: {error!r}") from None
+
+    @router.post("/tokens/{token}/stock-blocked")
+    def block_stock_updates(token: str, body: dict[str, Any] = Body(default={})) -> dict[str, bool]:
+        """Make the token's seller's stock updates answer 406 (`{"blocked": false}` lifts it)."""
+        if sandbox.wildberries.token(token) is None:
+            raise HTTPException(404, "unknown or revoked Wildberries token")
+        blocked = bool(body.get("blocked", True))
+        sandbox.wildberries.seller(token).stock_blocked = blocked
+        return {"blocked": blocked}
+
+    @router.post("/warehouses/{warehouse_id}/processing")
+    def set_processing(warehouse_id: int, body: dict[str, Any] = Body(...)) -> dict[str, bool]:
+        """Mark a seller warehouse as being updated (`{"token", "processing": true}`): stock updates get 409."""
+        grant = sandbox.wildberries.token(str(body.get("token")))
+        warehouse = sandbox.wildberries.sellers[grant.seller_id].warehouses.get(warehouse_id) if grant else None
+        if warehouse is None:
+            raise HTTPException(404, "no such warehouse for that token")
+        warehouse.is_processing = bool(body.get("processing", True))
+        return {"processing": warehouse.is_processing}
 
     @router.post("/tokens/{token}/revoke")
     def revoke(token: str) -> dict[str, bool]:

@@ -87,6 +87,7 @@ class WbSeller:
     warehouses: dict[int, WbWarehouse] = field(default_factory=dict)
     fbs: dict[tuple[int, int], int] = field(default_factory=dict)  # (warehouse id, chrtID) → amount
     fbo: list[FboRow] = field(default_factory=list)
+    stock_blocked: bool = False  # WB banned the seller's stock updates: PUT answers 406 StatusNotAcceptable
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ PUT applies all or nothing: any refused size makes a 409 naming every refused on
 item `{"sku": "", "chrtId", "amount"}` as WB's current docs show (DeliveryTypeRestriction example; our YAML
 of Dec 2025 lists only sku and amount). Refusals: an unknown chrtId (or one whose card is in the trash) →
 NotFound; amount over 100,000 → UploadDataLimit; a card's cargo type the warehouse does not take →
-CargoWarehouseRestriction<type>; a warehouse being updated → StoreIsProcessing for the whole request.
+CargoWarehouseRestriction<type>; a warehouse being updated → StoreIsProcessing for the whole request; a
+seller whose stock updates WB blocked → 406 StatusNotAcceptable.
 A barcode (`sku`) instead of chrtId was switched off on 9 February 2026: 400 SKUUploadDisabled. Unknown
 field names are not validated (204, nothing changes), as the method's description warns.
 """
@@ -62,6 +63,9 @@ def read_stocks(seller: WbSeller, warehouse_id: str, body: Any) -> tuple[int, An
 def put_stocks(seller: WbSeller, warehouse_id: str, body: Any) -> tuple[int, Any]:
     """PUT /api/v3/stocks/{warehouseId} {"stocks": [{"chrtId", "amount"}]}: 204, or a 409 applying nothing."""
     warehouse = _warehouse(seller, warehouse_id)
+    if seller.stock_blocked:
+        raise errors.marketplace(406, "StatusNotAcceptable",
+                                 "Обновление остатков заблокировано в связи с баном поставщика")
     if not isinstance(body, dict) or not isinstance(body.get("stocks"), list):
         raise errors.incorrect_body()
     items = body["stocks"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
+import httpx
 import pytest
 
 from marketsync.connectors.errors import ConfigError, OutcomeUnknownError
@@ -85,7 +86,9 @@ def test_a_full_batch_of_a_thousand_sizes_is_one_request(wb_seller, wb_connector
 
     assert all(r.ok for r in results) and [r.external_id for r in results] == keys
     assert _calls(sandbox_state, PUT) == 1
-    assert {lv.stock_key: lv.quantity for lv in connector.read_stocks(keys)} == {k: n % 50 for n, k in enumerate(keys)}
+    levels = connector.read_stocks([*keys, "999999999"])  # one more than a read takes: two requests
+    assert {lv.stock_key: lv.quantity for lv in levels} == {k: n % 50 for n, k in enumerate(keys)}
+    assert _calls(sandbox_state, READ) == 2
     with pytest.raises(ValueError, match="at most 1000"):
         connector.update_stocks([StockUpdate(keys[0], 1)] * (STOCKS_MAX + 1))
 
@@ -203,3 +206,12 @@ def test_statistics_dates_are_sent_in_moscow_time_without_an_offset(wb_seller, w
 
     assert dump["fbo"][0]["lastChangeDate"] == "2025-03-02T01:30:00"
     assert [(lv.fulfillment, lv.quantity) for lv in levels] == [(FBO, 5)]
+
+
+def test_a_seller_whose_stock_updates_wb_blocked_is_told_so(wb_seller, wb_connector, sandbox, sandbox_state):
+    seller = wb_seller(offers=[{"vendor_code": "A", "fbs": 1}])
+    httpx.post(f"{sandbox.url}/_control/wildberries/tokens/{seller['token']}/stock-blocked", json={"blocked": True})
+
+    with pytest.raises(ConfigError, match="blocked stock updates"):
+        wb_connector(seller["token"], seller["warehouse_ids"][0]).update_stocks(
+            [StockUpdate(str(seller["cards"][0]["chrtIDs"][0]), 5)])
