@@ -37,6 +37,8 @@ def demo_environment(host: str, port: int) -> dict[str, str]:
         "EVOTOR_API_URL": f"{base}/sandbox/evotor",
         "VK_API_URL": f"{base}/sandbox/vk",
         "YM_API_URL": f"{base}/sandbox/yandex_market",
+        **{f"WB_{host.upper()}_API_URL": f"{base}/sandbox/wildberries/{host}"
+           for host in ("content", "marketplace", "statistics")},
     }
     # The environment or .env may move the sink (SANDBOX_SMTP_PORT, 0 = off); the mail settings follow it.
     try:

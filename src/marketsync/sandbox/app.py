@@ -14,6 +14,7 @@ from marketsync.sandbox.evotor.routes import evotor_router
 from marketsync.sandbox.mail_views import mail_router
 from marketsync.sandbox.state import SandboxState, default_state
 from marketsync.sandbox.vk.routes import vk_router
+from marketsync.sandbox.wildberries.routes import wildberries_router
 from marketsync.sandbox.yandex_market.routes import yandex_market_router
 
 
@@ -26,6 +27,7 @@ def create_sandbox_app(state: SandboxState | None = None, *, mail_dir: Path | No
     app.include_router(evotor_router(sandbox))
     app.include_router(vk_router(sandbox))
     app.include_router(yandex_market_router(sandbox))
+    app.include_router(wildberries_router(sandbox))
     app.include_router(control_router(sandbox))
     app.include_router(mail_router(mail_dir))
 

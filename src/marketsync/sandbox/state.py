@@ -12,6 +12,7 @@ from marketsync.sandbox.faults import Faults
 from marketsync.sandbox.ratelimit import FixedWindowLimiter
 from marketsync.sandbox.stats import RequestStats
 from marketsync.sandbox.vk.state import VkState
+from marketsync.sandbox.wildberries.state import WbState
 from marketsync.sandbox.yandex_market.state import YandexMarketState
 
 
@@ -23,6 +24,7 @@ class SandboxState:
         self.evotor = EvotorState(self.lock)
         self.vk = VkState(self.lock)
         self.yandex_market = YandexMarketState(self.lock)
+        self.wildberries = WbState(self.lock)
         self.faults = Faults()
         self.stats = RequestStats()
         self.evotor_limiter = FixedWindowLimiter()
@@ -34,6 +36,7 @@ class SandboxState:
             self.evotor.reset()
             self.vk.reset()
             self.yandex_market.reset()
+            self.wildberries.reset()
             self.faults.clear()
             self.stats.reset()
             self.evotor_limiter.reset()

@@ -11,7 +11,8 @@ from marketsync.sandbox.state import SandboxState, default_state
 
 def test_seed_loads_a_deterministic_demo_catalog(client: TestClient, state: SandboxState) -> None:
     first = client.post("/_control/seed", json={"products": 300}).json()
-    assert {"evotor_token", "evotor_user_id", "vk_token", "vk_group_id", "ym_token", "ym_campaign_id"} <= set(first)
+    assert {"evotor_token", "evotor_user_id", "vk_token", "vk_group_id", "ym_token", "ym_campaign_id", "wb_token",
+            "wb_warehouse_id"} <= set(first)
     dump = client.get("/_control/state", params={"service": "evotor", "token": first["evotor_token"]}).json()
     names = [store["name"] for store in dump["stores"]]
     assert names == ["Магазин на Ленина", "Продукты у дома", "Лавка на Садовой"]
