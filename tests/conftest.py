@@ -111,6 +111,7 @@ def sandbox_state(sandbox: ServerThread):  # type: ignore[no-untyped-def]
     state.reset()
     state.vk.rate_limit = None
     state.evotor.rate_limit = None
+    state.wildberries.relax_limits()
     yield state
     state.reset()
 
@@ -124,10 +125,13 @@ def env(monkeypatch: pytest.MonkeyPatch, tmp_root: Path, sandbox: ServerThread) 
         "EVOTOR_API_URL": f"{sandbox.url}/evotor",
         "VK_API_URL": f"{sandbox.url}/vk",
         "YM_API_URL": f"{sandbox.url}/yandex_market",
+        **{f"WB_{host.upper()}_API_URL": f"{sandbox.url}/wildberries/{host}"
+           for host in ("content", "marketplace", "statistics")},
         "HTTP_BACKOFF_MAX_SECONDS": "2",
         "HTTP_TIMEOUT_SECONDS": "10",
         "VK_REQUESTS_PER_SECOND": "1000",
         "EVOTOR_REQUESTS_PER_SECOND": "1000",
+        "WB_STATISTICS_REQUESTS_PER_MINUTE": "1000",
         "RATE_LIMIT_DB_PATH": str(tmp_root / "ratelimit.sqlite"),
         "BROKER_DATABASE_URL": f"sqlite:///{tmp_root / 'broker.db'}",
     }

@@ -101,8 +101,8 @@ class Budget:
 class HttpConfig:
     """How one connector talks to one remote with one credential.
 
-    `method_budgets` maps a request's url, exactly as the client passes it (e.g. "/method/market.add"),
-    to the limit the remote sets on that method for one credential, on top of the credential's own.
+    `method_budgets` maps a request's url as the client passes it (e.g. "/method/market.add"), or the
+    `budget_key` it names (paths sharing one limit), to the remote's limit on it for one credential.
     """
 
     system: str
@@ -275,19 +275,10 @@ class HttpClient:
         """Close the underlying connection pool."""
         self._client.close()
 
-    def request(
-        self,
-        method: str,
-        url: str,
-        *,
-        idempotent: bool,
-        classify: Classifier | None = None,
-        params: Mapping[str, Any] | None = None,
-        data: Mapping[str, Any] | None = None,
-        json: Any = None,
-        files: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> httpx.Response:
+    def request(self, method: str, url: str, *, idempotent: bool, classify: Classifier | None = None,
+                params: Mapping[str, Any] | None = None, data: Mapping[str, Any] | None = None, json: Any = None,
+                files: Mapping[str, Any] | None = None, headers: Mapping[str, str] | None = None,
+                budget_key: str | None = None) -> httpx.Response:
         """Send one logical request with limiters, breaker and safe retries; return the classified response."""
         budget = _budget.get()
         policy = _RetryPolicy(self, idempotent, budget)
@@ -295,14 +286,21 @@ class HttpClient:
                             sleep=self.config.sleep, reraise=True)
         for attempt in retrying:
             # Outside the attempt: our own spent budget is raised at once, never retried.
-            self._acquire(url, budget)
+            self._acquire(budget_key or url, budget)
             with attempt:
                 return self._attempt(method, url, idempotent, classify, params, data, json, files, headers)
         raise AssertionError("unreachable: tenacity reraises")  # pragma: no cover
 
-    def _acquire(self, url: str, budget: TimeBudget | None) -> None:
+    def charge(self, key: str, extra: int) -> None:
+        """Take `extra` more slots of method budget `key`, for answers billed as several requests (WB 409: 10)."""
+        if (method_budget := self.config.method_budgets.get(key)) is not None and extra > 0:
+            chunk = min(rate.limit for rate in method_budget.rates())  # a weight over a window's limit never fits
+            for weight in [chunk] * (extra // chunk) + ([extra % chunk] if extra % chunk else []):
+                self._acquire(key, _budget.get(), weight, method_only=True)
+
+    def _acquire(self, url: str, budget: TimeBudget | None, weight: int = 1, method_only: bool = False) -> None:
         """Take a slot from the credential's budget and the method's; raise RateLimited when none comes in time."""
-        limiters = [self._limiter]
+        limiters = [] if method_only else [self._limiter]
         method_budget = self.config.method_budgets.get(url)
         if method_budget is not None:
             limiters.append(limiter_for(self.config.system, self.config.credential, method_budget.per_second,
@@ -310,7 +308,7 @@ class HttpClient:
         for limiter in limiters:
             # A timeout always: without one pyrate-limiter would block a worker forever on a stuck bucket.
             timeout = self.retry_after_max if budget is None else budget.remaining()
-            if not limiter.try_acquire(self.config.system, blocking=True, timeout=timeout):
+            if not limiter.try_acquire(self.config.system, weight=weight, blocking=True, timeout=timeout):
                 exc = RateLimited(f"{self.config.system}: our own request budget is spent for now")
                 if budget is not None:
                     budget.rate_limited = exc

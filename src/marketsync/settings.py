@@ -94,6 +94,8 @@ class Settings(BaseSettings):
     HTTP_RETRY_AFTER_MAX_SECONDS: float = 300.0
     VK_REQUESTS_PER_SECOND: int = 3
     EVOTOR_REQUESTS_PER_SECOND: int = 10
+    # WB statistics (/api/v1/supplier/stocks) allows 1 request a minute per seller; raise only against the sandbox.
+    WB_STATISTICS_REQUESTS_PER_MINUTE: int = 1
     SYNC_LOCK_TTL_SECONDS: int = 300
     RATE_LIMIT_DB_PATH: str = str(VAR_DIR / "ratelimit.sqlite")
     SANDBOX_ENABLED: bool = False

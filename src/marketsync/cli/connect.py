@@ -1,4 +1,4 @@
-"""`marketsync connect …`: save Evotor, VK and Yandex Market credentials after checking them against the API."""
+"""`marketsync connect …`: save Evotor, VK and marketplace credentials after checking them against the API."""
 
 from __future__ import annotations
 
@@ -46,3 +46,16 @@ def ym(user: str = typer.Option(..., "--user", help="The user's e-mail."),
     if business_id <= 0 or campaign_id <= 0:
         fail("--business-id and --campaign-id must be positive ids")
     _save(user, "yandex_market", {"token": token, "business_id": business_id, "campaign_id": campaign_id})
+@app.command("wb")
+def wb(user: str = typer.Option(..., "--user", help="The user's e-mail."),
+       token: str = typer.Option(..., "--token", help="A Wildberries API token (Content, Marketplace, Statistics)."),
+       warehouse_id: int | None = typer.Option(None, "--warehouse-id",
+                                               help="The seller warehouse whose FBS stock is kept (needed for stocks).")
+       ) -> None:
+    """Check a Wildberries token and seller warehouse and save them for the user's cabinet."""
+    if warehouse_id is not None and warehouse_id <= 0:
+        fail("--warehouse-id must be a positive Wildberries warehouse id")
+    credentials: dict[str, object] = {"token": token}
+    if warehouse_id is not None:
+        credentials["warehouse_id"] = warehouse_id
+    _save(user, "wildberries", credentials)

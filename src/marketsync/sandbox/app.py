@@ -1,5 +1,5 @@
-"""The sandbox as one ASGI app: /evotor, /vk, /yandex_market, /telegram, /_control and /mail (the SMTP sink's page),
-mountable anywhere (demo mode uses /sandbox)."""
+"""The sandbox as one ASGI app: /evotor, /vk, /wildberries, /yandex_market, /telegram, /_control and /mail (the SMTP
+sink's page), mountable anywhere (demo mode uses /sandbox)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from marketsync.sandbox.mail_views import mail_router
 from marketsync.sandbox.state import SandboxState, default_state
 from marketsync.sandbox.telegram.routes import telegram_router
 from marketsync.sandbox.vk.routes import vk_router
+from marketsync.sandbox.wildberries.routes import wildberries_router
 from marketsync.sandbox.yandex_market.routes import yandex_market_router
 
 
@@ -27,6 +28,7 @@ def create_sandbox_app(state: SandboxState | None = None, *, mail_dir: Path | No
     app.include_router(evotor_router(sandbox))
     app.include_router(vk_router(sandbox))
     app.include_router(yandex_market_router(sandbox))
+    app.include_router(wildberries_router(sandbox))
     app.include_router(telegram_router(sandbox))
     app.include_router(control_router(sandbox))
     app.include_router(mail_router(mail_dir))

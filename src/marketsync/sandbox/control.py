@@ -8,12 +8,14 @@ from fastapi import APIRouter, Body, HTTPException
 
 from marketsync.sandbox.evotor.errors import EvotorError
 from marketsync.sandbox.state import SandboxState
+from marketsync.sandbox.wildberries.control import wildberries_control
 from marketsync.sandbox.yandex_market.control import yandex_market_control_router
 
 
 def control_router(sandbox: SandboxState) -> APIRouter:
     """Build the router serving `/_control/...` (never counted, never faulted)."""
     router = APIRouter(prefix="/_control")
+    router.include_router(wildberries_control(sandbox))
 
     @router.post("/reset")
     def reset() -> dict[str, bool]:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from marketsync.sandbox.wildberries.demo import seed_wildberries_demo
 from marketsync.sandbox.yandex_market.demo import seed_yandex_market_demo
 
 if TYPE_CHECKING:
@@ -290,6 +291,7 @@ def seed_demo(state: SandboxState, products: int = 2000, seed: int = 42) -> dict
         "vk_token": vk_token,
         "vk_group_id": vk_group_id,
         **seed_yandex_market_demo(state, evotor_token, seed),
+        **seed_wildberries_demo(state, evotor_token, seed),
     }
 
 

@@ -11,7 +11,8 @@ the wait only in the body's `parameters.retry_after`; "500"/"502" are bare gatew
 "error10" is HTTP 200 with error 10 (VK's internal error, nothing applied) and "execute_false" fails one call
 inside an `execute` (picked by its own seeded dice) with `false` and an `execute_errors` entry while the
 other calls go through. `max_faults` stops failing after that many faults (a remote that recovers);
-`latency_ms` delays every answer of that service.
+`latency_ms` delays every answer of that service. Wildberries renders "429" as its gateway's envelope with
+X-Ratelimit-Retry (seconds) and serves all three of its hosts as the one service "wildberries".
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import Any
 
 from starlette.responses import PlainTextResponse, Response
 
-SERVICES = ("evotor", "vk", "yandex_market", "telegram")
+SERVICES = ("evotor", "vk", "wildberries", "yandex_market", "telegram")
 FAULT_KINDS = ("429", "http429", "500", "502", "timeout", "lost_write", "lost_write_504", "error10",
                "execute_false")
 VK_ONLY_KINDS = frozenset({"error10", "execute_false"})

@@ -1,5 +1,5 @@
-"""The whole sandbox's mutable world: Evotor, VK, Yandex Market and Telegram data, faults, rate windows and request
-counters."""
+"""The whole sandbox's mutable world: Evotor, VK, Wildberries, Yandex Market and Telegram data, faults, rate windows
+and request counters."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from marketsync.sandbox.ratelimit import FixedWindowLimiter
 from marketsync.sandbox.stats import RequestStats
 from marketsync.sandbox.telegram.state import TelegramState
 from marketsync.sandbox.vk.state import VkState
+from marketsync.sandbox.wildberries.state import WbState
 from marketsync.sandbox.yandex_market.state import YandexMarketState
 
 
@@ -25,6 +26,7 @@ class SandboxState:
         self.evotor = EvotorState(self.lock)
         self.vk = VkState(self.lock)
         self.yandex_market = YandexMarketState(self.lock)
+        self.wildberries = WbState(self.lock)
         self.telegram = TelegramState(self.lock)
         self.faults = Faults()
         self.stats = RequestStats()
@@ -37,6 +39,7 @@ class SandboxState:
             self.evotor.reset()
             self.vk.reset()
             self.yandex_market.reset()
+            self.wildberries.reset()
             self.telegram.reset()
             self.faults.clear()
             self.stats.reset()

@@ -11,8 +11,8 @@ from marketsync.sandbox.state import SandboxState, default_state
 
 def test_seed_loads_a_deterministic_demo_catalog(client: TestClient, state: SandboxState) -> None:
     first = client.post("/_control/seed", json={"products": 300}).json()
-    assert {"evotor_token", "evotor_user_id", "vk_token", "vk_group_id", "ym_token", "ym_campaign_id",
-            "telegram_bot_token", "telegram_chat_id"} <= set(first)
+    assert {"evotor_token", "evotor_user_id", "vk_token", "vk_group_id", "ym_token", "ym_campaign_id", "wb_token",
+            "wb_warehouse_id", "telegram_bot_token", "telegram_chat_id"} <= set(first)
     bot = client.get("/_control/state", params={"service": "telegram", "token": first["telegram_bot_token"]}).json()
     assert [chat["id"] for chat in bot["chats"]] == [first["telegram_chat_id"]]  # the demo's operator chat
     dump = client.get("/_control/state", params={"service": "evotor", "token": first["evotor_token"]}).json()

@@ -1,0 +1,90 @@
+"""The HTTP face of the emulated WB: one router per host, each under its own prefix, so each has its own base URL
+(`/wildberries/content`, `/wildberries/marketplace`, `/wildberries/statistics`), like the real hosts."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from marketsync.sandbox.wildberries import errors
+from marketsync.sandbox.wildberries.cards import list_cards
+from marketsync.sandbox.wildberries.gateway import BadBody, json_body, serve
+from marketsync.sandbox.wildberries.limits import CONTENT, STATISTICS, STOCKS, WAREHOUSES
+from marketsync.sandbox.wildberries.state import MARKETPLACE, WbSeller
+from marketsync.sandbox.wildberries.stocks import put_stocks, read_stocks
+from marketsync.sandbox.wildberries.wire import fbo_row_to_wire, parse_date_from, warehouse_to_wire
+
+if TYPE_CHECKING:
+    from marketsync.sandbox.state import SandboxState
+
+STOCKS_PATH = "/api/v3/stocks/{warehouseId}"
+
+
+def _marketplace_body(body: Any) -> Any:
+    if isinstance(body, BadBody):
+        raise errors.incorrect_body()
+    return body
+
+
+def wildberries_router(sandbox: SandboxState) -> APIRouter:
+    """Build the router serving `/wildberries/{content,marketplace,statistics}/...` from `sandbox`."""
+    router = APIRouter(prefix="/wildberries")
+    content, marketplace, statistics = (APIRouter(prefix=f"/{host}") for host in ("content", MARKETPLACE,
+                                                                                   "statistics"))
+    wb = sandbox.wildberries
+
+    @content.post("/content/v2/get/cards/list")
+    async def cards_list(request: Request) -> Response:
+        """POST /content/v2/get/cards/list: one page of the seller's cards."""
+        body = await json_body(request)
+
+        def action(seller: WbSeller) -> tuple[int, Any]:
+            if isinstance(body, BadBody):
+                raise errors.content(400, "Request body can not be decoded")
+            return list_cards(seller, body)
+
+        return await serve(sandbox, request, host="content", path="/content/v2/get/cards/list", group=CONTENT,
+                           write=False, action=action, body=body)
+
+    @marketplace.get("/api/v3/warehouses")
+    async def warehouses(request: Request) -> Response:
+        """GET /api/v3/warehouses: the seller's warehouses."""
+        return await serve(sandbox, request, host=MARKETPLACE, path="/api/v3/warehouses", group=WAREHOUSES,
+                           write=False, action=lambda s: (200, [warehouse_to_wire(w) for w in s.warehouses.values()]))
+
+    @marketplace.post(STOCKS_PATH)
+    async def stocks_read(request: Request, warehouseId: str) -> Response:
+        """POST /api/v3/stocks/{warehouseId}: stock of the sizes asked for."""
+        body = await json_body(request)
+        return await serve(sandbox, request, host=MARKETPLACE, path=STOCKS_PATH, group=STOCKS, write=False,
+                           action=lambda s: read_stocks(s, warehouseId, _marketplace_body(body)), body=body)
+
+    @marketplace.put(STOCKS_PATH)
+    async def stocks_update(request: Request, warehouseId: str) -> Response:
+        """PUT /api/v3/stocks/{warehouseId}: set the stock of 1..1000 sizes."""
+        body = await json_body(request)
+        return await serve(sandbox, request, host=MARKETPLACE, path=STOCKS_PATH, group=STOCKS, write=True,
+                           action=lambda s: put_stocks(s, warehouseId, _marketplace_body(body)), body=body)
+
+    @statistics.get("/api/v1/supplier/stocks")
+    async def supplier_stocks(request: Request) -> Response:
+        """GET /api/v1/supplier/stocks?dateFrom=: stock rows at WB's warehouses changed since dateFrom."""
+        date_from = request.query_params.get("dateFrom")
+
+        def action(seller: WbSeller) -> tuple[int, Any]:
+            if not date_from:
+                raise errors.statistics(["dateFrom: field required"])
+            try:
+                since = parse_date_from(date_from)
+            except ValueError:
+                raise errors.statistics("dateFrom: Value not validated") from None
+            return 200, [fbo_row_to_wire(row) for row in wb.fbo_rows(seller, since)]
+
+        return await serve(sandbox, request, host="statistics", path="/api/v1/supplier/stocks", group=STATISTICS,
+                           write=False, action=action)
+
+    for host_router in (content, marketplace, statistics):
+        router.include_router(host_router)
+    return router

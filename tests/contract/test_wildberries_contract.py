@@ -1,0 +1,97 @@
+"""Our Wildberries client ↔ the emulated WB ↔ WB's own OpenAPI files: every request the connector sends that WB
+accepted, and every answer it read, checked against 02-products.yaml and 12-reports.yaml."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import uuid
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from marketsync.connectors import connect
+from marketsync.connectors.records import StockUpdate
+from marketsync.sandbox import contract
+from marketsync.sandbox.wildberries import spec
+from marketsync.sandbox.wildberries.seed import seed_wildberries
+
+if contract.find_specs_dir() is None:  # pragma: no cover - the specs ship beside the repository
+    if os.environ.get("MARKETSYNC_REQUIRE_SERVICES") == "1":
+        raise RuntimeError("shared/api-specs not found beside the repository (set SANDBOX_SPECS_DIR)")
+    pytest.skip("shared/api-specs not found beside the repository (set SANDBOX_SPECS_DIR)", allow_module_level=True)
+
+HOSTS = re.compile(r"/wildberries/(content|marketplace|statistics)(/.*)$")
+TEMPLATES = {re.compile(r"^/api/v3/stocks/\d+$"): "/api/v3/stocks/{warehouseId}"}
+
+
+def _spec_path(path: str) -> str:
+    return next((template for pattern, template in TEMPLATES.items() if pattern.match(path)), path)
+
+
+@pytest.fixture
+def captured(monkeypatch: pytest.MonkeyPatch) -> list[tuple[httpx.Request, httpx.Response]]:
+    pairs: list[tuple[httpx.Request, httpx.Response]] = []
+    original = httpx.Client.send
+
+    def send(self: httpx.Client, request: httpx.Request, **kwargs: object) -> httpx.Response:
+        response = original(self, request, **kwargs)  # type: ignore[arg-type]
+        response.read()
+        pairs.append((request, response))
+        return response
+
+    monkeypatch.setattr(httpx.Client, "send", send)
+    monkeypatch.setenv("SANDBOX_VALIDATE_CONTRACT", "1")  # the emulator checks its own side too
+    return pairs
+
+
+def test_every_wildberries_call_of_a_stock_sync_matches_wbs_spec(env, sandbox_state, captured):
+    seller = seed_wildberries(sandbox_state.wildberries, f"wb-{uuid.uuid4().hex}", warehouses=[
+        {"name": "Основной"}, {"name": "КГТ", "cargo_type": 3}], offers=[
+        {"vendor_code": "A", "barcodes": ["4600000000017"], "fbs": 2,
+         "fbo": [{"warehouse": "Коледино", "quantity": 3}]},
+        {"vendor_code": "B", "sizes": [{"tech_size": "S", "barcodes": ["4600000000024"]},
+                                       {"tech_size": "M", "barcodes": ["4600000000031"]}], "photos": 0}])
+    connector = connect("wildberries", {"token": seller["token"], "warehouse_id": seller["warehouse_ids"][0]},
+                        connection_key="contract")
+    keys = [str(chrt) for card in seller["cards"] for chrt in card["chrtIDs"]]
+    try:
+        assert connector.check().ok
+        offers = [offer for page in connector.iter_offers() for offer in page]
+        connector.read_stocks(keys)
+        list(connector.iter_stocks())
+        results = connector.update_stocks([StockUpdate(keys[0], 5), StockUpdate("42", 1), StockUpdate(keys[1], 0)])
+    finally:
+        connector.close()
+    assert len(offers) == 3 and [r.ok for r in results] == [True, False, True]
+
+    seen: set[tuple[str, str, int]] = set()
+    for request, response in captured:
+        found = HOSTS.search(urlsplit(str(request.url)).path)
+        if found is None:
+            continue
+        path = _spec_path(found.group(2))
+        assert request.headers["authorization"] == seller["token"], "WB takes the raw token (apiKey scheme)"
+        if request.content and response.status_code < 400:
+            spec.validate_request(path, request.method, json.loads(request.content))
+        body = response.json() if response.content else None
+        spec.validate_response(path, request.method, response.status_code, body)
+        seen.add((request.method, path, response.status_code))
+    assert {("GET", "/api/v3/warehouses", 200), ("POST", "/content/v2/get/cards/list", 200),
+            ("POST", "/api/v3/stocks/{warehouseId}", 200), ("GET", "/api/v1/supplier/stocks", 200),
+            ("PUT", "/api/v3/stocks/{warehouseId}", 409), ("PUT", "/api/v3/stocks/{warehouseId}", 204)} <= seen
+
+
+def test_the_card_list_request_is_the_documented_first_page(env, sandbox_state, captured):
+    seller = seed_wildberries(sandbox_state.wildberries, f"wb-{uuid.uuid4().hex}", offers=[{"vendor_code": "A"}])
+    connector = connect("wildberries", {"token": seller["token"]}, connection_key="contract-cards")
+    try:
+        list(connector.iter_offers())
+    finally:
+        connector.close()
+
+    cards = [json.loads(r.content) for r, _ in captured if r.url.path.endswith("/content/v2/get/cards/list")]
+    # The description's own first request: limit 100, withPhoto -1 (the default 0 would hide cards with photos).
+    assert cards == [{"settings": {"cursor": {"limit": 100}, "filter": {"withPhoto": -1}}}]
