@@ -1,4 +1,4 @@
-"""`marketsync connect …`: save Evotor and VK credentials after checking them against the API."""
+"""`marketsync connect …`: save Evotor, VK and marketplace credentials after checking them against the API."""
 
 from __future__ import annotations
 
@@ -35,3 +35,13 @@ def vk(user: str = typer.Option(..., "--user", help="The user's e-mail."),
     if group_id <= 0:
         fail("--group-id must be the community's positive id")
     _save(user, "vk", {"token": token, "group_id": group_id})
+
+
+@app.command("ozon")
+def ozon(user: str = typer.Option(..., "--user", help="The user's e-mail."),
+         client_id: str = typer.Option(..., "--client-id", help="The seller's Ozon Client-Id."),
+         api_key: str = typer.Option(..., "--api-key", help="An Ozon Seller API key."),
+         warehouse_id: str = typer.Option(..., "--warehouse-id", help="The FBS warehouse whose stock we keep.")) \
+        -> None:
+    """Check an Ozon key and warehouse (/v1/warehouse/list) and save them for the user's cabinet."""
+    _save(user, "ozon", {"client_id": client_id, "api_key": api_key, "warehouse_id": warehouse_id})

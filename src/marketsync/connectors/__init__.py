@@ -13,11 +13,12 @@ from pydantic import BaseModel
 REGISTRY: dict[str, tuple[str, str, str]] = {
     "evotor": ("marketsync.connectors.evotor.connector", "EvotorConnector", "EvotorCredentials"),
     "vk": ("marketsync.connectors.vk.connector", "VkConnector", "VkCredentials"),
+    "ozon": ("marketsync.connectors.ozon.connector", "OzonConnector", "OzonCredentials"),
 }
 CATALOG_SOURCE, CATALOG_CHANNEL = "catalog_source", "catalog_channel"
 # Which systems play which part in a flow, and their names for people (a cabinet has one of each today).
 ROLES: dict[str, tuple[str, ...]] = {CATALOG_SOURCE: ("evotor",), CATALOG_CHANNEL: ("vk",)}
-TITLES = {"evotor": "Evotor", "vk": "VK"}
+TITLES = {"evotor": "Evotor", "vk": "VK", "ozon": "Ozon"}
 
 
 def title_of(system: str) -> str:
