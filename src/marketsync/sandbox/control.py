@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Body, HTTPException
 
 from marketsync.sandbox.evotor.errors import EvotorError
+from marketsync.sandbox.ozon.control import ozon_control_router
 from marketsync.sandbox.state import SandboxState
 
 
@@ -104,4 +105,5 @@ def control_router(sandbox: SandboxState) -> APIRouter:
         sandbox.stats.reset()
         return sandbox.stats.snapshot()
 
+    router.include_router(ozon_control_router(sandbox.ozon))
     return router

@@ -12,6 +12,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from marketsync.sandbox.ozon.demo import seed_ozon_demo
+
 if TYPE_CHECKING:
     from marketsync.sandbox.state import SandboxState
 
@@ -255,7 +257,7 @@ BASE_TIME = datetime(2024, 9, 2, 6, 30, tzinfo=UTC)
 
 
 def seed_demo(state: SandboxState, products: int = 2000, seed: int = 42) -> dict[str, Any]:
-    """Load the demo world into `state` and return {evotor_token, evotor_user_id, vk_token, vk_group_id}."""
+    """Load the demo world into `state`; return {evotor_token, evotor_user_id, vk_token, vk_group_id, ozon_*}."""
     rng = random.Random(seed)
     evotor_token = _uuid(rng)
     evotor_user_id = "01-" + "".join(rng.choice(string.digits) for _ in range(15))
@@ -287,6 +289,7 @@ def seed_demo(state: SandboxState, products: int = 2000, seed: int = 42) -> dict
         "evotor_user_id": evotor_user_id,
         "vk_token": vk_token,
         "vk_group_id": vk_group_id,
+        **seed_ozon_demo(state, evotor_token, seed),
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from marketsync.sandbox.evotor.wire import group_to_wire, product_to_wire, store_to_wire
+from marketsync.sandbox.ozon.seed import dump_ozon
 from marketsync.sandbox.vk.render import availability, kopecks
 
 if TYPE_CHECKING:
@@ -17,7 +18,9 @@ def dump_state(sandbox: SandboxState, service: str, token: str | None = None) ->
         return _dump_evotor(sandbox, token)
     if service == "vk":
         return _dump_vk(sandbox, token)
-    raise ValueError(f"unknown service {service!r}; expected evotor or vk")
+    if service == "ozon":
+        return dump_ozon(sandbox.ozon, token)
+    raise ValueError(f"unknown service {service!r}; expected evotor, vk or ozon")
 
 
 def _dump_evotor(sandbox: SandboxState, token: str | None) -> dict[str, Any]:
