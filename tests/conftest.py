@@ -123,6 +123,7 @@ def env(monkeypatch: pytest.MonkeyPatch, tmp_root: Path, sandbox: ServerThread) 
         "SECRET_KEY": "test-secret-key",
         "EVOTOR_API_URL": f"{sandbox.url}/evotor",
         "VK_API_URL": f"{sandbox.url}/vk",
+        "OZON_API_URL": f"{sandbox.url}/ozon",
         "HTTP_BACKOFF_MAX_SECONDS": "2",
         "HTTP_TIMEOUT_SECONDS": "10",
         "VK_REQUESTS_PER_SECOND": "1000",

@@ -105,9 +105,9 @@ class OzonClient:
         """POST /v1/warehouse/list: the seller's FBS and rFBS warehouses (no request body is declared)."""
         return self._read(WAREHOUSE_LIST, {}, WarehouseList)
 
-    def product_list(self, last_id: str = "", limit: int = PRODUCT_LIST_LIMIT) -> ProductList:
+    def product_list(self, last_id: str = "", limit: int | None = None) -> ProductList:
         """POST /v3/product/list: one page (limit 1..1000) of every product, archived ones included."""
-        body = {"filter": {"visibility": "ALL"}, "last_id": last_id, "limit": limit}
+        body = {"filter": {"visibility": "ALL"}, "last_id": last_id, "limit": limit or PRODUCT_LIST_LIMIT}
         return self._read(PRODUCT_LIST, body, ProductList)
 
     def iter_product_pages(self) -> Iterator[ProductList]:
