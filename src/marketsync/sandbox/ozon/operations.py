@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Callable
 from typing import Any
 
-from marketsync.sandbox.ozon.errors import bad_request
+from marketsync.sandbox.ozon.errors import OzonError, bad_request
 from marketsync.sandbox.ozon.state import FBO_WAREHOUSES, OzonProduct, OzonSeller, OzonState
 from marketsync.sandbox.ozon.wire import (
     fbo_row_to_wire,
@@ -41,6 +42,20 @@ STOCK_TOO_BIG = ("STOCK_TOO_BIG", "Вы указали слишком больш
                                   "миллиона и повторите запрос.")
 TOO_MANY_REQUESTS = ("TOO_MANY_REQUESTS", "Вы слишком часто обновляли остатки для одного артикула. Остатки для одного "
                                           "артикула можно обновлять не чаще одного раза в 30 секунд.")
+
+
+def _pair_invalid(index: int) -> OzonError:
+    # The spec's own example of this whole-request refusal ("Errors" tag): a pair without its warehouse.
+    return bad_request(f"Request validation error: invalid ProductsStocksRequest.Stocks[{index}]: "
+                       "embedded message failed validation")
+
+
+def request_refusal(path: str, problems: list[str]) -> OzonError:
+    """Return the 400 for a body the spec refuses (`problems` as spec.request_errors gives them)."""
+    # A pair missing a field fails the generated validator; a value of the wrong type already fails decoding.
+    pair = re.match(r"stocks/(\d+): .*(required property|not valid under any)", problems[0]) \
+        if path == "/v2/products/stocks" else None
+    return _pair_invalid(int(pair[1])) if pair else bad_request(f"invalid request: {problems[0]}")
 
 
 def _ints(values: Any, field: str) -> list[int]:
@@ -156,9 +171,7 @@ def products_stocks(state: OzonState, seller: OzonSeller, body: dict[str, Any]) 
                           f"got {len(pairs)}")
     for index, pair in enumerate(pairs):
         if not pair.get("warehouse_id") or pair.get("stock") is None or pair["stock"] < 0:
-            # The spec's own example of this whole-request refusal: a pair without its warehouse.
-            raise bad_request(f"Request validation error: invalid ProductsStocksRequest.Stocks[{index}]: "
-                              "embedded message failed validation")
+            raise _pair_invalid(index)
     return {"result": [_set_pair(state, seller, pair) for pair in pairs]}
 
 

@@ -19,7 +19,7 @@ from marketsync.sandbox import contract
 from marketsync.sandbox.faults import gateway_failure, lost_write_response, wait_latency
 from marketsync.sandbox.ozon import spec
 from marketsync.sandbox.ozon.errors import OzonError, bad_request, circle_open, rate_limited
-from marketsync.sandbox.ozon.operations import OPERATIONS, Operation
+from marketsync.sandbox.ozon.operations import OPERATIONS, Operation, request_refusal
 from marketsync.sandbox.state import SandboxState
 
 SERVICE = "ozon"
@@ -73,7 +73,7 @@ def ozon_router(sandbox: SandboxState) -> APIRouter:
                 body = _parse(raw)
                 problems = spec.ozon_spec().request_errors(path, body)
                 if problems:
-                    raise bad_request(f"invalid request: {problems[0]}")
+                    raise request_refusal(path, problems)
                 answer = operation(ozon, seller, body)
         except OzonError as error:
             return _json(error.status, checked(path, error.status, error.body()), error.headers)
