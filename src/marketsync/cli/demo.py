@@ -36,6 +36,7 @@ def demo_environment(host: str, port: int) -> dict[str, str]:
         "BASE_URL": base,
         "EVOTOR_API_URL": f"{base}/sandbox/evotor",
         "VK_API_URL": f"{base}/sandbox/vk",
+        "OZON_API_URL": f"{base}/sandbox/ozon",
     }
     # The environment or .env may move the sink (SANDBOX_SMTP_PORT, 0 = off); the mail settings follow it.
     try:
