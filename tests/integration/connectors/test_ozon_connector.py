@@ -91,17 +91,19 @@ def test_one_full_batch_of_100_goes_in_one_request_and_every_pair_is_applied(env
 
 
 def test_refused_pairs_come_back_as_failures_with_ozons_code_and_the_rest_is_applied(env, sandbox_state):
-    world = seed_seller(sandbox_state, offers=3, extra=[OfferSeed("MOD-1", "На модерации", price_sent=False)])
+    world = seed_seller(sandbox_state, offers=4, extra=[OfferSeed("MOD-1", "На модерации", price_sent=False)])
     connector = ozon_connector(world)
     client_id = int(world.client_id)
 
     results = connector.update_stocks([StockUpdate("A-1", 5), StockUpdate("UNKNOWN", 1), StockUpdate("MOD-1", 3),
-                                       StockUpdate("A-2", 1_000_000), StockUpdate("A-3", 0)])
+                                       StockUpdate("A-4", -2), StockUpdate("A-2", 1_000_000), StockUpdate("A-3", 0)])
 
     assert [(r.ok, r.code) for r in results] == [(True, None), (False, "offer_id_not_found"),
-                                                 (False, "PRICE_IS_NOT_SENT"), (False, "STOCK_TOO_BIG"),
+                                                 (False, "PRICE_IS_NOT_SENT"), (False, None), (False, "STOCK_TOO_BIG"),
                                                  (True, None)]
-    assert "артикулом нет" in (results[1].error or "")
+    assert "артикулом нет" in (results[1].error or "") and "negative" in (results[3].error or "")
+    assert _calls(sandbox_state, "/v2/products/stocks") == 1, "a negative stock does not sink the request"
+    assert sandbox_state.ozon.fbs_stock(client_id, "A-4", OURS) == (4, 1)
     assert sandbox_state.ozon.fbs_stock(client_id, "A-1", OURS) == (5, 0)
     assert sandbox_state.ozon.fbs_stock(client_id, "A-3", OURS) == (0, 0)
     assert sandbox_state.ozon.fbs_stock(client_id, "A-2", OURS) == (2, 1), "a refused pair is left as it was"

@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, Field, field_validator
 
-from marketsync.connectors.errors import ConfigError, ConnectorError
+from marketsync.connectors.errors import ConfigError, ConnectorError, RejectedError
 from marketsync.connectors.ozon.client import (
     ANALYTICS_STOCKS_SKUS,
     FBS_STOCKS_SKUS,
@@ -101,6 +101,8 @@ class OzonConnector:
             warehouses = self.client.warehouse_list().result
         except ConfigError as exc:
             return CheckResult(ok=False, message=exc.message)
+        except RejectedError as exc:
+            return CheckResult(ok=False, message=f"Ozon refused the check: {exc.message}")
         except ConnectorError as exc:
             return CheckResult(ok=False, message=f"Ozon is not reachable: {exc.message}")
         ours = next((w for w in warehouses if str(w.warehouse_id) == self.warehouse_id), None)
@@ -162,8 +164,17 @@ class OzonConnector:
     def update_stocks(self, updates: Sequence[StockUpdate]) -> list[WriteResult]:
         """Set FBS stock at our warehouse for ≤ 100 offers in one /v2/products/stocks request, one result per
         update in order (Ozon's per-pair refusals, e.g. TOO_MANY_REQUESTS within 30 s, as failures)."""
-        if not updates:
-            return []
-        warehouse = int(self.warehouse_id)
-        answer = self.client.products_stocks([stock_to_wire(u, warehouse) for u in updates])
-        return write_results_from_wire(updates, answer.result)
+        if len(updates) > STOCKS_UPDATE_MAX:
+            raise ValueError(f"a stock update takes at most {STOCKS_UPDATE_MAX} offers, got {len(updates)}")
+        # Ozon refuses a whole request over one negative stock (a validation error, not a per-pair one), so
+        # such an update fails here alone and the others still go.
+        results: list[WriteResult | None] = [
+            WriteResult(ok=False, error=f"stock {u.amount} of offer {u.stock_key} is negative") if u.amount < 0
+            else None for u in updates]
+        valid = [u for u, r in zip(updates, results, strict=True) if r is None]
+        if valid:
+            warehouse = int(self.warehouse_id)
+            answer = self.client.products_stocks([stock_to_wire(u, warehouse) for u in valid])
+            sent = iter(write_results_from_wire(valid, answer.result))
+            results = [r if r is not None else next(sent) for r in results]
+        return [r for r in results if r is not None]
