@@ -239,3 +239,16 @@ def test_the_demo_seller_matches_the_demo_catalog_by_key_by_barcode_or_not_at_al
     assert any(o["fbo"] for o in offers)
     again = SandboxState()
     assert again.seed(products=300) == creds and again.dump("ozon", creds["ozon_api_key"]) == dump
+
+
+def test_control_changes_limits_and_moves_the_clock(client: TestClient, world: OzonWorld) -> None:
+    body = {"stocks": [{"offer_id": "A-1", "stock": 2, "warehouse_id": OURS}]}
+    assert _post(client, "/v2/products/stocks", body, world).json()["result"][0]["updated"]
+    assert not _post(client, "/v2/products/stocks", body, world).json()["result"][0]["updated"]
+    assert client.post("/_control/ozon/clock/advance", json={"seconds": 30}).status_code == 200
+    assert _post(client, "/v2/products/stocks", body, world).json()["result"][0]["updated"]
+    limits = client.post("/_control/ozon/limits", json={"pair_interval_s": 0, "requests_per_second": None}).json()
+    assert limits == {"requests_per_second": None, "stock_updates_per_minute": 80, "pair_interval_s": 0.0}
+    assert _post(client, "/v2/products/stocks", body, world).json()["result"][0]["updated"]
+    assert client.post("/_control/ozon/limits", json={"burst": 5}).status_code == 400
+    assert client.post(f"/_control/ozon/keys/{world.api_key}/revoke", json={"message": "whatever"}).status_code == 400
