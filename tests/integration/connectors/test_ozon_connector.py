@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from marketsync.connectors.capabilities import StockChannel
 from marketsync.connectors.errors import ConfigError, OutcomeUnknownError
 from marketsync.connectors.records import FBO, FBS, StockLevel, StockUpdate
 from marketsync.sandbox.ozon.seed import OfferSeed
@@ -76,7 +77,7 @@ def test_iter_stocks_yields_fbs_at_every_seller_warehouse_and_fbo(env, sandbox_s
 def test_one_full_batch_of_100_goes_in_one_request_and_every_pair_is_applied(env, sandbox_state):
     world = seed_seller(sandbox_state, offers=100)
     connector = ozon_connector(world)
-    assert connector.batch_size == 100
+    assert isinstance(connector, StockChannel) and connector.batch_size == 100
 
     results = connector.update_stocks([StockUpdate(f"A-{n}", n + 7) for n in range(1, 101)])
 

@@ -58,10 +58,10 @@ class OzonCredentials(BaseModel):
             raise ValueError("must be Ozon's positive numeric id")
         return value
 
-    @field_validator("api_key")
+    @field_validator("api_key", mode="before")
     @classmethod
-    def _stripped(cls, value: str) -> str:
-        return value.strip()
+    def _stripped(cls, value: object) -> object:
+        return value.strip() if isinstance(value, str) else value
 
 
 class OzonConnector:
