@@ -39,6 +39,7 @@ def demo_environment(host: str, port: int) -> dict[str, str]:
         "YM_API_URL": f"{base}/sandbox/yandex_market",
         **{f"WB_{host.upper()}_API_URL": f"{base}/sandbox/wildberries/{host}"
            for host in ("content", "marketplace", "statistics")},
+        "OZON_API_URL": f"{base}/sandbox/ozon",
     }
     # The environment or .env may move the sink (SANDBOX_SMTP_PORT, 0 = off); the mail settings follow it.
     try:

@@ -16,11 +16,13 @@ REGISTRY: dict[str, tuple[str, str, str]] = {
     "yandex_market": ("marketsync.connectors.yandex_market.connector", "YandexMarketConnector",
                       "YandexMarketCredentials"),
     "wildberries": ("marketsync.connectors.wildberries.connector", "WildberriesConnector", "WildberriesCredentials"),
+    "ozon": ("marketsync.connectors.ozon.connector", "OzonConnector", "OzonCredentials"),
 }
 CATALOG_SOURCE, CATALOG_CHANNEL = "catalog_source", "catalog_channel"
 # Which systems play which part in a flow, and their names for people (a cabinet has one of each today).
 ROLES: dict[str, tuple[str, ...]] = {CATALOG_SOURCE: ("evotor",), CATALOG_CHANNEL: ("vk",)}
-TITLES = {"evotor": "Evotor", "vk": "VK", "wildberries": "Wildberries", "yandex_market": "Yandex Market"}
+TITLES = {"evotor": "Evotor", "vk": "VK", "ozon": "Ozon", "wildberries": "Wildberries",
+          "yandex_market": "Yandex Market"}
 
 
 def title_of(system: str) -> str:

@@ -1,4 +1,4 @@
-"""The sandbox as one ASGI app: /evotor, /vk, /_control and /mail (the SMTP sink's page), mountable anywhere
+"""The sandbox as one ASGI app: /evotor, /vk, /ozon, /_control and /mail (the SMTP sink's page), mountable anywhere
 (demo mode uses /sandbox)."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from marketsync.sandbox.contract import ContractViolationError
 from marketsync.sandbox.control import control_router
 from marketsync.sandbox.evotor.routes import evotor_router
 from marketsync.sandbox.mail_views import mail_router
+from marketsync.sandbox.ozon.routes import ozon_router
 from marketsync.sandbox.state import SandboxState, default_state
 from marketsync.sandbox.vk.routes import vk_router
 from marketsync.sandbox.wildberries.routes import wildberries_router
@@ -28,6 +29,7 @@ def create_sandbox_app(state: SandboxState | None = None, *, mail_dir: Path | No
     app.include_router(vk_router(sandbox))
     app.include_router(yandex_market_router(sandbox))
     app.include_router(wildberries_router(sandbox))
+    app.include_router(ozon_router(sandbox))
     app.include_router(control_router(sandbox))
     app.include_router(mail_router(mail_dir))
 

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from marketsync.sandbox.ozon.demo import seed_ozon_demo
 from marketsync.sandbox.wildberries.demo import seed_wildberries_demo
 from marketsync.sandbox.yandex_market.demo import seed_yandex_market_demo
 
@@ -258,7 +259,8 @@ BASE_TIME = datetime(2024, 9, 2, 6, 30, tzinfo=UTC)
 
 
 def seed_demo(state: SandboxState, products: int = 2000, seed: int = 42) -> dict[str, Any]:
-    """Load the demo world into `state`; return {evotor_token, evotor_user_id, vk_token, vk_group_id, ym_*}."""
+    """Load the demo world into `state`; return {evotor_token, evotor_user_id, vk_token, vk_group_id, ozon_*, wb_*,
+    ym_*}."""
     rng = random.Random(seed)
     evotor_token = _uuid(rng)
     evotor_user_id = "01-" + "".join(rng.choice(string.digits) for _ in range(15))
@@ -292,6 +294,7 @@ def seed_demo(state: SandboxState, products: int = 2000, seed: int = 42) -> dict
         "vk_group_id": vk_group_id,
         **seed_yandex_market_demo(state, evotor_token, seed),
         **seed_wildberries_demo(state, evotor_token, seed),
+        **seed_ozon_demo(state, evotor_token, seed),
     }
 
 

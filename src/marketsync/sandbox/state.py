@@ -1,4 +1,4 @@
-"""The whole sandbox's mutable world: Evotor and VK data, faults, rate windows and request counters."""
+"""The whole sandbox's mutable world: Evotor, VK and Ozon data, faults, rate windows and request counters."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from marketsync.sandbox.demo_data import seed_demo
 from marketsync.sandbox.dump import dump_state
 from marketsync.sandbox.evotor.state import EvotorState
 from marketsync.sandbox.faults import Faults
+from marketsync.sandbox.ozon.state import OzonState
 from marketsync.sandbox.ratelimit import FixedWindowLimiter
 from marketsync.sandbox.stats import RequestStats
 from marketsync.sandbox.vk.state import VkState
@@ -25,6 +26,7 @@ class SandboxState:
         self.vk = VkState(self.lock)
         self.yandex_market = YandexMarketState(self.lock)
         self.wildberries = WbState(self.lock)
+        self.ozon = OzonState(self.lock)
         self.faults = Faults()
         self.stats = RequestStats()
         self.evotor_limiter = FixedWindowLimiter()
@@ -37,6 +39,7 @@ class SandboxState:
             self.vk.reset()
             self.yandex_market.reset()
             self.wildberries.reset()
+            self.ozon.reset()
             self.faults.clear()
             self.stats.reset()
             self.evotor_limiter.reset()

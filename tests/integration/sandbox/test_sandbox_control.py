@@ -12,7 +12,7 @@ from marketsync.sandbox.state import SandboxState, default_state
 def test_seed_loads_a_deterministic_demo_catalog(client: TestClient, state: SandboxState) -> None:
     first = client.post("/_control/seed", json={"products": 300}).json()
     assert {"evotor_token", "evotor_user_id", "vk_token", "vk_group_id", "ym_token", "ym_campaign_id", "wb_token",
-            "wb_warehouse_id"} <= set(first)
+            "wb_warehouse_id", "ozon_client_id", "ozon_api_key", "ozon_warehouse_id"} <= set(first)
     dump = client.get("/_control/state", params={"service": "evotor", "token": first["evotor_token"]}).json()
     names = [store["name"] for store in dump["stores"]]
     assert names == ["Магазин на Ленина", "Продукты у дома", "Лавка на Садовой"]
@@ -87,7 +87,7 @@ def test_stats_count_every_request_by_method_and_writes(client: TestClient, vk: 
 
 
 def test_state_dump_rejects_unknown_service_and_token(client: TestClient) -> None:
-    assert client.get("/_control/state", params={"service": "ozon"}).status_code == 400
+    assert client.get("/_control/state", params={"service": "nope"}).status_code == 400
     assert client.get("/_control/state", params={"service": "vk", "token": "nope"}).status_code == 404
 
 
