@@ -99,9 +99,9 @@ def iter_stock_levels(session: Session, *, account_id: int, enabled_stores: Sequ
                       chunk: int = STOCK_CHUNK) -> Iterator[list[ProductStock]]:
     """Yield the stock of every product key sold in the enabled stores, `chunk` keys at a time in key order.
 
-    `enabled_stores` in the order the seller enabled them (the first names a product). Each chunk is two
-    queries over ix_products_stock_key (a page of distinct keys after the last one, then their rows), so a
-    caller may write between chunks and nothing is held open.
+    `enabled_stores` in the order the seller enabled them (the first names a product). Each chunk is two range
+    scans of ix_products_stock_key (the next `chunk` distinct keys after the last one, then the rows of that key
+    range), so a caller may write between chunks and nothing is held open.
     """
     stores = list(enabled_stores)
     if not stores:
@@ -109,20 +109,20 @@ def iter_stock_levels(session: Session, *, account_id: int, enabled_stores: Sequ
     scope = (Product.account_id == account_id, Product.store_external_id.in_(stores))
     last: str | None = None
     while True:
-        page = select(Product.stock_key).where(*scope)
-        if last is not None:
-            page = page.where(Product.stock_key > last)
-        keys = list(session.scalars(page.distinct().order_by(Product.stock_key).limit(chunk)))
+        after = (Product.stock_key > last,) if last is not None else ()
+        keys = list(session.scalars(select(Product.stock_key).where(*scope, *after).distinct()
+                                    .order_by(Product.stock_key).limit(chunk)))
         if not keys:
             return
-        last = keys[-1]
-        # Rows by exact key: under a case-insensitive collation (MariaDB's default) "ab1" comes with "AB1" here
-        # although DISTINCT folded them, and stock_levels keeps the two keys apart.
+        # The rows of the key range (last, keys[-1]], not of an IN list (PostgreSQL scanned the whole table for
+        # one). Under a case-insensitive collation (MariaDB's default) "ab1" comes here with "AB1" although
+        # DISTINCT folded them, and stock_levels keeps the two keys apart.
         rows = session.execute(select(
             Product.id, Product.store_external_id, Product.stock_key, Product.article_number, Product.sku,
             Product.name, Product.barcodes, Stock.quantity,
-        ).outerjoin(Stock, Stock.product_id == Product.id).where(*scope, Product.stock_key.in_(keys))
-            .order_by(Product.stock_key, Product.id))
+        ).outerjoin(Stock, Stock.product_id == Product.id)
+            .where(*scope, *after, Product.stock_key <= keys[-1]).order_by(Product.stock_key, Product.id))
+        last = keys[-1]
         yield stock_levels((StockRow(product_id=r[0], store_external_id=r[1], key=r[2], article_number=r[3],
                                      code=r[4], name=r[5], barcodes=tuple(r[6] or ()), quantity=r[7])
                             for r in rows), stores, reserve)
