@@ -87,8 +87,10 @@ class CatalogChannel(Checkable, Protocol):
     def hide_items(self, item_ids: Sequence[str]) -> list[WriteResult]:
         """Hide items from buyers, keeping their ids, one result per item in order."""
 
-    def payload_for(self, product: SourceProduct, *, group_name: str | None, price: Decimal) -> ItemPayload:
-        """Build the item the channel should hold for a product sold at `price`."""
+    def payload_for(self, product: SourceProduct, *, group_name: str | None, price: Decimal,
+                    stock_amount: int | None = None) -> ItemPayload:
+        """Build the item the channel should hold for a product sold at `price`, with `stock_amount` units in
+        stock (None: the channel's fixed amount); an item at 0 stays visible, out of stock."""
 
     def add_to_albums(self, memberships: Sequence[tuple[str, Sequence[str]]]) -> list[WriteResult]:
         """Put items into albums: (album id, item ids) pairs, one result per pair; already there is ok."""

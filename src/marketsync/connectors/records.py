@@ -38,8 +38,9 @@ class SourceProduct:
     code: str | None = None
     description: str | None = None
     measure: str | None = None
-    quantity: Decimal | None = None
+    quantity: Decimal | None = None  # the stock at this store; may be negative (sold before it was received)
     barcodes: tuple[str, ...] = ()
+    article_number: str | None = None  # the seller's article: a marketplace offer id matches it first
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,9 @@ from marketsync.connectors import CATALOG_CHANNEL, CATALOG_SOURCE, ROLES
 from marketsync.connectors.vk.mapping import item_url
 from marketsync.sync import journal, runs
 from marketsync.sync.filters import load_scope
-from marketsync.sync.models import Binding, ChannelItem, SyncConfig, SyncRun, SyncRunItem
+from marketsync.sync.models import VK_STOCK_FIXED as VK_STOCK_FIXED  # re-exported: pages and CLI name modes
+from marketsync.sync.models import VK_STOCK_MODES, Binding, ChannelItem, SyncConfig, SyncRun, SyncRunItem
+from marketsync.sync.models import VK_STOCK_REAL as VK_STOCK_REAL
 
 if TYPE_CHECKING:
     from marketsync.listing import AnySelect
@@ -46,15 +48,24 @@ def get_config(session: Session, account_id: int) -> SyncConfig:
     return config
 
 
+class StockModeError(ValueError):
+    """A VK stock mode that is not one of VK_STOCK_MODES."""
+
+
 def save_config(session: Session, *, account_id: int, catalog_enabled: bool | None = None,
-                price_multiplier: str | None = None) -> SyncConfig:
-    """Change the sync settings; a multiplier that cannot be read raises MultiplierError and saves nothing."""
+                price_multiplier: str | None = None, vk_stock_mode: str | None = None) -> SyncConfig:
+    """Change the sync settings; a multiplier that cannot be read raises MultiplierError, a VK stock mode other
+    than VK_STOCK_MODES StockModeError, and nothing is saved."""
     multiplier = parse_multiplier(price_multiplier) if price_multiplier is not None else None
+    if vk_stock_mode is not None and vk_stock_mode not in VK_STOCK_MODES:
+        raise StockModeError(f"the VK stock mode is one of: {', '.join(VK_STOCK_MODES)}")
     config = get_config(session, account_id)
     if catalog_enabled is not None:
         config.catalog_enabled = catalog_enabled
     if multiplier is not None:
         config.price_multiplier = multiplier
+    if vk_stock_mode is not None:
+        config.vk_stock_mode = vk_stock_mode  # the next run updates the items whose stock then differs
     session.flush()
     return config
 

@@ -1,5 +1,5 @@
-"""The sync page: the catalog pipeline switch, the price multiplier, "sync now", run history and the live
-progress of a running sync (htmx polls the progress fragment every 2 s)."""
+"""The sync page: the catalog pipeline switch, the price multiplier, VK's stock mode, "sync now", run history
+and the live progress of a running sync (htmx polls the progress fragment every 2 s)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from marketsync.catalog.pricing import MultiplierError
 from marketsync.db import session_scope
+from marketsync.settings import get_settings
 from marketsync.sync import service
 from marketsync.sync.journal import OUTCOMES
 from marketsync.sync.publishing import set_product_rule
@@ -40,13 +41,16 @@ def _wants_json(request: Request) -> bool:
 def _page(request: Request, session: Session, account_id: int, *, status_code: int = 200,
           error: str | None = None, multiplier_value: str | None = None) -> HTMLResponse:
     config = service.get_config(session, account_id)
+    fixed = _("Fixed: %(n)s for every item (default)", n=get_settings().VK_STOCK_AMOUNT)
+    stock_modes = [(service.VK_STOCK_FIXED, fixed),
+                   (service.VK_STOCK_REAL, _("Follow the real stock of the enabled stores"))]
     runs = service.recent_runs(session, account_id, limit=HISTORY_SIZE)
     running = next((r for r in runs if r.status in ("queued", "running")), None)
     return render(request, "sync/index.html", {
         "config": config,
         "multiplier_value": multiplier_value if multiplier_value is not None
         else format(config.price_multiplier.normalize(), "f").replace(".", ","),
-        "runs": runs, "running": running, "error": error,
+        "runs": runs, "running": running, "error": error, "stock_modes": stock_modes,
         "missing": service.missing_connections(session, account_id),
         "price_store": service.price_store(session, account_id),
     }, status_code=status_code)
@@ -61,13 +65,19 @@ def sync_page(request: Request, session: DbSession, account_id: AccountId) -> HT
 @router.post("/sync/settings", response_class=HTMLResponse)
 def save_settings(request: Request, session: DbSession, account_id: AccountId,
                   price_multiplier: Annotated[str, Form()] = "",
-                  catalog_enabled: Annotated[str, Form()] = "") -> Response:
-    """Save the pipeline switch and the price multiplier; invalid input saves nothing."""
+                  catalog_enabled: Annotated[str, Form()] = "",
+                  vk_stock_mode: Annotated[str, Form()] = "") -> Response:
+    """Save the pipeline switch, the price multiplier and VK's stock mode; invalid input saves nothing."""
     try:
         service.save_config(session, account_id=account_id, price_multiplier=price_multiplier,
-                            catalog_enabled=catalog_enabled in {"1", "on", "true"})
+                            catalog_enabled=catalog_enabled in {"1", "on", "true"},
+                            vk_stock_mode=vk_stock_mode or None)
     except MultiplierError:
         message = _("The price multiplier must be a number from 0,01 to 100, for example 1,5.")
+        return _page(request, session, account_id, status_code=400, error=message,
+                     multiplier_value=price_multiplier)
+    except service.StockModeError:
+        message = _("Choose how VK shows stock: a fixed amount or the real stock.")
         return _page(request, session, account_id, status_code=400, error=message,
                      multiplier_value=price_multiplier)
     flash(request, _("Sync settings are saved."))

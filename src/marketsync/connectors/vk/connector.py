@@ -149,11 +149,14 @@ class VkConnector:
         calls = [("market.delete", {"owner_id": self.owner_id, "item_id": int(i)}) for i in item_ids]
         return self._execute(calls, None)
 
-    def payload_for(self, product: SourceProduct, *, group_name: str | None, price: Decimal) -> ItemPayload:
-        """Build the item we want for a product under EvoSync's rules and the instance settings."""
+    def payload_for(self, product: SourceProduct, *, group_name: str | None, price: Decimal,
+                    stock_amount: int | None = None) -> ItemPayload:
+        """Build the item we want for a product under EvoSync's rules and the instance settings; stock is
+        VK_STOCK_AMOUNT unless the real `stock_amount` is given."""
         settings = get_settings()
+        stock = settings.VK_STOCK_AMOUNT if stock_amount is None else stock_amount
         return item_payload(product, group_name=group_name, price=price,
-                            category_id=settings.VK_CATEGORY_ID, stock_amount=settings.VK_STOCK_AMOUNT)
+                            category_id=settings.VK_CATEGORY_ID, stock_amount=stock)
 
     def add_to_albums(self, memberships: Sequence[tuple[str, Sequence[str]]]) -> list[WriteResult]:
         """market.addToAlbum for each (album id, item ids) pair (≤ 25 per execute)."""

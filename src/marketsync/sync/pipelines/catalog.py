@@ -18,9 +18,10 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from marketsync.catalog.models import Product, ProductGroup
+from marketsync.catalog.models import Product, ProductGroup, Stock
 from marketsync.catalog.pricing import channel_price
 from marketsync.catalog.service import PRODUCT_KEY, product_key, to_record
+from marketsync.catalog.stock_levels import whole_units
 from marketsync.connections.models import Connection
 from marketsync.connections.service import connection_for, open_channel, open_source, recorder_for, role_title
 from marketsync.connectors import CATALOG_CHANNEL, CATALOG_SOURCE
@@ -29,7 +30,7 @@ from marketsync.sync import bindings, gather, journal, runs
 from marketsync.sync.exporter import Exporter
 from marketsync.sync.filters import Scope, load_scope
 from marketsync.sync.importer import ImportCounts, import_catalog
-from marketsync.sync.models import ProductRule, SyncConfig, SyncRun
+from marketsync.sync.models import VK_STOCK_REAL, ProductRule, SyncConfig, SyncRun
 from marketsync.sync.plan import Action, AlbumAction, Candidate, Op, OrphanAction, describe
 from marketsync.sync.runs import SyncError
 
@@ -191,13 +192,15 @@ def mirror_catalog(ctx: CatalogRun, *, dry_run: bool = False) -> SyncRun:
                              external_id=album.external_id)
     else:
         albums = exporter.apply_albums(album_plan)
-    multiplier = _multiplier(session, ctx.account_id)
+    multiplier, real_stock = _pricing(session, ctx.account_id)
     rules = _rules(session, ctx.account_id)
-    for keys, products in _key_chunks(session, ctx.source_conn):
+    for keys, products, quantities in _key_chunks(session, ctx.source_conn):
         # Every exact key fetched, not only those DISTINCT returned: a case-insensitive collation (MariaDB's
         # default) folds "AB1" and "ab1" into one DISTINCT row, yet they are two codes.
         candidates = [c for key, group in products.items()
-                      if (c := _candidate(channel, group, scope, rules.get(key), group_names, multiplier)) is not None]
+                      if (c := _candidate(channel, group, scope, rules.get(key), group_names, multiplier,
+                                          _real_stock(group, quantities, scope) if real_stock else None))
+                      is not None]
         actions = gather.item_actions(session, conn, candidates, albums)
         if exporter is None:
             _tally(run, actions)
@@ -232,9 +235,10 @@ def _enabled_groups(session: Session, conn: Connection, scope: Scope) -> list[Pr
     return sorted(enabled, key=lambda g: scope.store_rank(g.store_external_id))
 
 
-def _key_chunks(session: Session, conn: Connection) -> Iterator[tuple[list[str], dict[str, list[Product]]]]:
+def _key_chunks(session: Session, conn: Connection
+                ) -> Iterator[tuple[list[str], dict[str, list[Product]], dict[int, Decimal]]]:
     """Yield the source's product keys, CHUNK at a time, with every product of each key (in any store: the
-    seller may publish one product of a store that is off)."""
+    seller may publish one product of a store that is off) and each product's quantity at its store."""
     key = PRODUCT_KEY.label("product_key")
     last: str | None = None
     while True:
@@ -246,15 +250,26 @@ def _key_chunks(session: Session, conn: Connection) -> Iterator[tuple[list[str],
             return
         last = keys[-1]
         products: dict[str, list[Product]] = {}
-        for product in session.scalars(select(Product).where(Product.connection_id == conn.id,
-                                                             PRODUCT_KEY.in_(keys)).order_by(Product.id)):
+        quantities: dict[int, Decimal] = {}
+        for product, quantity in session.execute(
+                select(Product, Stock.quantity).outerjoin(Stock, Stock.product_id == Product.id)
+                .where(Product.connection_id == conn.id, PRODUCT_KEY.in_(keys)).order_by(Product.id)):
             products.setdefault(product_key(product), []).append(product)
-        yield keys, products
+            if quantity is not None:
+                quantities[product.id] = quantity
+        yield keys, products, quantities
+
+
+def _real_stock(products: Sequence[Product], quantities: dict[int, Decimal], scope: Scope) -> int:
+    """The key's real stock for VK: whole units over the enabled stores, no reserve (stock_levels' rule)."""
+    return whole_units(quantities.get(p.id) for p in products if scope.store_enabled(p.store_external_id))
 
 
 def _candidate(channel: CatalogChannel, products: Sequence[Product], scope: Scope, rule: bool | None,
-               group_names: dict[tuple[str, str], str], multiplier: Decimal) -> Candidate | None:
-    """One item per product key: the product of the first store the seller enabled sets price and album.
+               group_names: dict[tuple[str, str], str], multiplier: Decimal,
+               stock: int | None) -> Candidate | None:
+    """One item per product key: the product of the first store the seller enabled sets price and album;
+    `stock` is its real stock, or None for the channel's fixed amount.
 
     A seller's rule wins over the switches: publish it wherever it is, or withhold it (a hidden item).
     """
@@ -266,7 +281,7 @@ def _candidate(channel: CatalogChannel, products: Sequence[Product], scope: Scop
     chosen = min(eligible, key=lambda p: (scope.store_rank(p.store_external_id), p.id))
     group_name = group_names.get((chosen.store_external_id, chosen.group_external_id or ""))
     payload = channel.payload_for(to_record(chosen), group_name=group_name,
-                                  price=channel_price(chosen.price, multiplier))
+                                  price=channel_price(chosen.price, multiplier), stock_amount=stock)
     album = group_name[:channel.album_title_max] if group_name else None
     if rule is False:
         return Candidate(product_key(chosen), replace(payload, hidden=True), album, excluded=True)
@@ -280,9 +295,12 @@ def _rules(session: Session, account_id: int) -> dict[str, bool]:
     return {key: publish for key, publish in rows}
 
 
-def _multiplier(session: Session, account_id: int) -> Decimal:
+def _pricing(session: Session, account_id: int) -> tuple[Decimal, bool]:
+    """Return the cabinet's price multiplier and whether VK's stock follows the real stock."""
     config = session.scalar(select(SyncConfig).where(SyncConfig.account_id == account_id))
-    return Decimal(config.price_multiplier) if config else Decimal("1")
+    if config is None:
+        return Decimal("1"), False
+    return Decimal(config.price_multiplier), config.vk_stock_mode == VK_STOCK_REAL
 
 
 def _tally(run: SyncRun, actions: Sequence[Action]) -> None:
