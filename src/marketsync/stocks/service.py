@@ -18,6 +18,8 @@ from marketsync.db import session_factory, utcnow
 from marketsync.stocks.models import StockConfig
 from marketsync.sync.chain import StepFailedError, refresh_source
 from marketsync.sync.models import SyncRun
+from marketsync.sync.pipelines.stocks import PULL as PULL
+from marketsync.sync.pipelines.stocks import PUSH as PUSH
 from marketsync.sync.pipelines.stocks import StockReport, pull_marketplace, push_marketplace, stock_config
 from marketsync.sync.runs import SyncError
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from marketsync.connections.models import Connection
@@ -109,7 +109,7 @@ def record_accepted(session: Session, conn: Connection, accepted: dict[str, tupl
         {"id": ids[key], "pushed_amount": amount, "pushed_at": now, "error": None, "error_code": None,
          "failed_at": None} for key, (_, amount) in accepted.items() if key in ids
     ])
-    session.execute(StockHistory.__table__.insert(), [
+    session.execute(insert(StockHistory), [
         {"account_id": conn.account_id, "connection_id": conn.id, "product_key": product, "stock_key": key,
          "amount": amount, "pushed_at": now} for key, (product, amount) in accepted.items()
     ])
