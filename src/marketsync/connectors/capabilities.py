@@ -117,6 +117,9 @@ class StockChannel(Checkable, Protocol):
 
     system: str
     batch_size: int
+    # The shortest time the API allows between two updates of one key (Ozon: 30 s per offer-warehouse pair;
+    # sooner is refused item by item), 0 where there is no such rule: the exporter waits it out.
+    update_interval_seconds: float
 
     def iter_offers(self) -> Iterator[list[MarketOffer]]:
         """Yield every offer of the seller (one per WB size), page by page."""

@@ -13,6 +13,7 @@ from marketsync.connectors.ozon.client import (
     ANALYTICS_STOCKS_SKUS,
     FBS_STOCKS_SKUS,
     INFO_LIST_MAX,
+    PAIR_UPDATE_INTERVAL_SECONDS,
     PRODUCTS_STOCKS,
     REQUESTS_PER_SECOND,
     STOCKS_UPDATE_MAX,
@@ -76,6 +77,9 @@ class OzonConnector:
         settings = get_settings()
         self.client_id = credentials.client_id
         self.warehouse_id = credentials.warehouse_id
+        # PAIR_UPDATE_INTERVAL_SECONDS unless a test moved the sandbox's clock instead of waiting.
+        self.update_interval_seconds = min(float(PAIR_UPDATE_INTERVAL_SECONDS),
+                                           settings.OZON_STOCK_UPDATE_INTERVAL_SECONDS)
         self.client = OzonClient(HttpClient(HttpConfig(
             system=SYSTEM,
             base_url=base_url or settings.OZON_API_URL,
