@@ -32,6 +32,11 @@ class Body:
         line = " ".join(shown.split())
         return line if len(line) <= PREVIEW else line[:PREVIEW] + "…"
 
+    @property
+    def plain(self) -> str:
+        """Return the whole decoded body as text for a download: form fields one per line, JSON indented."""
+        return "\n".join(f"{name}={value}" for name, value in self.fields) if self.fields else self.text
+
 
 def _secret_name(name: str) -> bool:
     return redact(f"{name}=x") == f"{name}={REDACTED}"
