@@ -26,8 +26,10 @@ _SECRET_KEYS = re.compile(
 # A name that ends in token, secret, password or key (refresh_token, client_secret, api_key, X-Api-Key, ...).
 _SECRET_NAME = r"[A-Za-z0-9_.\-]*(?:token|secret|password|passwd|key)|authorization"
 _FORM_SECRET = re.compile(rf"(?i)((?<![A-Za-z0-9_.\-])(?:{_SECRET_NAME})=)[^&\s\"']+")
-# The same inside a percent-encoded URL (a `next=` parameter holding a link with its token).
-_ENCODED_FORM_SECRET = re.compile(rf"(?i)((?:{_SECRET_NAME})%3D)[^&%\s\"']+")
+# The same inside a percent-encoded URL (a `next=` parameter holding a link with its token). Only the name's
+# ending is matched: its start is kept as it stands either way, and matching `[A-Za-z0-9_.-]*` from every
+# position made a long run of letters (a base64 blob in a body) take seconds.
+_ENCODED_FORM_SECRET = re.compile(r"(?i)((?:token|secret|password|passwd|key|authorization)%3D)[^&%\s\"']+")
 _JSON_SECRET = re.compile(rf'(?i)("(?:{_SECRET_NAME})"\s*:\s*)("(?:[^"\\]|\\.)*"|-?[0-9][0-9.eE+-]*)')
 
 

@@ -39,3 +39,16 @@ def test_json_redaction_hides_every_field_named_like_a_secret() -> None:
     assert '"name": "Сыр"' in redacted and '"keyboard": "ok"' in redacted and '"token_type": "bearer"' in redacted
     form = redact("grant_type=refresh_token&refresh_token=r-123&client_secret=c-456&apiKey=k-789&v=5.199") or ""
     assert form == "grant_type=refresh_token&refresh_token=***&client_secret=***&apiKey=***&v=5.199"
+
+
+def test_a_long_body_is_redacted_at_once_and_an_encoded_link_token_still_hidden() -> None:
+    import time
+
+    from marketsync.security import redact
+
+    blob = "QUJD" * 1000  # a base64 photo in a 4000-character logged body: it once took a second per body
+    started = time.perf_counter()
+    assert redact(blob) == blob
+    assert time.perf_counter() - started < 0.2
+    assert redact(f"next=%2Fx%3FClient_Secret%3DS-1%26v%3D5&{blob}token%3DS-2") == \
+        f"next=%2Fx%3FClient_Secret%3D***%26v%3D5&{blob}token%3D***"
