@@ -81,13 +81,15 @@ def _query(session: Session, filters: LogFilter) -> AnySelect:
 
 def _ordered(query: AnySelect, table: TableQuery) -> AnySelect:
     sorts = {"time": ApiCall.created_at, "status": ApiCall.status_code, "duration": ApiCall.duration_ms}
-    return listing.ordered(query, table, sorts, "time", ApiCall.id)
+    return listing.ordered(query, table, sorts, "time", ApiCall.id, never_empty=("time", "duration"))
 
 
 def search_log(session: Session, filters: LogFilter, table: TableQuery) -> tuple[list[ApiCall], listing.Page]:
     """Return one page of the API calls matching the filters, in the table's order (newest first by default)."""
     query = _query(session, filters)
-    page = listing.page_of(session, _ordered(query, table), table, count_query=query)
+    # The page's ids first, sorted without the bodies (kilobytes a row), then those calls whole.
+    page = listing.page_by_key(session, _ordered(query, table).with_only_columns(ApiCall.id), select(ApiCall),
+                               ApiCall.id, table, count_query=query, row_key=lambda row: row[0].id)
     return [row[0] for row in page.rows], page
 
 

@@ -39,7 +39,8 @@ def _ordered(query: AnySelect, table: TableQuery) -> AnySelect:
     sorts = {"started": SyncRun.started_at, "finished": SyncRun.finished_at, "created": SyncRun.created,
              "updated": SyncRun.updated, "hidden": SyncRun.hidden, "skipped": SyncRun.skipped,
              "failed": SyncRun.failed}
-    return listing.ordered(query, table, sorts, "started", SyncRun.id)
+    return listing.ordered(query, table, sorts, "started", SyncRun.id,
+                           never_empty=[name for name in RUN_SORTS if name != "finished"])
 
 
 def runs_page(session: Session, account_id: int, table: TableQuery) -> tuple[list[SyncRun], listing.Page]:

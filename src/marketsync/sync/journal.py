@@ -60,7 +60,7 @@ def _items(session: Session, run: SyncRun, table: TableQuery) -> AnySelect:
 
 def _ordered(query: AnySelect, table: TableQuery) -> AnySelect:
     sorts = {"order": SyncRunItem.id, "article": SyncRunItem.internal_id, "name": SyncRunItem.name}
-    return listing.ordered(query, table, sorts, "order", SyncRunItem.id)
+    return listing.ordered(query, table, sorts, "order", SyncRunItem.id, never_empty=JOURNAL_SORTS)
 
 
 def items_page(session: Session, run: SyncRun, table: TableQuery) -> tuple[list[SyncRunItem], listing.Page]:
