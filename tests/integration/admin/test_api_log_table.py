@@ -152,3 +152,32 @@ def test_only_log_readers_download_the_log(client: TestClient, seller: int, sqli
     for fmt in ("csv", "xlsx"):
         response = client.get(f"/admin/logs/export.{fmt}")
         assert response.status_code == 403 and "attachment" not in response.headers.get("content-disposition", "")
+
+
+def test_the_log_queries_work_on_every_dialect(engine: Engine) -> None:
+    from marketsync.accounts.service import create_user, primary_account_id
+    from marketsync.admin.log_search import LogFilter, export_log, search_log
+    from marketsync.web.tables import TableQuery
+
+    with session_scope(engine) as session:
+        cabinet = primary_account_id(session, create_user(session, email="a@example.ru", password=None).id)
+        session.add_all([
+            ApiCall(account_id=cabinet, system="vk", method="POST", url="https://api.example/c1/Товары",
+                    status_code=200, duration_ms=5, created_at=T0),
+            ApiCall(account_id=cabinet, system="vk", method="POST", url="https://api.example/c2/x", status_code=None,
+                    error="ReadTimeout", duration_ms=9000, created_at=T0 + timedelta(minutes=1)),
+            ApiCall(system="evotor", method="GET", url="https://api.example/c3/y", status_code=503, duration_ms=50,
+                    created_at=T0 + timedelta(minutes=2))])
+    with session_scope(engine) as session:
+        def shown(filters: LogFilter, table: TableQuery) -> list[str]:
+            return [CALL.findall(c.url)[0] for c in search_log(session, filters, table)[0]]
+
+        assert shown(LogFilter(), TableQuery(sort="status")) == ["c1", "c3", "c2"]  # no answer last
+        assert shown(LogFilter(), TableQuery(sort="status", dir="desc")) == ["c3", "c1", "c2"]
+        assert shown(LogFilter(), TableQuery(sort="time", dir="desc")) == ["c3", "c2", "c1"]
+        assert shown(LogFilter(status_class="none"), TableQuery()) == ["c2"]
+        assert shown(LogFilter(status_class="5xx", errors_only=True), TableQuery()) == ["c3"]
+        assert shown(LogFilter(text="ТОВАРЫ"), TableQuery()) == ["c1"]
+        assert shown(LogFilter(account_ids=[cabinet]), TableQuery(sort="duration", dir="desc")) == ["c2", "c1"]
+        exported = [(CALL.findall(c.url)[0], name) for c, name in export_log(session, LogFilter(), TableQuery())]
+        assert exported == [("c1", "a@example.ru"), ("c2", "a@example.ru"), ("c3", None)]

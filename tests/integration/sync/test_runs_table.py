@@ -120,3 +120,27 @@ def test_a_finished_run_brings_back_the_history_page_the_seller_was_on(
     history = ended[ended.index('id="run-history" hx-swap-oob="true"'):]
     assert [int(i) for i in ROW.findall(history)] == [live]  # the filtered page, with the run that just ended
     assert "старая ошибка" not in history and 'href="/sync?status=succeeded&amp;sort=created&amp;dir=desc"' in history
+
+
+def test_the_history_queries_work_on_every_dialect(engine: Engine) -> None:
+    from marketsync.accounts.service import create_user, primary_account_id
+    from marketsync.sync.history import export_runs, live_run, runs_page
+    from marketsync.web.tables import TableQuery
+
+    with session_scope(engine) as session:
+        mine = primary_account_id(session, create_user(session, email="a@example.ru", password=None).id)
+        theirs = primary_account_id(session, create_user(session, email="b@example.ru", password=None).id)
+    ok = _runs(engine, mine, 2)
+    failed = _runs(engine, mine, 1, status="failed", error="VK ОТКЛОНИЛ фото", finished_at=None,
+                   started_at=T0 + timedelta(hours=1))
+    _runs(engine, theirs, 2, status="failed", error="отклонил")
+    with session_scope(engine) as session:
+        def ids(table: TableQuery) -> list[int]:
+            return [r.id for r in runs_page(session, mine, table)[0]]
+
+        assert ids(TableQuery(sort="started", dir="desc")) == [failed[0], ok[1], ok[0]]
+        assert ids(TableQuery(q="отклонил")) == failed
+        assert ids(TableQuery(filters={"status": "succeeded"}, sort="created", dir="desc")) == [ok[1], ok[0]]
+        assert ids(TableQuery(sort="finished")) == [ok[0], ok[1], failed[0]]  # not finished: last
+        assert [r.id for r in export_runs(session, mine, TableQuery(sort="started"))] == [ok[0], ok[1], failed[0]]
+        assert live_run(session, mine) is None
