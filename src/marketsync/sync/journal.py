@@ -4,13 +4,18 @@ reason, so a seller can see what a run did to each product and why. Rows ride on
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from marketsync.listing import every_row
+from marketsync import listing
 from marketsync.sync.models import SyncRun, SyncRunItem
 from marketsync.sync.plan import Op
+
+if TYPE_CHECKING:
+    from marketsync.listing import AnySelect
+    from marketsync.web.tables import TableQuery
 
 OUTCOMES = ("created", "updated", "hidden", "skipped", "failed", "deleted")
 OUTCOME_OF = {Op.CREATE: "created", Op.UPDATE: "updated", Op.HIDE: "hidden", Op.SKIP: "skipped",
@@ -41,27 +46,31 @@ def outcome_counts(session: Session, run: SyncRun) -> dict[str, int]:
     return {outcome: count for outcome, count in rows}
 
 
-def _items(run: SyncRun, outcome: str | None, q: str):  # type: ignore[no-untyped-def]
+JOURNAL_SORTS = ("order", "article", "name")  # "order": as the run decided, the default
+
+
+def _items(session: Session, run: SyncRun, table: TableQuery) -> AnySelect:
     query = select(SyncRunItem).where(SyncRunItem.run_id == run.id, SyncRunItem.account_id == run.account_id)
-    if outcome in OUTCOMES:
-        query = query.where(SyncRunItem.outcome == outcome)
-    if q:
-        needle = f"%{q.lower()}%"
-        query = query.where(or_(func.lower(SyncRunItem.name).like(needle),
-                                func.lower(SyncRunItem.internal_id).like(needle)))
+    if table.filter("outcome") in OUTCOMES:
+        query = query.where(SyncRunItem.outcome == table.filter("outcome"))
+    if table.q:
+        query = query.where(listing.contains(session, [SyncRunItem.name, SyncRunItem.internal_id], table.q))
     return query
 
 
-def items_page(session: Session, run: SyncRun, *, outcome: str | None, q: str, page: int,
-               per_page: int) -> tuple[list[SyncRunItem], int]:
-    """Return one page of a run's journal (optionally of one outcome, or matching a name or article)."""
-    query = _items(run, outcome, q)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(SyncRunItem.id).offset((page - 1) * per_page).limit(per_page))
-    return list(rows), total
+def _ordered(query: AnySelect, table: TableQuery) -> AnySelect:
+    sorts = {"order": SyncRunItem.id, "article": SyncRunItem.internal_id, "name": SyncRunItem.name}
+    return listing.ordered(query, table, sorts, "order", SyncRunItem.id, never_empty=JOURNAL_SORTS)
 
 
-def iter_items(session: Session, run: SyncRun, *, outcome: str | None, q: str) -> Iterator[SyncRunItem]:
-    """Yield a run's whole (filtered) journal, a chunk at a time, for an export that keeps memory flat."""
-    for row in every_row(session, _items(run, outcome, q).order_by(SyncRunItem.id)):
+def items_page(session: Session, run: SyncRun, table: TableQuery) -> tuple[list[SyncRunItem], listing.Page]:
+    """Return one page of a run's journal as the table asks (an outcome, a name or article searched, a sort)."""
+    query = _items(session, run, table)
+    page = listing.page_of(session, _ordered(query, table), table, count_query=query)
+    return [row[0] for row in page.rows], page
+
+
+def iter_items(session: Session, run: SyncRun, table: TableQuery) -> Iterator[SyncRunItem]:
+    """Yield a run's whole (filtered) journal in the table's order, a chunk at a time (memory stays flat)."""
+    for row in listing.every_row(session, _ordered(_items(session, run, table), table)):
         yield row[0]

@@ -206,12 +206,6 @@ def run_catalog_sync(engine: Engine, *, account_id: int, dry_run: bool = False,
 
 
 # -- runs -----------------------------------------------------------------------------------------------
-def recent_runs(session: Session, account_id: int, *, limit: int = 20) -> list[SyncRun]:
-    """Return the cabinet's latest runs, newest first, after closing runs whose worker died."""
-    runs.fail_dead_runs(session, account_id=account_id)  # a dead run must not look alive forever
-    return runs.recent_runs(session, account_id, limit=limit)
-
-
 def run_of(session: Session, *, account_id: int, run_id: int) -> SyncRun | None:
     """Return one of the cabinet's runs (None when it is not theirs), closing it if its worker died."""
     run = session.get(SyncRun, run_id)
@@ -222,19 +216,19 @@ def run_of(session: Session, *, account_id: int, run_id: int) -> SyncRun | None:
     return run
 
 
-def run_journal_page(session: Session, run: SyncRun, *, outcome: str | None, q: str, page: int,
-                     per_page: int) -> tuple[list[SyncRunItem], int, dict[str, int]]:
-    """Return one page of what a run did to each product, the filtered total and the counts per outcome."""
-    items, total = journal.items_page(session, run, outcome=outcome, q=q, page=page, per_page=per_page)
-    return items, total, journal.outcome_counts(session, run)
+def run_journal_page(session: Session, run: SyncRun,
+                     table: TableQuery) -> tuple[list[SyncRunItem], listing.Page, dict[str, int]]:
+    """Return one page of what a run did to each product as the table asks, and the counts per outcome."""
+    items, page = journal.items_page(session, run, table)
+    return items, page, journal.outcome_counts(session, run)
 
 
-def run_journal_rows(session: Session, *, account_id: int, run_id: int, outcome: str | None,
-                     q: str) -> Iterator[SyncRunItem]:
+def run_journal_rows(session: Session, *, account_id: int, run_id: int,
+                     table: TableQuery) -> Iterator[SyncRunItem]:
     """Yield one of the cabinet's runs' (filtered) journal, a chunk at a time; nothing for another's run."""
     run = session.get(SyncRun, run_id)
     if run is not None and run.account_id == account_id:
-        yield from journal.iter_items(session, run, outcome=outcome, q=q)
+        yield from journal.iter_items(session, run, table)
 
 
 # -- the cached channel catalog -------------------------------------------------------------------------
@@ -246,20 +240,6 @@ def channel_connection(session: Session, account_id: int) -> Connection | None:
 def _cached(conn: Connection, kind: str):  # type: ignore[no-untyped-def]
     return select(ChannelItem).where(ChannelItem.account_id == conn.account_id,
                                      ChannelItem.connection_id == conn.id, ChannelItem.kind == kind)
-
-
-def channel_albums(session: Session, conn: Connection) -> tuple[list[ChannelItem], dict[str, int], int]:
-    """Return the cached albums by title, each album's item count (from the items) and the item total."""
-    albums = list(session.scalars(_cached(conn, "album").order_by(ChannelItem.name, ChannelItem.id)))
-    counts: dict[str, int] = {}
-    total = 0
-    for album_ids in session.scalars(select(ChannelItem.album_ids).where(
-            ChannelItem.account_id == conn.account_id, ChannelItem.connection_id == conn.id,
-            ChannelItem.kind == "item")):
-        total += 1
-        for album_id in album_ids or ():
-            counts[str(album_id)] = counts.get(str(album_id), 0) + 1
-    return albums, counts, total
 
 
 def channel_album(session: Session, conn: Connection, album_id: str) -> ChannelItem | None:
