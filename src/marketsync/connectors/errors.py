@@ -8,18 +8,30 @@
   - NotSentError: the request never left (connection refused), so even a write may be repeated.
 - RateLimited: 429, VK 6/9/29, Yandex 420; wait `retry_after` seconds and retry.
 - RejectedError: the remote refused one item; record it on the run and go on.
+
+What a person is told is not said here: an error carries a stable `key` and its `params` (plain values: the
+system's slug, the remote's code and its own text as `detail`), which the service layer turns into words of the
+reader's language (marketsync/notices.py); `message` is the English line for logs and the CLI, `code` the
+remote's own code. Keys in use: token_rejected, no_access, not_paid, refused, photo_refused, rate_limited,
+budget_spent, no_answer, http_status, not_sent, paused, malformed, not_json. An error without a key (or with a
+key the catalog does not know yet) is shown by its English message.
 """
 
 from __future__ import annotations
+
+Param = str | int | float | None
 
 
 class ConnectorError(Exception):
     """Base of every error a connector raises."""
 
-    def __init__(self, message: str, *, code: int | str | None = None) -> None:
+    def __init__(self, message: str, *, code: int | str | None = None, key: str | None = None,
+                 params: dict[str, Param] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
+        self.key = key
+        self.params: dict[str, Param] = dict(params or {})
 
 
 class ConfigError(ConnectorError):
@@ -45,8 +57,9 @@ class NotSentError(TransientError):
 class RateLimited(TransientError):
     """The remote asked us to slow down."""
 
-    def __init__(self, message: str, *, retry_after: float | None = None, code: int | str | None = None):
-        super().__init__(message, code=code)
+    def __init__(self, message: str, *, retry_after: float | None = None, code: int | str | None = None,
+                 key: str | None = "rate_limited", params: dict[str, Param] | None = None):
+        super().__init__(message, code=code, key=key, params=params)
         self.retry_after = retry_after
 
 
@@ -56,3 +69,8 @@ class RejectedError(ConnectorError):
 
 class MalformedResponseError(TransientError):
     """The remote answered something that does not match its documented shape."""
+
+
+def described(exc: ConnectorError) -> dict[str, object]:
+    """Return an error as another message's parameter (`cause`): its key, params and English text."""
+    return {"key": exc.key, "params": dict(exc.params), "text": exc.message}

@@ -11,10 +11,12 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from marketsync.catalog.pricing import MultiplierError
 from marketsync.db import session_scope
+from marketsync.notices import say
 from marketsync.sync import service
 from marketsync.sync.journal import OUTCOMES
 from marketsync.sync.publishing import set_product_rule
 from marketsync.sync.reasons import outcome_labels, reason_text
+from marketsync.sync.selection import COPY, UNSELECTED
 from marketsync.web.deps import AccountId, DbSession
 from marketsync.web.export import Column, export_response
 from marketsync.web.i18n import gettext as _
@@ -101,7 +103,7 @@ def progress_of(run: SyncRun) -> dict[str, Any]:
     """Return a run's progress as the JSON the page and scripts read."""
     return {"id": run.id, "status": run.status, "stage": run.stage, "done": run.progress_done,
             "total": run.progress_total, "created": run.created, "updated": run.updated, "hidden": run.hidden,
-            "skipped": run.skipped, "failed": run.failed, "error": run.error}
+            "skipped": run.skipped, "failed": run.failed, "error": say(run.error_notice, run.error) or None}
 
 
 @router.get("/sync/runs/{run_id}/progress")
@@ -133,13 +135,17 @@ def run_page(request: Request, session: DbSession, account_id: AccountId, run_id
     outcome = outcome if outcome in OUTCOMES else ""
     q = q.strip()[:100]
     number = page_number(page)
-    items, total, counts = service.run_journal_page(session, run, outcome=outcome or None, q=q, page=number,
-                                                    per_page=RUN_PAGE_SIZE)
+    items, total, counts, products = service.run_journal_page(session, run, outcome=outcome or None, q=q,
+                                                              page=number, per_page=RUN_PAGE_SIZE)
+    # Every product of the source has one row: the decision about its article's item, or why it sets none.
+    tally = {"total": sum(products.values()), "copies": products.get(COPY, 0),
+             "unselected": products.get(UNSELECTED, 0)}
+    tally["decided"] = tally["total"] - tally["copies"] - tally["unselected"]
     pager = Pager(page=number, per_page=RUN_PAGE_SIZE, total=total, base_url=f"/sync/runs/{run.id}",
                   params=(("outcome", outcome), ("q", q)))
     return render(request, "sync/run.html", {
         "run": run, "items": items, "pager": pager, "counts": counts, "outcome": outcome, "q": q,
-        "labels": outcome_labels(), "reason_text": reason_text, "outcomes": OUTCOMES,
+        "labels": outcome_labels(), "reason_text": reason_text, "outcomes": OUTCOMES, "tally": tally,
     })
 
 
