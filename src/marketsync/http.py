@@ -310,8 +310,7 @@ class HttpClient:
             # A timeout always: without one pyrate-limiter would block a worker forever on a stuck bucket.
             timeout = self.retry_after_max if budget is None else budget.remaining()
             if not limiter.try_acquire(self.config.system, blocking=True, timeout=timeout):
-                exc = RateLimited(f"{self.config.system}: our own request budget is spent for now",
-                                  key="budget_spent", params={"system": self.config.system})
+                exc = RateLimited(f"{self.config.system}: our own request budget is spent for now")
                 if budget is not None:
                     budget.rate_limited = exc
                 raise exc
@@ -323,8 +322,8 @@ class HttpClient:
                 self._send, method, url, idempotent, classify, params, data, json, files, headers
             )
         except pybreaker.CircuitBreakerError as exc:
-            raise TransientError(f"{self.config.system}: too many failures in a row, paused for a while",
-                                 key="paused", params={"system": self.config.system}) from exc
+            raise TransientError(f"{self.config.system}: too many failures in a row, paused for a while") \
+                from exc
 
     def _send(self, method: str, url: str, idempotent: bool, classify: Classifier | None,
               params: Any, data: Any, json: Any, files: Any, headers: Any) -> httpx.Response:
@@ -343,12 +342,10 @@ class HttpClient:
             return response
         except httpx.ConnectError as exc:
             error = f"connection failed: {exc}"
-            raise NotSentError(f"{self.config.system}: {error}", key="not_sent",
-                               params={"system": self.config.system, "detail": str(exc)}) from exc
+            raise NotSentError(f"{self.config.system}: {error}") from exc
         except (httpx.TimeoutException, httpx.RemoteProtocolError, httpx.ReadError) as exc:
             error = f"{type(exc).__name__}: {exc}"
-            raise OutcomeUnknownError(f"{self.config.system}: no answer ({error})", key="no_answer",
-                                      params={"system": self.config.system, "detail": error}) from exc
+            raise OutcomeUnknownError(f"{self.config.system}: no answer ({error})") from exc
         except ConnectorError as exc:
             error = f"{type(exc).__name__}: {exc.message}"
             raise
@@ -358,11 +355,9 @@ class HttpClient:
     def _raise_for_status(self, response: httpx.Response, idempotent: bool) -> None:
         status = response.status_code
         if status == 429:
-            raise RateLimited(f"{self.config.system}: HTTP 429", retry_after=_retry_after(response), code=429,
-                              params={"system": self.config.system})
+            raise RateLimited(f"{self.config.system}: HTTP 429", retry_after=_retry_after(response), code=429)
         if status >= 500:
-            raise OutcomeUnknownError(f"{self.config.system}: HTTP {status}", code=status, key="http_status",
-                                      params={"system": self.config.system, "status": status})
+            raise OutcomeUnknownError(f"{self.config.system}: HTTP {status}", code=status)
 
     def _record(self, request: httpx.Request, response: httpx.Response | None, error: str | None,
                 started: float) -> None:
@@ -401,6 +396,4 @@ def parse_json(response: httpx.Response, system: str) -> Any:
     try:
         return response.json()
     except ValueError as exc:
-        raise MalformedResponseError(f"{system}: the answer is not JSON (HTTP {response.status_code})",
-                                     key="not_json", params={"system": system, "status": response.status_code}) \
-            from exc
+        raise MalformedResponseError(f"{system}: the answer is not JSON (HTTP {response.status_code})") from exc

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from marketsync.connectors.errors import ConfigError, RateLimited, described
+from marketsync.connectors.errors import (
+    ConfigError,
+    MalformedResponseError,
+    OutcomeUnknownError,
+    RateLimited,
+    described,
+)
 from marketsync.notices import Notice, load, notice, of_error, say
 from marketsync.web.i18n import reset_locale, set_locale
 
@@ -14,6 +20,14 @@ def test_a_connector_error_is_said_in_either_language_and_keeps_its_english_mess
     assert said.say("ru") == "Эвотор отклонил токен (код 1001): bad"
     assert said.say("en") == "Evotor rejected the token (code 1001): bad"
     assert said.english == error.message and said.remedy("ru") == "Вставьте новый токен на странице подключений."
+
+
+def test_the_http_clients_errors_name_their_system_and_keep_the_detail() -> None:
+    lost = of_error(OutcomeUnknownError("vk: HTTP 502", code=502))  # as marketsync.http words it
+    assert lost.key == "no_answer" and lost.say("ru") == "VK не дал нормального ответа (HTTP 502)"
+    assert lost.say("en") == "VK gave no proper answer (HTTP 502)"
+    odd = of_error(MalformedResponseError("VK execute: the answer does not hold one result per call"))
+    assert odd.say("ru") == odd.english, "no system named: the English message rather than a broken sentence"
 
 
 def test_a_nested_cause_is_said_in_the_same_language() -> None:
