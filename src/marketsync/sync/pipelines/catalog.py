@@ -206,6 +206,7 @@ def mirror_catalog(ctx: CatalogRun, *, dry_run: bool = False) -> SyncRun:
         choices = {key: choose(group, scope, rules.get(key)) for key, group in products.items()}
         candidates = [_candidate(channel, choice.chosen, rules.get(key), group_names, multiplier)
                       for key, choice in choices.items() if choice.chosen is not None]
+        _note_the_rest(book, choices, scope, names)  # before the exporter's commits expire these products
         actions = gather.item_actions(session, conn, candidates, albums)
         if exporter is None:
             _tally(run, actions)
@@ -217,7 +218,6 @@ def mirror_catalog(ctx: CatalogRun, *, dry_run: bool = False) -> SyncRun:
         else:
             for action in actions:
                 exporter.submit(action)
-        _note_the_rest(book, choices, scope, names)
         run.progress_done += len(keys)
         ctx.commit()  # a commit point per chunk: the journal's rows and the progress show, memory stays flat
     orphans = gather.orphan_actions(session, conn, bindings.orphan_bindings(session, conn, ctx.source_conn))
