@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import case, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from marketsync.listing import every_row
@@ -89,7 +89,9 @@ def items_page(session: Session, run: SyncRun, *, outcome: str | None, q: str, p
     """Return one page of a run's journal (optionally of one outcome, or matching a name or article)."""
     query = _items(run, outcome, q)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(SyncRunItem.id).offset((page - 1) * per_page).limit(per_page))
+    # What the run did first (failures, then writes, then skips), the products that set no item after them.
+    rank = case({"failed": 0, COPY: 2, UNSELECTED: 3}, value=SyncRunItem.outcome, else_=1)
+    rows = session.scalars(query.order_by(rank, SyncRunItem.id).offset((page - 1) * per_page).limit(per_page))
     return list(rows), total
 
 

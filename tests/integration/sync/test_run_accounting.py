@@ -61,6 +61,7 @@ def test_every_product_of_evotor_has_its_row_and_reason_and_the_counts_add_up(
     assert len(products) == evotor_products
 
     page = client.get(f"/sync/runs/{run.id}").text
+    assert page.index(">Создано</span></td>") < page.index(">Не выбран</span></td>"), "what the run did comes first"
     switched_off = f"{GROUP_NAMES[1]} 0"
     assert f"группа «{switched_off}» выключена в магазине «Магазин a0»" in page
     assert page.count("магазин «Магазин a1» не выбран для VK") == 4
