@@ -62,6 +62,7 @@ class ConnectionView:
     status: str
     last_checked_at: datetime | None
     last_error: str | None
+    last_error_notice: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,7 @@ def user_detail(session: Session, user_id: int) -> UserDetail | None:
     # Named columns only: the encrypted credentials are never even read for this page.
     connections = [ConnectionView(*row) for row in session.execute(
         select(Connection.account_id, Account.name, Connection.system, Connection.status,
-               Connection.last_checked_at, Connection.last_error)
+               Connection.last_checked_at, Connection.last_error, Connection.last_error_notice)
         .join(Account, Account.id == Connection.account_id)
         .where(Connection.account_id.in_(ids)).order_by(Connection.account_id, Connection.system))]
     runs = list(session.scalars(select(SyncRun).where(SyncRun.account_id.in_(ids))

@@ -87,6 +87,10 @@ class CatalogChannel(Checkable, Protocol):
     def hide_items(self, item_ids: Sequence[str]) -> list[WriteResult]:
         """Hide items from buyers, keeping their ids, one result per item in order."""
 
+    def item_url(self, item_id: str) -> str | None:
+        """Return the address buyers see an item at (None when the channel has no page for it); the sync
+        stores it beside the cached item, so pages link to the item without knowing the channel."""
+
     def payload_for(self, product: SourceProduct, *, group_name: str | None, price: Decimal,
                     stock_amount: int | None = None) -> ItemPayload:
         """Build the item the channel should hold for a product sold at `price`, with `stock_amount` units in

@@ -15,6 +15,7 @@ from marketsync.connections.models import Connection
 from marketsync.connections.service import get_connection, mark_broken, system_title
 from marketsync.connectors.errors import ConfigError, ConnectorError
 from marketsync.db import session_factory, utcnow
+from marketsync.notices import of_error
 from marketsync.stocks.models import StockConfig
 from marketsync.sync.chain import StepFailedError, refresh_source
 from marketsync.sync.models import SyncRun
@@ -124,7 +125,7 @@ def _push_one(engine: Engine, connection_id: int, *, full_resync: bool, test_mod
             report = push_marketplace(session, engine, conn, full_resync=full_resync, test_mode=test_mode,
                                       on_progress=on_progress)
         except ConfigError as exc:
-            mark_broken(conn, exc.message)
+            mark_broken(conn, of_error(exc))
             session.commit()
             return MarketOutcome(system, error=exc.message, misconfigured=True)
         except SyncError as exc:
@@ -143,7 +144,7 @@ def pull_stocks(engine: Engine, *, account_id: int, system: str) -> SyncRun | No
         try:
             return pull_marketplace(session, engine, conn)
         except ConfigError as exc:
-            mark_broken(conn, exc.message)
+            mark_broken(conn, of_error(exc))
             session.commit()
             raise
 

@@ -87,7 +87,7 @@ def album_products(request: Request, session: DbSession, account_id: AccountId, 
     base = f"/vk-catalog/albums/{album_id}/products"
     return render(request, "vk_catalog/products.html", {
         "connection": conn, "album": album, "items": items, "articles": articles,
-        "urls": {i.external_id: service.channel_item_url(conn, i.external_id) for i in items},
+        "urls": {i.external_id: i.url for i in items},
         "t": table_for(table, ITEMS_SPEC, total=page.total, page=page.page, base_url=base,
                        export_url_base=f"{base}/export"),
     })
@@ -109,7 +109,7 @@ def album_products_export(request: Request, session: DbSession, account_id: Acco
         Column(_("Price"), lambda r: r[0].price),
         Column(_("Stock"), lambda r: r[0].stock_amount),
         Column(_("Visibility"), lambda r: visibility[bool(r[0].hidden)]),
-        Column(_("Link to VK"), lambda r: service.channel_item_url(conn, r[0].external_id)),
+        Column(_("Link to VK"), lambda r: r[0].url),
     ]
 
     def rows() -> Iterator[tuple[ChannelItem, str | None]]:

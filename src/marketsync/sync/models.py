@@ -86,6 +86,7 @@ class ChannelItem(Base):
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     album_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
     photo_url: Mapped[str | None] = mapped_column(String(1000))
+    url: Mapped[str | None] = mapped_column(String(1000))  # where buyers see it, as the channel says
     item_count: Mapped[int | None] = mapped_column(Integer)
     refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -113,7 +114,9 @@ class SyncRun(Base):
     progress_done: Mapped[int] = mapped_column(Integer, default=0)
     progress_total: Mapped[int] = mapped_column(Integer, default=0)
     stage: Mapped[str | None] = mapped_column(String(64))
-    error: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)  # in English, for logs, the CLI and the admin's searches
+    # The same as a notice (marketsync/notices.py: key, params, text), said in the reader's language.
+    error_notice: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 

@@ -22,7 +22,7 @@ from marketsync.catalog.service import PRODUCT_KEY, products_query
 from marketsync.connections.models import Connection
 from marketsync.connections.service import connection_for, role_title
 from marketsync.connectors import CATALOG_CHANNEL, CATALOG_SOURCE, ROLES
-from marketsync.connectors.vk.mapping import item_url
+from marketsync.notices import notice
 from marketsync.sync import journal, runs
 from marketsync.sync.filters import load_scope
 from marketsync.sync.models import VK_STOCK_FIXED as VK_STOCK_FIXED  # re-exported: pages and CLI name modes
@@ -178,7 +178,7 @@ def _close_unqueued(session: Session, request: SyncRequest, run_id: int) -> None
     with session_scope(session.get_bind()) as own:  # type: ignore[arg-type]  # the caller's transaction is over
         run = own.get(SyncRun, run_id)
         if run is not None and run.status == "queued":
-            runs.finish_run(run, error=f"the task queue is not available: {request.enqueue_error}")
+            runs.finish_run(run, error=notice("queue_unavailable", detail=request.enqueue_error))
 
 
 def accounts_due(session: Session) -> list[int]:
@@ -216,11 +216,13 @@ def run_of(session: Session, *, account_id: int, run_id: int) -> SyncRun | None:
     return run
 
 
-def run_journal_page(session: Session, run: SyncRun,
-                     table: TableQuery) -> tuple[list[SyncRunItem], listing.Page, dict[str, int]]:
-    """Return one page of what a run did to each product as the table asks, and the counts per outcome."""
+def run_journal_page(session: Session, run: SyncRun, table: TableQuery
+                     ) -> tuple[list[SyncRunItem], listing.Page, dict[str, int], dict[str, int]]:
+    """Return one page of what a run did to each product as the table asks, the counts per outcome of every
+    row, and those of the source's products alone (they add up to the products the source had)."""
     items, page = journal.items_page(session, run, table)
-    return items, page, journal.outcome_counts(session, run)
+    return items, page, journal.outcome_counts(session, run), journal.outcome_counts(session, run,
+                                                                                     kind=journal.PRODUCT)
 
 
 def run_journal_rows(session: Session, *, account_id: int, run_id: int,
@@ -249,12 +251,6 @@ def channel_album(session: Session, conn: Connection, album_id: str) -> ChannelI
 
 CHANNEL_STATES = ("visible", "hidden", "absent")  # the "in VK" filter of the products table
 ITEM_SORTS = ("name", "sku", "price", "stock")
-
-
-def channel_item_url(conn: Connection, item_id: str) -> str | None:
-    """Return where buyers see a channel item (None when the channel has no page for it)."""
-    group_id = (conn.settings or {}).get("group_id")
-    return item_url(group_id, item_id) if conn.system == "vk" and group_id else None
 
 
 def _album_items(session: Session, conn: Connection, album_id: str, table: TableQuery) -> tuple[AnySelect, AnySelect]:
@@ -341,7 +337,7 @@ def _product_queries(session: Session, account_id: int, store_external_id: str,
         .outerjoin(ChannelItem, and_(ChannelItem.connection_id == conn.id, ChannelItem.kind == "item",
                                      ChannelItem.external_id == Binding.external_id)) \
         .add_columns(Binding.error, ChannelItem.external_id, ChannelItem.price, ChannelItem.hidden,
-                     ChannelItem.photo_url)
+                     ChannelItem.photo_url, ChannelItem.url)
     if not wanted:  # the joins add no rows and the order needs none of them: page and count without them
         return _ProductQueries(conn, query, keys, count_query)
     if wanted == "absent":
@@ -354,9 +350,9 @@ def _product_queries(session: Session, account_id: int, store_external_id: str,
 def _row(conn: Connection | None, row: Any) -> ProductRow:
     if conn is None:
         return ProductRow(product=row[0], quantity=row[1], channel=None, error=None)
-    _product, _quantity, error, item_id, price, hidden, photo_url = row
+    _product, _quantity, error, item_id, price, hidden, photo_url, url = row
     channel = InChannel(item_id=item_id, price=price, hidden=bool(hidden), photo_url=photo_url,
-                        url=channel_item_url(conn, item_id)) if item_id else None
+                        url=url) if item_id else None
     return ProductRow(product=row[0], quantity=row[1], channel=channel, error=error)
 
 

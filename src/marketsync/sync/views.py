@@ -12,11 +12,13 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from marketsync.catalog.pricing import MultiplierError
 from marketsync.db import session_scope
+from marketsync.notices import say
 from marketsync.settings import get_settings
 from marketsync.sync import history, service
 from marketsync.sync.journal import JOURNAL_SORTS, OUTCOMES
 from marketsync.sync.publishing import set_product_rule
 from marketsync.sync.reasons import outcome_labels, reason_text
+from marketsync.sync.selection import COPY, UNSELECTED
 from marketsync.web.deps import AccountId, DbSession
 from marketsync.web.export import Column, export_format, export_response
 from marketsync.web.i18n import gettext as _
@@ -150,7 +152,7 @@ def progress_of(run: SyncRun) -> dict[str, Any]:
     """Return a run's progress as the JSON the page and scripts read."""
     return {"id": run.id, "status": run.status, "stage": run.stage, "done": run.progress_done,
             "total": run.progress_total, "created": run.created, "updated": run.updated, "hidden": run.hidden,
-            "skipped": run.skipped, "failed": run.failed, "error": run.error}
+            "skipped": run.skipped, "failed": run.failed, "error": say(run.error_notice, run.error) or None}
 
 
 @router.get("/sync/runs/{run_id}/progress")
@@ -186,12 +188,17 @@ def run_page(request: Request, session: DbSession, account_id: AccountId, run_id
     """Show what one run did to each product, with the plan's reason (?outcome=&q=&sort=), and its downloads."""
     run = _run(session, account_id, run_id)
     table = parse_table(request.query_params, JOURNAL_SPEC)
-    items, page, counts = service.run_journal_page(session, run, table)
+    items, page, counts, products = service.run_journal_page(session, run, table)
+    # Every product of the source has one row: the decision about its article's item, or why it sets none.
+    tally = {"total": sum(products.values()), "copies": products.get(COPY, 0),
+             "unselected": products.get(UNSELECTED, 0)}
+    tally["decided"] = tally["total"] - tally["copies"] - tally["unselected"]
     base = f"/sync/runs/{run.id}"
     return render(request, "sync/run.html", {
         "run": run, "items": items, "counts": counts, "labels": outcome_labels(), "reason_text": reason_text,
-        "outcomes": OUTCOMES, "t": table_for(table, JOURNAL_SPEC, total=page.total, page=page.page, base_url=base,
-                                             export_url_base=f"{base}/export"),
+        "outcomes": OUTCOMES, "tally": tally, "outcome": table.filter("outcome"),
+        "t": table_for(table, JOURNAL_SPEC, total=page.total, page=page.page, base_url=base,
+                       export_url_base=f"{base}/export"),
     })
 
 

@@ -24,6 +24,7 @@ from marketsync.connections.service import open_stock_channel, recorder_for
 from marketsync.connectors.capabilities import StockChannel
 from marketsync.connectors.records import FBS
 from marketsync.db import utcnow
+from marketsync.notices import notice, of_error
 from marketsync.settings import get_settings
 from marketsync.stocks.models import StockConfig
 from marketsync.sync import runs, stock_state
@@ -73,10 +74,11 @@ def stock_run(session: Session, engine: Engine, conn: Connection, pipeline: str,
     session.commit()
     owner = owner or f"run-{run.id}"
     if not runs.acquire_lock(engine, pipeline=LOCK, account_id=conn.account_id, owner=owner):
-        runs.finish_run(run, error="another stock sync of this cabinet is still running")
+        reason = notice("stock_already_running")
+        runs.finish_run(run, error=reason)
         run.status = "skipped"
         session.commit()
-        raise SyncError(run.error or "", run)
+        raise SyncError(reason, run)
     recorder = recorder_for(conn)
     checkpoint = runs.Checkpoint(session=session, engine=engine, run=run, pipeline=LOCK, owner=owner,
                                  buffers=[recorder])
@@ -86,7 +88,7 @@ def stock_run(session: Session, engine: Engine, conn: Connection, pipeline: str,
         runs.finish_run(run)
     except Exception as exc:
         session.rollback()
-        runs.finish_run(run, error=getattr(exc, "message", None) or str(exc) or type(exc).__name__)
+        runs.finish_run(run, error=of_error(exc))
         raise
     finally:
         session.commit()
@@ -147,7 +149,8 @@ def push_marketplace(session: Session, engine: Engine, conn: Connection, *, full
             stock_state.record_accepted(session, conn, accepted, warehouse)
             stock_state.record_refused(session, conn, refused, outcome_lost=lost)
             for key, (code, message) in refused.items():
-                runs.note_error(run, f"{key}: {code}: {message}")
+                runs.note_error(run, notice("stock_refused", system=conn.system, offer=key, code=code,
+                                            detail=message))
             checkpoint.commit()
 
         counts = export_stocks(channel, actions, on_batch, batch_cap=get_settings().BATCH_SIZE,
