@@ -26,6 +26,8 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/tables.py
+	$(PY) benchmarks/stock_levels.py
+	$(PY) benchmarks/log_table.py
 
 # The 400-line cap per module, and the import contract naming every page and task module, are unit tests, so
 # CI's `make test` enforces them too.

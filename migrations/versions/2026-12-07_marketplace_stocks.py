@@ -2,7 +2,7 @@
 pushes and their history, and per-marketplace stock settings.
 
 Revision ID: 0009
-Revises: 0005
+Revises: 0008
 Create Date: 2026-12-07 06:05:50.452749
 """
 
@@ -15,7 +15,7 @@ import marketsync.db
 
 
 revision = '0009'
-down_revision = '0005'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

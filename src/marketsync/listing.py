@@ -4,7 +4,7 @@ export. The web side (marketsync.web.tables) validates the request; the services
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -41,12 +41,17 @@ def contains(session: Session, columns: Sequence[Any], text: str) -> ColumnEleme
 
 
 def ordered(query: AnySelect, table: TableQuery, sorts: Mapping[str, Any], default: str,
-            tiebreak: Any) -> AnySelect:
-    """Order a select by the table's sort column (one of `sorts`, else `default`), rows without a value last."""
-    column = sorts.get(table.sort, sorts[default])
-    # (value IS NULL) first: empty values sort last both ways; MariaDB has no NULLS LAST.
-    keys = [column.is_(None), column.desc() if table.descending else column.asc(),
+            tiebreak: Any, *, never_empty: Collection[str] = ()) -> AnySelect:
+    """Order a select by the table's sort column (one of `sorts`, else `default`), rows without a value last.
+
+    `never_empty` names the sorts whose column is NOT NULL: they need no empty-last key, so an index on the
+    column can give the order (a run's journal in decision order, the API log newest first)."""
+    name = table.sort if table.sort in sorts else default
+    column = sorts[name]
+    keys = [column.desc() if table.descending else column.asc(),
             tiebreak.desc() if table.descending else tiebreak.asc()]
+    if name not in never_empty:  # (value IS NULL) first: empty values last both ways; MariaDB has no NULLS LAST
+        keys.insert(0, column.is_(None))
     return query.order_by(None).order_by(*keys)
 
 

@@ -103,6 +103,9 @@ class Settings(BaseSettings):
     # Stock sync (the stock-sync tool's names). BATCH_SIZE only caps each API's documented batch maximum lower.
     BATCH_SIZE: int | None = Field(default=None, gt=0)
     MAX_CONCURRENT_REQUESTS: int = Field(default=5, gt=0)
+    # Ozon refuses a second stock update of one offer-warehouse pair within 30 s; we wait it out. Only a test
+    # against the sandbox, whose clock it moves forward, sets it lower.
+    OZON_STOCK_UPDATE_INTERVAL_SECONDS: float = Field(default=30.0, ge=0)
     # The monitor: a sync older than this is stale; fewer products than this, or a stock total moving by more
     # than this fraction between two syncs, is an anomaly.
     MAX_SYNC_AGE_HOURS: float = Field(default=8, gt=0)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -19,11 +19,21 @@ _FORM = re.compile(r"[^=&\s\"'{}\[\]]+=[^&\s]*(?:&[^=&\s\"'{}\[\]]+=[^&\s]*)*")
 
 @dataclass(frozen=True)
 class Body:
-    """A stored body as shown: "json" (indented text), "form" (decoded fields) or "text" (as stored)."""
+    """A stored body as shown: "json" (decoded, on one line; `indented` for the call's page), "form" (decoded
+    fields) or "text" (as stored)."""
 
     kind: str
     text: str
     fields: tuple[tuple[str, str], ...] = ()
+    data: Any = field(default=None, compare=False)  # the parsed JSON
+
+    @property
+    def indented(self) -> str:
+        """Return the whole body as the call's page shows it: JSON indented two spaces, anything else as text."""
+        if self.kind != "json":
+            return self.text
+        # Indenting runs json's pure-Python encoder (ten times the C one's time): only for the one call shown.
+        return redact(json.dumps(self.data, ensure_ascii=False, indent=2)) or ""
 
     @property
     def preview(self) -> str:
@@ -32,19 +42,24 @@ class Body:
         line = " ".join(shown.split())
         return line if len(line) <= PREVIEW else line[:PREVIEW] + "…"
 
+    @property
+    def plain(self) -> str:
+        """Return the whole decoded body as text for a download: form fields one per line, JSON on one line."""
+        return "\n".join(f"{name}={value}" for name, value in self.fields) if self.fields else self.text
+
 
 def _secret_name(name: str) -> bool:
     return redact(f"{name}=x") == f"{name}={REDACTED}"
 
 
-def _pretty_json(text: str) -> str | None:
+def _json(text: str) -> Body | None:
     if not text.lstrip().startswith(("{", "[")):
         return None
     try:
         parsed: Any = json.loads(text)
     except ValueError:  # cut at the stored length, or not JSON at all
         return None
-    return redact(json.dumps(parsed, ensure_ascii=False, indent=2)) or ""
+    return Body("json", redact(json.dumps(parsed, ensure_ascii=False)) or "", data=parsed)
 
 
 def _form_fields(text: str) -> tuple[tuple[str, str], ...] | None:
@@ -59,9 +74,9 @@ def readable(stored: str | None) -> Body | None:
     text = redact(stored)
     if not text:
         return None
-    pretty = _pretty_json(text)
-    if pretty is not None:
-        return Body("json", pretty)
+    decoded = _json(text)
+    if decoded is not None:
+        return decoded
     fields = _form_fields(text)
     if fields:
         return Body("form", text, fields)

@@ -1,5 +1,5 @@
-"""Admin panel use cases: finding users, everything about one user (cabinets, connections, runs, errors), the
-filtered API call log, and the rules of the admin's user edits and actions (who may act on whom, what a form
+"""Admin panel use cases: finding users, everything about one user (cabinets, connections, runs, errors), and
+the rules of the admin's user edits and actions (who may act on whom, what a form
 may set); the views only parse forms and show the outcome. The account changes themselves are
 accounts.service's and accounts.rbac's."""
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from marketsync import listing
@@ -30,6 +30,7 @@ from marketsync.accounts.service import (
     suspend,
 )
 from marketsync.accounts.tokens import retire_mailed_links
+from marketsync.admin.log_search import failed_call
 from marketsync.connections.models import ApiCall, Connection
 from marketsync.sync.models import SyncRun
 from marketsync.web.i18n import gettext as _
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
     from marketsync.listing import AnySelect
     from marketsync.web.tables import TableQuery
 
-PER_PAGE = 50
 RECENT = 20
 STATUSES = ("pending", "active", "suspended")
 ROLE_NAMES = ("system", "admin", "user")
@@ -62,6 +62,7 @@ class ConnectionView:
     status: str
     last_checked_at: datetime | None
     last_error: str | None
+    last_error_notice: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -74,20 +75,6 @@ class UserDetail:
     connections: list[ConnectionView]
     runs: list[SyncRun]
     errors: list[ApiCall]
-
-
-@dataclass(frozen=True)
-class LogFilter:
-    """The API log filters that passed validation (None / empty means "any")."""
-
-    account_ids: list[int] | None = None
-    system: str = ""
-    method: str = ""
-    status_code: int | None = None
-    errors_only: bool = False
-    since: datetime | None = None
-    until: datetime | None = None
-    text: str = ""
 
 
 def roles_by_user(session: Session, user_ids: list[int]) -> dict[int, list[str]]:
@@ -160,12 +147,12 @@ def user_detail(session: Session, user_id: int) -> UserDetail | None:
     # Named columns only: the encrypted credentials are never even read for this page.
     connections = [ConnectionView(*row) for row in session.execute(
         select(Connection.account_id, Account.name, Connection.system, Connection.status,
-               Connection.last_checked_at, Connection.last_error)
+               Connection.last_checked_at, Connection.last_error, Connection.last_error_notice)
         .join(Account, Account.id == Connection.account_id)
         .where(Connection.account_id.in_(ids)).order_by(Connection.account_id, Connection.system))]
     runs = list(session.scalars(select(SyncRun).where(SyncRun.account_id.in_(ids))
                                 .order_by(SyncRun.started_at.desc(), SyncRun.id.desc()).limit(RECENT)))
-    errors = list(session.scalars(select(ApiCall).where(ApiCall.account_id.in_(ids), _failed())
+    errors = list(session.scalars(select(ApiCall).where(ApiCall.account_id.in_(ids), failed_call())
                                   .order_by(ApiCall.created_at.desc(), ApiCall.id.desc()).limit(RECENT)))
     return UserDetail(user=user, roles=roles_by_user(session, [user.id])[user.id], cabinets=cabinets,
                       connections=connections, runs=runs, errors=errors)
@@ -187,52 +174,6 @@ def cabinets_of_email(session: Session, email: str) -> list[int] | None:
         return None
     user_id = session.scalar(select(User.id).where(User.email == normalized))
     return None if user_id is None else cabinet_ids(session, user_id)
-
-
-def log_systems(session: Session) -> list[str]:
-    """Return the systems that appear in the API log and in connections (for the connector filter)."""
-    logged = set(session.scalars(select(ApiCall.system).distinct()))
-    connected = set(session.scalars(select(Connection.system).distinct()))
-    return sorted(logged | connected)
-
-
-def _failed() -> ColumnElement[bool]:
-    return or_(ApiCall.status_code >= 400, ApiCall.error.is_not(None))
-
-
-def search_log(session: Session, filters: LogFilter, *, page: int = 1,
-               per_page: int = PER_PAGE) -> tuple[list[ApiCall], int]:
-    """Return one page of API calls matching the filters, newest first, and the total."""
-    query = select(ApiCall)
-    if filters.account_ids is not None:
-        query = query.where(ApiCall.account_id.in_(filters.account_ids))
-    if filters.system:
-        query = query.where(ApiCall.system == filters.system)
-    if filters.method:
-        query = query.where(ApiCall.method == filters.method)
-    if filters.status_code is not None:
-        query = query.where(ApiCall.status_code == filters.status_code)
-    if filters.errors_only:
-        query = query.where(_failed())
-    if filters.since is not None:
-        query = query.where(ApiCall.created_at >= filters.since)
-    if filters.until is not None:
-        query = query.where(ApiCall.created_at < filters.until)
-    if filters.text:
-        query = query.where(listing.contains(session, [ApiCall.url, ApiCall.request_body, ApiCall.response_body,
-                                                ApiCall.error], filters.text))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    calls = list(session.scalars(query.order_by(ApiCall.created_at.desc(), ApiCall.id.desc())
-                                 .offset((page - 1) * per_page).limit(per_page)))
-    return calls, total
-
-
-def account_names(session: Session, account_ids: set[int | None]) -> dict[int, str]:
-    """Return the names of cabinets by id (for the log's cabinet column)."""
-    ids = [i for i in account_ids if i is not None]
-    if not ids:
-        return {}
-    return {i: name for i, name in session.execute(select(Account.id, Account.name).where(Account.id.in_(ids)))}
 
 
 # -- Who may act on whom, and the admin's user edit rules: the views parse the forms, call these and show
@@ -382,8 +323,3 @@ def delete_target(session: Session, actor: User, target: User) -> Outcome:
     cabinets = delete_user(session, target)
     return Outcome(_("%(email)s is deleted. Cabinets removed with all their data: %(count)s.", email=email,
                      count=len(cabinets)), "info")
-
-
-def api_call(session: Session, call_id: int) -> ApiCall | None:
-    """Return one logged API call (the log's detail page)."""
-    return session.get(ApiCall, call_id)

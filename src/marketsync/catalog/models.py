@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from marketsync.catalog.stock_levels import stock_key
 from marketsync.db import Base, UTCDateTime, utcnow
 
 
@@ -45,6 +46,12 @@ class ProductGroup(Base):
     refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+def _stock_key_of(context: Any) -> str:
+    """Compute stock_key for an insert that does not give one, from the row's own article, code and id."""
+    row = context.get_current_parameters()
+    return stock_key(row.get("article_number"), row.get("sku"), row["external_id"])[0]
+
+
 class Product(Base):
     """A product of a store, as the source describes it."""
 
@@ -55,6 +62,8 @@ class Product(Base):
         Index("ix_products_store_name", "account_id", "store_external_id", "name"),
         Index("ix_products_store_price", "account_id", "store_external_id", "price"),
         Index("ix_products_store_sku", "account_id", "store_external_id", "sku"),
+        # The stock pipelines page a cabinet's products by stock key (catalog.service.iter_stock_levels).
+        Index("ix_products_stock_key", "account_id", "stock_key", "store_external_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,7 +72,11 @@ class Product(Base):
     store_external_id: Mapped[str] = mapped_column(String(128), index=True)
     external_id: Mapped[str] = mapped_column(String(128))
     group_external_id: Mapped[str | None] = mapped_column(String(128), index=True)
-    sku: Mapped[str | None] = mapped_column(String(128))
+    sku: Mapped[str | None] = mapped_column(String(128))  # the source's code (Evotor `code`)
+    article_number: Mapped[str | None] = mapped_column(String(128))  # the seller's article (Evotor `article_number`)
+    # The product's key to marketplaces: its article, else its code, else its source id (stock_levels.stock_key),
+    # stored so a cabinet's keys are read in order from an index. The VK mirror keys by code, else id (PRODUCT_KEY).
+    stock_key: Mapped[str] = mapped_column(String(128), default=_stock_key_of)
     barcodes: Mapped[list[str]] = mapped_column(JSON, default=list)
     name: Mapped[str] = mapped_column(String(500))
     description: Mapped[str | None] = mapped_column(Text)
@@ -75,7 +88,7 @@ class Product(Base):
 
 
 class Stock(Base):
-    """The quantity of a product at its store, as the source last reported it."""
+    """The quantity of a product at its store, as the source last reported it (negative kept as reported)."""
 
     __tablename__ = "stocks"
     __table_args__ = (UniqueConstraint("product_id"),)

@@ -3,6 +3,7 @@ product's key across stores. What the seller publishes of it is sync.publishing'
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from sqlalchemy import String, and_, cast, func, literal_column, or_, select
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from marketsync import listing
 from marketsync.catalog.models import Product, ProductGroup, Stock, Store
+from marketsync.catalog.stock_levels import ProductStock, StockRow, stock_levels
 from marketsync.connectors.records import SourceProduct
 
 if TYPE_CHECKING:
@@ -86,8 +88,44 @@ def to_record(product: Product) -> SourceProduct:
         external_id=product.external_id, store_external_id=product.store_external_id, name=product.name,
         price=product.price, allow_to_sell=product.allow_to_sell, group_external_id=product.group_external_id,
         code=product.sku, description=product.description, measure=product.measure,
-        barcodes=tuple(product.barcodes or ()),
+        barcodes=tuple(product.barcodes or ()), article_number=product.article_number,
     )
+
+
+STOCK_CHUNK = 1000  # product keys per chunk of iter_stock_levels: memory stays flat however big the catalog
+
+
+def iter_stock_levels(session: Session, *, account_id: int, enabled_stores: Sequence[str], reserve: int = 0,
+                      chunk: int = STOCK_CHUNK) -> Iterator[list[ProductStock]]:
+    """Yield the stock of every product key sold in the enabled stores, `chunk` keys at a time in key order.
+
+    `enabled_stores` in the order the seller enabled them (the first names a product). Each chunk is two range
+    scans of ix_products_stock_key (the next `chunk` distinct keys after the last one, then the rows of that key
+    range), so a caller may write between chunks and nothing is held open.
+    """
+    stores = list(enabled_stores)
+    if not stores:
+        return
+    scope = (Product.account_id == account_id, Product.store_external_id.in_(stores))
+    last: str | None = None
+    while True:
+        after = (Product.stock_key > last,) if last is not None else ()
+        keys = list(session.scalars(select(Product.stock_key).where(*scope, *after).distinct()
+                                    .order_by(Product.stock_key).limit(chunk)))
+        if not keys:
+            return
+        # The rows of the key range (last, keys[-1]], not of an IN list (PostgreSQL scanned the whole table for
+        # one). Under a case-insensitive collation (MariaDB's default) "ab1" comes here with "AB1" although
+        # DISTINCT folded them, and stock_levels keeps the two keys apart.
+        rows = session.execute(select(
+            Product.id, Product.store_external_id, Product.stock_key, Product.article_number, Product.sku,
+            Product.name, Product.barcodes, Stock.quantity,
+        ).outerjoin(Stock, Stock.product_id == Product.id)
+            .where(*scope, *after, Product.stock_key <= keys[-1]).order_by(Product.stock_key, Product.id))
+        last = keys[-1]
+        yield stock_levels((StockRow(product_id=r[0], store_external_id=r[1], key=r[2], article_number=r[3],
+                                     code=r[4], name=r[5], barcodes=tuple(r[6] or ()), quantity=r[7])
+                            for r in rows), stores, reserve)
 
 
 # What the seller publishes: the catalog pages' and `marketsync filters`' use cases over sync.filters.

@@ -59,3 +59,11 @@ def wb(user: str = typer.Option(..., "--user", help="The user's e-mail."),
     if warehouse_id is not None:
         credentials["warehouse_id"] = warehouse_id
     _save(user, "wildberries", credentials)
+@app.command("ozon")
+def ozon(user: str = typer.Option(..., "--user", help="The user's e-mail."),
+         client_id: str = typer.Option(..., "--client-id", help="The seller's Ozon Client-Id."),
+         api_key: str = typer.Option(..., "--api-key", help="An Ozon Seller API key."),
+         warehouse_id: str = typer.Option(..., "--warehouse-id", help="The FBS warehouse whose stock we keep.")) \
+        -> None:
+    """Check an Ozon key and warehouse (/v1/warehouse/list) and save them for the user's cabinet."""
+    _save(user, "ozon", {"client_id": client_id, "api_key": api_key, "warehouse_id": warehouse_id})

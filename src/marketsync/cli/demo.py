@@ -40,6 +40,7 @@ def demo_environment(host: str, port: int) -> dict[str, str]:
         "YM_API_URL": f"{base}/sandbox/yandex_market",
         **{f"WB_{host.upper()}_API_URL": f"{base}/sandbox/wildberries/{host}"
            for host in ("content", "marketplace", "statistics")},
+        "OZON_API_URL": f"{base}/sandbox/ozon",
         # The stock monitor alerts the sandbox's demo bot chat (/sandbox/_control/state?service=telegram&token=…)
         # and, by mail, the SMTP sink (/sandbox/mail).
         "TELEGRAM_API_URL": f"{base}/sandbox/telegram",

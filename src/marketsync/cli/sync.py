@@ -23,16 +23,19 @@ app = typer.Typer(help="Sync settings and runs.", no_args_is_help=True)
 
 @app.command("config")
 def config(user: str = typer.Option(..., "--user", help="The user's e-mail."),
-           price_multiplier: str | None = typer.Option(None, "--price-multiplier", help="e.g. 1.2")) -> None:
+           price_multiplier: str | None = typer.Option(None, "--price-multiplier", help="e.g. 1.2"),
+           vk_stock: str | None = typer.Option(None, "--vk-stock",
+                                               help="VK's stock: fixed (VK_STOCK_AMOUNT) or real.")) -> None:
     """Show or change the cabinet's sync settings."""
     with session() as s:
         account_id = account_of(s, user)
         try:
-            cfg = service.save_config(s, account_id=account_id, price_multiplier=price_multiplier)
-        except MultiplierError as exc:
+            cfg = service.save_config(s, account_id=account_id, price_multiplier=price_multiplier,
+                                      vk_stock_mode=vk_stock)
+        except (MultiplierError, service.StockModeError) as exc:
             fail(str(exc))
         typer.echo(f"catalog_enabled={str(cfg.catalog_enabled).lower()} "
-                   f"price_multiplier={Decimal(cfg.price_multiplier).normalize()}")
+                   f"price_multiplier={Decimal(cfg.price_multiplier).normalize()} vk_stock={cfg.vk_stock_mode}")
 
 
 def summary(run: SyncRun) -> str:

@@ -24,7 +24,9 @@ class Connection(Base):
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(16), default="active")
     last_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(Text)  # in English, for logs and the admin's searches
+    # The same as a notice (marketsync/notices.py: key, params, text), said in the reader's language.
+    last_error_notice: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -16,6 +16,7 @@ from marketsync.connectors.capabilities import CatalogChannel, CatalogSource, St
 from marketsync.connectors.records import CheckResult
 from marketsync.db import utcnow
 from marketsync.http import time_budget
+from marketsync.notices import Notice, notice, of_check
 from marketsync.security import decrypt_json, encrypt_json, is_secret_name
 
 SYSTEMS = ("evotor", "vk")
@@ -26,7 +27,11 @@ RETRY_LATER = "retry_after"  # CheckResult.details key: the remote only asked us
 
 
 class ConnectionSetupError(ValueError):
-    """A user-facing refusal to save or use a connection."""
+    """A user-facing refusal to save or use a connection; `notice` says it in the reader's language."""
+
+    def __init__(self, reason: Notice) -> None:
+        super().__init__(reason.english)
+        self.notice = reason
 
 
 def get_connection(session: Session, account_id: int, system: str) -> Connection | None:
@@ -58,7 +63,8 @@ def validate_credentials(system: str, credentials: dict[str, Any]) -> dict[str, 
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"])
-        raise ConnectionSetupError(f"{system}: {field}: {first['msg']}") from exc
+        raise ConnectionSetupError(notice("invalid_credentials", system=system, field=field,
+                                          detail=first["msg"])) from exc
 
 
 def check_credentials(system: str, credentials: dict[str, Any], *, key: str = "check") -> CheckResult:
@@ -74,14 +80,15 @@ def check_credentials(system: str, credentials: dict[str, Any], *, key: str = "c
         connector.close()
     if result.ok or budget.rate_limited is None:
         return result
-    name = title_of(system)
     wait = budget.rate_limited.retry_after
     if wait is None:
-        return CheckResult(ok=False, message=f"{name} asks to slow down, try again in a minute",
-                           details={RETRY_LATER: ""})
+        said = notice("slow_down_and_retry", system=system)
+        return CheckResult(ok=False, message=said.english, details={RETRY_LATER: ""}, key=said.key,
+                           params=dict(said.params))
     seconds = max(1, math.ceil(wait))
-    return CheckResult(ok=False, message=f"{name} asks to wait {seconds} s, try again later",
-                       details={RETRY_LATER: str(seconds)})
+    said = notice("wait_and_retry", system=system, seconds=seconds)
+    return CheckResult(ok=False, message=said.english, details={RETRY_LATER: str(seconds)}, key=said.key,
+                       params=dict(said.params))
 
 
 def save_connection(session: Session, *, account_id: int, system: str, credentials: dict[str, Any],
@@ -90,7 +97,7 @@ def save_connection(session: Session, *, account_id: int, system: str, credentia
     creds = validate_credentials(system, credentials)
     result = check_credentials(system, creds, key=f"{account_id}-new") if check else None
     if result is not None and not result.ok:
-        raise ConnectionSetupError(result.message)
+        raise ConnectionSetupError(of_check(result))
     conn = get_connection(session, account_id, system)
     if conn is None:
         conn = Connection(account_id=account_id, system=system, credentials_encrypted="")
@@ -99,7 +106,7 @@ def save_connection(session: Session, *, account_id: int, system: str, credentia
     # Secrets stay only in the encrypted blob; ids (group, client, warehouse, campaign) are shown in clear.
     conn.settings = {k: v for k, v in creds.items() if not is_secret_name(k)}
     conn.status = "active"
-    conn.last_error = None
+    conn.last_error, conn.last_error_notice = None, None
     conn.last_checked_at = utcnow()
     session.flush()
     return conn, result
@@ -119,7 +126,7 @@ def open_source(conn: Connection, recorder: ApiLogRecorder | None = None) -> Cat
     """Open a connection as a catalog source; refuse a system that cannot be one."""
     connector = open_connector(conn, recorder)
     if not isinstance(connector, CatalogSource):
-        raise ConnectionSetupError(f"{title_of(conn.system)} cannot be a catalog source")
+        raise ConnectionSetupError(notice("not_a_source", system=conn.system))
     return connector
 
 
@@ -127,7 +134,7 @@ def open_channel(conn: Connection, recorder: ApiLogRecorder | None = None) -> Ca
     """Open a connection as a catalog channel; refuse a system that cannot be one."""
     connector = open_connector(conn, recorder)
     if not isinstance(connector, CatalogChannel):
-        raise ConnectionSetupError(f"{title_of(conn.system)} cannot be a catalog channel")
+        raise ConnectionSetupError(notice("not_a_channel", system=conn.system))
     return connector
 
 
@@ -135,7 +142,7 @@ def open_stock_channel(conn: Connection, recorder: ApiLogRecorder | None = None)
     """Open a connection as a marketplace whose stock we push; refuse a system that cannot be one."""
     connector = open_connector(conn, recorder)
     if not isinstance(connector, StockChannel):
-        raise ConnectionSetupError(f"{title_of(conn.system)} does not take stock from us")
+        raise ConnectionSetupError(notice("not_a_stock_channel", system=conn.system))
     return connector
 
 
@@ -144,10 +151,10 @@ def recorder_for(conn: Connection) -> ApiLogRecorder:
     return ApiLogRecorder(account_id=conn.account_id, connection_id=conn.id)
 
 
-def mark_broken(conn: Connection, message: str) -> None:
+def mark_broken(conn: Connection, reason: Notice) -> None:
     """Flag a connection whose credentials the remote rejected, with the reason shown to the seller."""
     conn.status = "broken"
-    conn.last_error = message[:2000]
+    conn.last_error, conn.last_error_notice = reason.english[:2000], reason.dump()
     conn.last_checked_at = utcnow()
 
 
@@ -158,6 +165,7 @@ def mark_checked(conn: Connection, result: CheckResult) -> None:
         return
     conn.status = "active" if result.ok else "broken"
     conn.last_error = None if result.ok else result.message
+    conn.last_error_notice = None if result.ok else of_check(result).dump()
     conn.last_checked_at = utcnow()
 
 
@@ -194,7 +202,10 @@ def check_stored_connection(session: Session, *, account_id: int, system: str) -
         return None
     try:
         result = check_credentials(system, credentials_of(conn), key=str(conn.id))
-    except ValueError as exc:  # ConnectionSetupError, or credentials no key can decrypt any more
-        result = CheckResult(ok=False, message=str(exc))
+    except ConnectionSetupError as exc:
+        result = CheckResult(ok=False, message=str(exc), key=exc.notice.key, params=dict(exc.notice.params))
+    except ValueError:  # credentials no key can decrypt any more
+        said = notice("credentials_unreadable")
+        result = CheckResult(ok=False, message=said.english, key=said.key)
     mark_checked(conn, result)
     return result

@@ -17,6 +17,7 @@ from marketsync.connections.service import (
     save_connection,
     token_hint,
 )
+from marketsync.notices import of_check
 from marketsync.sync import service as sync_service
 from marketsync.web.deps import AccountId, DbSession
 from marketsync.web.i18n import gettext as _
@@ -65,9 +66,9 @@ def _save(request: Request, session: DbSession, account_id: int, system: str,
         _conn, result = save_connection(session, account_id=account_id, system=system, credentials=credentials)
     except ConnectionSetupError as exc:
         message = _("%(system)s did not accept the connection: %(reason)s", system=label(system, "system"),
-                    reason=str(exc))
+                    reason=exc.notice.say())
         return _page(request, session, account_id, status_code=400, errors={system: message}, values=values)
-    detail = f" {result.message}" if result is not None and result.message else ""
+    detail = f" {of_check(result).say()}" if result is not None and result.message else ""
     flash(request, _("%(system)s is connected.", system=label(system, "system")) + detail)
     if system == "evotor":
         # Read stores and groups right away, so the seller can choose what to publish.
@@ -124,7 +125,7 @@ def test_connection(request: Request, session: DbSession, account_id: AccountId,
     if result is None:
         name = label(system, "system")
         return _test_answer(request, system, False, _("%(system)s is not connected yet.", system=name))
-    return _test_answer(request, system, result.ok, result.message)
+    return _test_answer(request, system, result.ok, of_check(result).say())
 
 
 @router.post("/connections/{system}/disconnect")

@@ -16,6 +16,7 @@ REGISTRY: dict[str, tuple[str, str, str]] = {
     "yandex_market": ("marketsync.connectors.yandex_market.connector", "YandexMarketConnector",
                       "YandexMarketCredentials"),
     "wildberries": ("marketsync.connectors.wildberries.connector", "WildberriesConnector", "WildberriesCredentials"),
+    "ozon": ("marketsync.connectors.ozon.connector", "OzonConnector", "OzonCredentials"),
 }
 CATALOG_SOURCE, CATALOG_CHANNEL = "catalog_source", "catalog_channel"
 # Which systems play which part in a flow, and their names for people (a cabinet has one of each today).

@@ -87,8 +87,14 @@ class CatalogChannel(Checkable, Protocol):
     def hide_items(self, item_ids: Sequence[str]) -> list[WriteResult]:
         """Hide items from buyers, keeping their ids, one result per item in order."""
 
-    def payload_for(self, product: SourceProduct, *, group_name: str | None, price: Decimal) -> ItemPayload:
-        """Build the item the channel should hold for a product sold at `price`."""
+    def item_url(self, item_id: str) -> str | None:
+        """Return the address buyers see an item at (None when the channel has no page for it); the sync
+        stores it beside the cached item, so pages link to the item without knowing the channel."""
+
+    def payload_for(self, product: SourceProduct, *, group_name: str | None, price: Decimal,
+                    stock_amount: int | None = None) -> ItemPayload:
+        """Build the item the channel should hold for a product sold at `price`, with `stock_amount` units in
+        stock (None: the channel's fixed amount); an item at 0 stays visible, out of stock."""
 
     def add_to_albums(self, memberships: Sequence[tuple[str, Sequence[str]]]) -> list[WriteResult]:
         """Put items into albums: (album id, item ids) pairs, one result per pair; already there is ok."""
@@ -115,6 +121,9 @@ class StockChannel(Checkable, Protocol):
 
     system: str
     batch_size: int
+    # The shortest time the API allows between two updates of one key (Ozon: 30 s per offer-warehouse pair;
+    # sooner is refused item by item), 0 where there is no such rule: the exporter waits it out.
+    update_interval_seconds: float
 
     def iter_offers(self) -> Iterator[list[MarketOffer]]:
         """Yield every offer of the seller (one per WB size), page by page."""

@@ -8,18 +8,36 @@
   - NotSentError: the request never left (connection refused), so even a write may be repeated.
 - RateLimited: 429, VK 6/9/29, Yandex 420; wait `retry_after` seconds and retry.
 - RejectedError: the remote refused one item; record it on the run and go on.
+
+What a person is told is not said here: an error carries a stable `key` and its `params` (plain values: the
+system's slug, the remote's code and its own text as `detail`), which the service layer turns into words of the
+reader's language (marketsync/notices.py); `message` is the English line for logs and the CLI, `code` the
+remote's own code. Keys in use: token_rejected, no_access, not_paid, refused, photo_refused, http_status and the
+classes' defaults (unavailable, no_answer, not_sent, rate_limited, malformed). An error without a key (or with a
+key the catalog does not know yet) is shown by its English message.
 """
 
 from __future__ import annotations
 
+Param = str | int | float | None
+
 
 class ConnectorError(Exception):
-    """Base of every error a connector raises."""
+    """Base of every error a connector raises; a subclass may name the key its errors have by default."""
 
-    def __init__(self, message: str, *, code: int | str | None = None) -> None:
+    default_key: str | None = None
+
+    def __init__(self, message: str, *, code: int | str | None = None, key: str | None = None,
+                 params: dict[str, Param] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
+        self.key = key or self.default_key
+        self.params: dict[str, Param] = dict(params or {})
+        # marketsync.http words its errors "<system>: <detail>": the system and detail a person is told.
+        system, colon, detail = message.partition(": ")
+        if colon and "system" not in self.params and system.isidentifier() and system.islower():
+            self.params.update(system=system, detail=detail)
 
 
 class ConfigError(ConnectorError):
@@ -33,20 +51,29 @@ class PaymentRequired(ConfigError):
 class TransientError(ConnectorError):
     """A temporary failure; for a write, the outcome is unknown."""
 
+    default_key = "unavailable"
+
 
 class OutcomeUnknownError(TransientError):
     """A write was sent but its answer was lost: the remote may or may not have applied it."""
+
+    default_key = "no_answer"
 
 
 class NotSentError(TransientError):
     """The request never reached the remote (no connection), so repeating it, even a write, is safe."""
 
+    default_key = "not_sent"
+
 
 class RateLimited(TransientError):
     """The remote asked us to slow down."""
 
-    def __init__(self, message: str, *, retry_after: float | None = None, code: int | str | None = None):
-        super().__init__(message, code=code)
+    default_key = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: float | None = None, code: int | str | None = None,
+                 key: str | None = None, params: dict[str, Param] | None = None):
+        super().__init__(message, code=code, key=key, params=params)
         self.retry_after = retry_after
 
 
@@ -56,3 +83,10 @@ class RejectedError(ConnectorError):
 
 class MalformedResponseError(TransientError):
     """The remote answered something that does not match its documented shape."""
+
+    default_key = "malformed"
+
+
+def described(exc: ConnectorError) -> dict[str, object]:
+    """Return an error as another message's parameter (`cause`): its key, params and English text."""
+    return {"key": exc.key, "params": dict(exc.params), "text": exc.message}

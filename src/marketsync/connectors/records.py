@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +39,9 @@ class SourceProduct:
     code: str | None = None
     description: str | None = None
     measure: str | None = None
-    quantity: Decimal | None = None
+    quantity: Decimal | None = None  # the stock at this store; may be negative (sold before it was received)
     barcodes: tuple[str, ...] = ()
+    article_number: str | None = None  # the seller's article: a marketplace offer id matches it first
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,8 +151,11 @@ class StockUpdate:
 
 @dataclass(frozen=True, slots=True)
 class CheckResult:
-    """The outcome of a connection test, shown to the seller."""
+    """The outcome of a connection test: `message` in English (logs, the CLI); `key` and `params` say it to the
+    seller in their language above the connectors (as ConnectorError's do; `params` may nest another key's)."""
 
     ok: bool
     message: str
     details: dict[str, str] = field(default_factory=dict)
+    key: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)

@@ -1,5 +1,5 @@
-"""The sandbox as one ASGI app: /evotor, /vk, /wildberries, /yandex_market, /telegram, /_control and /mail (the SMTP
-sink's page), mountable anywhere (demo mode uses /sandbox)."""
+"""The sandbox as one ASGI app: /evotor, /vk, /ozon, /wildberries, /yandex_market, /telegram, /_control and /mail
+(the SMTP sink's page), mountable anywhere (demo mode uses /sandbox)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from marketsync.sandbox.contract import ContractViolationError
 from marketsync.sandbox.control import control_router
 from marketsync.sandbox.evotor.routes import evotor_router
 from marketsync.sandbox.mail_views import mail_router
+from marketsync.sandbox.ozon.routes import ozon_router
 from marketsync.sandbox.state import SandboxState, default_state
 from marketsync.sandbox.telegram.routes import telegram_router
 from marketsync.sandbox.vk.routes import vk_router
@@ -29,6 +30,7 @@ def create_sandbox_app(state: SandboxState | None = None, *, mail_dir: Path | No
     app.include_router(vk_router(sandbox))
     app.include_router(yandex_market_router(sandbox))
     app.include_router(wildberries_router(sandbox))
+    app.include_router(ozon_router(sandbox))
     app.include_router(telegram_router(sandbox))
     app.include_router(control_router(sandbox))
     app.include_router(mail_router(mail_dir))

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Body, HTTPException
 
 from marketsync.sandbox.evotor.errors import EvotorError
+from marketsync.sandbox.ozon.control import ozon_control_router
 from marketsync.sandbox.state import SandboxState
 from marketsync.sandbox.wildberries.control import wildberries_control
 from marketsync.sandbox.yandex_market.control import yandex_market_control_router
@@ -109,4 +110,5 @@ def control_router(sandbox: SandboxState) -> APIRouter:
         sandbox.stats.reset()
         return sandbox.stats.snapshot()
 
+    router.include_router(ozon_control_router(sandbox.ozon))
     return router

@@ -12,6 +12,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from marketsync.sandbox.demo_stock import vary_stock
+from marketsync.sandbox.ozon.demo import seed_ozon_demo
 from marketsync.sandbox.wildberries.demo import seed_wildberries_demo
 from marketsync.sandbox.yandex_market.demo import seed_yandex_market_demo
 
@@ -258,7 +260,8 @@ BASE_TIME = datetime(2024, 9, 2, 6, 30, tzinfo=UTC)
 
 
 def seed_demo(state: SandboxState, products: int = 2000, seed: int = 42) -> dict[str, Any]:
-    """Load the demo world into `state`; return {evotor_token, evotor_user_id, vk_token, vk_group_id, ym_*}."""
+    """Load the demo world into `state`; return {evotor_token, evotor_user_id, vk_token, vk_group_id, ozon_*, wb_*,
+    ym_*}."""
     rng = random.Random(seed)
     evotor_token = _uuid(rng)
     evotor_user_id = "01-" + "".join(rng.choice(string.digits) for _ in range(15))
@@ -275,6 +278,7 @@ def seed_demo(state: SandboxState, products: int = 2000, seed: int = 42) -> dict
             )
         shelves.append([(store_id, group_id, group_name) for group_name, group_id in ids.items()])
     _add_products(state, rng, evotor_token, shelves, products)
+    vary_stock(state, evotor_token, [shelf[0][0] for shelf in shelves], seed)
 
     vk_token = "vk1.a." + "".join(rng.choice(string.ascii_letters + string.digits + "_-") for _ in range(80))
     vk_user_id = rng.randrange(1_000_000, 900_000_000)
@@ -292,6 +296,7 @@ def seed_demo(state: SandboxState, products: int = 2000, seed: int = 42) -> dict
         "vk_group_id": vk_group_id,
         **seed_yandex_market_demo(state, evotor_token, seed),
         **seed_wildberries_demo(state, evotor_token, seed),
+        **seed_ozon_demo(state, evotor_token, seed),
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from marketsync.sandbox.evotor.wire import group_to_wire, product_to_wire, store_to_wire
+from marketsync.sandbox.ozon.seed import dump_ozon
 from marketsync.sandbox.vk.render import availability, kopecks
 from marketsync.sandbox.wildberries.dump import dump_wildberries
 from marketsync.sandbox.yandex_market.state import dump_yandex_market
@@ -23,9 +24,12 @@ def dump_state(sandbox: SandboxState, service: str, token: str | None = None) ->
         return dump_yandex_market(sandbox.yandex_market, token)
     if service == "wildberries":
         return dump_wildberries(sandbox.wildberries, token)
+    if service == "ozon":
+        return dump_ozon(sandbox.ozon, token)
     if service == "telegram":
         return _dump_telegram(sandbox, token)
-    raise ValueError(f"unknown service {service!r}; expected evotor, vk, wildberries, yandex_market or telegram")
+    raise ValueError(f"unknown service {service!r}; expected evotor, vk, ozon, wildberries, yandex_market or "
+                     "telegram")
 
 
 def _dump_evotor(sandbox: SandboxState, token: str | None) -> dict[str, Any]:

@@ -1,5 +1,5 @@
-"""The whole sandbox's mutable world: Evotor, VK, Wildberries, Yandex Market and Telegram data, faults, rate windows
-and request counters."""
+"""The whole sandbox's mutable world: Evotor, VK, Ozon, Wildberries, Yandex Market and Telegram data, faults, rate
+windows and request counters."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from marketsync.sandbox.demo_data import seed_demo
 from marketsync.sandbox.dump import dump_state
 from marketsync.sandbox.evotor.state import EvotorState
 from marketsync.sandbox.faults import Faults
+from marketsync.sandbox.ozon.state import OzonState
 from marketsync.sandbox.ratelimit import FixedWindowLimiter
 from marketsync.sandbox.stats import RequestStats
 from marketsync.sandbox.telegram.state import TelegramState
@@ -27,6 +28,7 @@ class SandboxState:
         self.vk = VkState(self.lock)
         self.yandex_market = YandexMarketState(self.lock)
         self.wildberries = WbState(self.lock)
+        self.ozon = OzonState(self.lock)
         self.telegram = TelegramState(self.lock)
         self.faults = Faults()
         self.stats = RequestStats()
@@ -40,6 +42,7 @@ class SandboxState:
             self.vk.reset()
             self.yandex_market.reset()
             self.wildberries.reset()
+            self.ozon.reset()
             self.telegram.reset()
             self.faults.clear()
             self.stats.reset()

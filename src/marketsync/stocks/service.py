@@ -15,9 +15,12 @@ from marketsync.connections.models import Connection
 from marketsync.connections.service import get_connection, mark_broken, system_title
 from marketsync.connectors.errors import ConfigError, ConnectorError
 from marketsync.db import session_factory, utcnow
+from marketsync.notices import of_error
 from marketsync.stocks.models import StockConfig
 from marketsync.sync.chain import StepFailedError, refresh_source
 from marketsync.sync.models import SyncRun
+from marketsync.sync.pipelines.stocks import PULL as PULL
+from marketsync.sync.pipelines.stocks import PUSH as PUSH
 from marketsync.sync.pipelines.stocks import StockReport, pull_marketplace, push_marketplace, stock_config
 from marketsync.sync.runs import SyncError
 
@@ -122,7 +125,7 @@ def _push_one(engine: Engine, connection_id: int, *, full_resync: bool, test_mod
             report = push_marketplace(session, engine, conn, full_resync=full_resync, test_mode=test_mode,
                                       on_progress=on_progress)
         except ConfigError as exc:
-            mark_broken(conn, exc.message)
+            mark_broken(conn, of_error(exc))
             session.commit()
             return MarketOutcome(system, error=exc.message, misconfigured=True)
         except SyncError as exc:
@@ -141,7 +144,7 @@ def pull_stocks(engine: Engine, *, account_id: int, system: str) -> SyncRun | No
         try:
             return pull_marketplace(session, engine, conn)
         except ConfigError as exc:
-            mark_broken(conn, exc.message)
+            mark_broken(conn, of_error(exc))
             session.commit()
             raise
 

@@ -133,7 +133,7 @@ def refresh_cache(session: Session, conn: Connection, channel: CatalogChannel,
     drop_stale(session, conn, ALBUM, started)
     total = 0
     for page in channel.iter_items():
-        store_items(session, conn, page, started)
+        store_items(session, conn, page, started, url=channel.item_url)
         total += len(page)
         if on_page is not None:
             on_page(len(page))
@@ -161,17 +161,19 @@ def bound_photo(session: Session, conn: Connection, digest: str) -> UploadedPhot
     return UploadedPhoto(binding.external_id, url)
 
 
-def store_items(session: Session, conn: Connection, items: Sequence[RemoteItem], refreshed_at: datetime) -> None:
-    """Upsert one page of channel items into the cache."""
+def store_items(session: Session, conn: Connection, items: Sequence[RemoteItem], refreshed_at: datetime, *,
+                url: Callable[[str], str | None]) -> None:
+    """Upsert one page of channel items into the cache, with the address the channel gives each (`url`)."""
     upsert(session, ChannelItem, [
         {"account_id": conn.account_id, "connection_id": conn.id, "kind": ITEM, "external_id": i.external_id,
          "sku": (i.sku or None), "name": i.name[:500], "description": i.description, "price": i.price,
          "stock_amount": i.stock_amount, "hidden": i.hidden, "album_ids": list(i.album_ids),
-         "photo_url": (i.photo_url or "")[:1000] or None, "refreshed_at": refreshed_at}
+         "photo_url": (i.photo_url or "")[:1000] or None, "url": (url(i.external_id) or "")[:1000] or None,
+         "refreshed_at": refreshed_at}
         for i in items
     ], keys=["connection_id", "kind", "external_id"],
         update=["sku", "name", "description", "price", "stock_amount", "hidden", "album_ids", "photo_url",
-                "refreshed_at"])
+                "url", "refreshed_at"])
 
 
 def store_albums(session: Session, conn: Connection, albums: Sequence[RemoteAlbum], refreshed_at: datetime) -> None:
@@ -191,7 +193,8 @@ def drop_stale(session: Session, conn: Connection, kind: str, before: datetime) 
 
 
 def remember_pushed(session: Session, conn: Connection, external_id: str, payload: ItemPayload,
-                    album_ids: Sequence[str] | None = None, photo_url: str | None = None) -> None:
+                    album_ids: Sequence[str] | None = None, photo_url: str | None = None,
+                    url: str | None = None) -> None:
     """Update the cache with what the channel now holds after a successful write."""
     row = session.scalar(select(ChannelItem).where(ChannelItem.connection_id == conn.id,
                                                    ChannelItem.kind == ITEM, ChannelItem.external_id == external_id))
@@ -207,6 +210,8 @@ def remember_pushed(session: Session, conn: Connection, external_id: str, payloa
         row.album_ids = sorted(set(row.album_ids or []) | set(album_ids))
     if photo_url and not row.photo_url:
         row.photo_url = photo_url[:1000]
+    if url:
+        row.url = url[:1000]
     row.refreshed_at = utcnow()
 
 

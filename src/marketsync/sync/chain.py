@@ -13,6 +13,7 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_rand
 from marketsync.connections.service import mark_broken
 from marketsync.connectors.errors import ConfigError, ConnectorError
 from marketsync.db import is_transient_db_error, session_factory
+from marketsync.notices import Notice, notice, of_error
 from marketsync.sync import journal, runs
 from marketsync.sync.exporter import ReconcileLimitError
 from marketsync.sync.models import SyncRun
@@ -64,19 +65,19 @@ def run_steps(engine: Engine, *, account_id: int, steps: list[str], run_id: int 
             for step in steps:
                 _run_step(ctx, step, dry_run)
         except ConfigError as exc:
-            session.rollback()
+            _roll_back(ctx)
             conn = ctx.source_conn if step in SOURCE_STEPS else ctx.channel_conn
             if conn is not None:
-                mark_broken(conn, exc.message)
-            return _close_failed(session, engine, account_id, ctx, exc.message)
+                mark_broken(conn, of_error(exc))
+            return _close_failed(session, engine, account_id, ctx, of_error(exc))
         except (ConnectorError, SyncError, ReconcileLimitError) as exc:
-            session.rollback()
-            message = exc.message if isinstance(exc, ConnectorError) else str(exc)
-            return _close_failed(session, engine, account_id, ctx, message)
+            _roll_back(ctx)
+            return _close_failed(session, engine, account_id, ctx, of_error(exc))
         except Exception as exc:
             log.exception("catalog step %s failed for account %s", step, account_id)
-            session.rollback()
-            return _close_failed(session, engine, account_id, ctx, f"internal error: {exc}")
+            _roll_back(ctx)
+            return _close_failed(session, engine, account_id, ctx, notice("internal_error", detail=str(exc)))
+        ctx.checkpoint.journal.flush()
         if last:
             runs.finish_run(ctx.run)
             journal.prune(session, account_id)
@@ -96,7 +97,7 @@ def _run_step(ctx: CatalogRun, step: str, dry_run: bool) -> None:
     """Run one step; a deadlock between tenants rolls back and runs the (idempotent) step again."""
     retrying = Retrying(stop=stop_after_attempt(4), wait=wait_random_exponential(multiplier=0.2, max=3),
                         retry=retry_if_exception(is_transient_db_error), reraise=True,
-                        before_sleep=lambda _state: ctx.session.rollback())
+                        before_sleep=lambda _state: _roll_back(ctx))
     for attempt in retrying:
         with attempt:
             if step == "mirror_catalog":
@@ -105,9 +106,14 @@ def _run_step(ctx: CatalogRun, step: str, dry_run: bool) -> None:
                 STEPS[step](ctx)
 
 
-def _close_failed(session: Session, engine: Engine, account_id: int, ctx: CatalogRun, message: str) -> SyncRun:
+def _roll_back(ctx: CatalogRun) -> None:
+    ctx.session.rollback()
+    ctx.checkpoint.journal.discard()
+
+
+def _close_failed(session: Session, engine: Engine, account_id: int, ctx: CatalogRun, error: Notice) -> SyncRun:
     run = session.merge(ctx.run)
-    runs.finish_run(run, error=message)
+    runs.finish_run(run, error=error)
     session.commit()
     runs.release_lock(engine, pipeline=PIPELINE, account_id=account_id, owner=ctx.checkpoint.owner)
     log_end(run)

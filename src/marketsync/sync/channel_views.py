@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 
 from marketsync.db import session_scope
-from marketsync.sync import service
+from marketsync.sync import albums, service
 from marketsync.web.deps import AccountId, CurrentUser, DbSession
 from marketsync.web.export import Column, export_format, export_response
 from marketsync.web.i18n import gettext as _
@@ -30,17 +30,39 @@ def vk_catalog_root(_user: CurrentUser) -> RedirectResponse:
     return RedirectResponse("/vk-catalog/albums", status_code=303)
 
 
+ALBUMS_SPEC = TableSpec(sorts=albums.ALBUM_SORTS, default_sort="name")
+
+
 @router.get("/vk-catalog/albums", response_class=HTMLResponse)
 def albums_page(request: Request, session: DbSession, account_id: AccountId) -> HTMLResponse:
-    """List the VK market albums of the connected community with their item counts."""
+    """List the VK market albums of the connected community with their item counts (?q=&sort=&page=)."""
     conn = service.channel_connection(session, account_id)
-    albums: list[ChannelItem] = []
-    counts: dict[str, int] = {}
-    total = 0
-    if conn is not None:
-        albums, counts, total = service.channel_albums(session, conn)
-    return render(request, "vk_catalog/albums.html",
-                  {"connection": conn, "albums": albums, "counts": counts, "total_items": total})
+    table = parse_table(request.query_params, ALBUMS_SPEC)
+    page = albums.albums_page(session, conn, table) if conn is not None else None
+    return render(request, "vk_catalog/albums.html", {
+        "connection": conn, "rows": page.rows if page else [], "total_items": page.items_total if page else 0,
+        "t": table_for(table, ALBUMS_SPEC, total=page.total if page else 0, page=page.page if page else 1,
+                       base_url="/vk-catalog/albums",
+                       # Not under /vk-catalog/albums/: every link there opens an album.
+                       export_url_base="/vk-catalog/albums"),
+    })
+
+
+@router.get("/vk-catalog/albums.csv", include_in_schema=False)
+@router.get("/vk-catalog/albums.xlsx", include_in_schema=False)
+def albums_export(request: Request, session: DbSession, account_id: AccountId) -> StreamingResponse:
+    """Download every album the list's search matches, in its order, with item counts and VK ids."""
+    fmt = export_format(request)
+    conn = service.channel_connection(session, account_id)
+    # A community holds at most about a hundred albums: read now, while the request's session is open.
+    rows = albums.export_albums(session, conn, parse_table(request.query_params, ALBUMS_SPEC)) if conn else []
+    columns: list[Column[albums.AlbumRow]] = [
+        Column(_("Album"), lambda r: r.album.name),
+        Column(_("Items"), lambda r: r.items),
+        Column(_("Updated"), lambda r: r.album.refreshed_at),
+        Column(_("Album id in VK"), lambda r: r.album.external_id),
+    ]
+    return export_response(fmt, "vk-albums", columns, lambda: rows)
 
 
 ITEMS_SPEC = TableSpec(sorts=service.ITEM_SORTS, default_sort="name", filters={"vk": ("visible", "hidden")})
@@ -65,7 +87,7 @@ def album_products(request: Request, session: DbSession, account_id: AccountId, 
     base = f"/vk-catalog/albums/{album_id}/products"
     return render(request, "vk_catalog/products.html", {
         "connection": conn, "album": album, "items": items, "articles": articles,
-        "urls": {i.external_id: service.channel_item_url(conn, i.external_id) for i in items},
+        "urls": {i.external_id: i.url for i in items},
         "t": table_for(table, ITEMS_SPEC, total=page.total, page=page.page, base_url=base,
                        export_url_base=f"{base}/export"),
     })
@@ -87,7 +109,7 @@ def album_products_export(request: Request, session: DbSession, account_id: Acco
         Column(_("Price"), lambda r: r[0].price),
         Column(_("Stock"), lambda r: r[0].stock_amount),
         Column(_("Visibility"), lambda r: visibility[bool(r[0].hidden)]),
-        Column(_("Link to VK"), lambda r: service.channel_item_url(conn, r[0].external_id)),
+        Column(_("Link to VK"), lambda r: r[0].url),
     ]
 
     def rows() -> Iterator[tuple[ChannelItem, str | None]]:

@@ -22,6 +22,7 @@ from marketsync.connectors.capabilities import CatalogChannel
 from marketsync.connectors.errors import OutcomeUnknownError
 from marketsync.connectors.records import RemoteAlbum, UploadedPhoto, WriteResult
 from marketsync.db import utcnow
+from marketsync.notices import Notice, notice, of_error
 from marketsync.sync import bindings, gather, journal, runs
 from marketsync.sync.models import SyncRun
 from marketsync.sync.plan import Action, AlbumAction, BindingState, Op, OrphanAction
@@ -31,6 +32,10 @@ log = logging.getLogger(__name__)
 
 class ReconcileLimitError(RuntimeError):
     """The channel kept losing answers; the run stops rather than guess."""
+
+    def __init__(self, reason: Notice) -> None:
+        super().__init__(reason.english)
+        self.notice = reason
 
 
 @dataclass
@@ -85,7 +90,7 @@ class Exporter:
                                           utcnow())
                     self._note_album(action, "created", action.reason, result.external_id)
                 else:
-                    self._fail(f"album «{action.title}»", result)
+                    self._fail(notice("album_failed", name=action.title, detail=result.error or "refused"))
                     self._note_album(action, "failed", result.error or "refused", None)
             pending = pending[len(batch):]
             self.checkpoint.commit()
@@ -131,11 +136,12 @@ class Exporter:
                     self.run.hidden += 1
                     outcome, reason = "hidden", orphan.reason
                 else:
-                    self._fail(f"item {orphan.external_id}", result)
+                    self._fail(notice("item_failed", name=orphan.name or orphan.external_id,
+                                      detail=result.error or "refused"))
                     outcome, reason = "failed", result.error or "refused"
-                journal.note(self.session, self.run, kind="item", internal_id=orphan.internal_id,
-                             name=orphan.name or orphan.external_id, outcome=outcome, reason=reason,
-                             external_id=orphan.external_id)
+                self.checkpoint.journal.note(kind=journal.ORPHAN, internal_id=orphan.internal_id,
+                                             name=orphan.name or orphan.external_id, outcome=outcome, reason=reason,
+                                             external_id=orphan.external_id)
             pending = pending[len(batch):]
             self.checkpoint.commit()
 
@@ -161,7 +167,7 @@ class Exporter:
         for action, result in zip(batch, results, strict=True):
             external_id = result.external_id if action.op is Op.CREATE else action.external_id
             if not result.ok or not external_id:
-                self._fail(action.candidate.payload.name, result)
+                self._fail(notice("item_failed", name=action.candidate.payload.name, detail=result.error or "refused"))
                 self._note(action, "failed", result.error or "refused", action.external_id)
                 continue
             self._pushed(action, external_id)
@@ -206,7 +212,8 @@ class Exporter:
         bindings.bind(self.session, self.conn, bindings.ITEM, action.candidate.internal_id, external_id,
                       payload.fingerprint())
         photo_url = self._photo.url if action.op is Op.CREATE and self._photo else None
-        bindings.remember_pushed(self.session, self.conn, external_id, payload, photo_url=photo_url)
+        bindings.remember_pushed(self.session, self.conn, external_id, payload, photo_url=photo_url,
+                                 url=self.channel.item_url(external_id))
 
     # -- memberships and album deletions -------------------------------------------------------------
     def _join(self, album_id: str, item_id: str) -> None:
@@ -244,7 +251,8 @@ class Exporter:
             if result.ok:
                 bindings.add_album_membership(self.session, self.conn, album_id, items)
             else:  # counted, so the run does not read "succeeded" while items miss their album
-                self._fail(f"{len(items)} item(s) into album {album_id}", result)
+                self._fail(notice("memberships_failed", count=len(items), album=album_id,
+                                  detail=result.error or "refused"))
         self.checkpoint.commit()
 
     def _delete_albums(self) -> None:
@@ -267,7 +275,7 @@ class Exporter:
                     bindings.forget_album(self.session, self.conn, action.external_id or "")
                     self._note_album(action, "deleted", action.reason, action.external_id)
                 else:
-                    self._fail(f"album «{action.title}»", result)
+                    self._fail(notice("album_failed", name=action.title, detail=result.error or "refused"))
                     self._note_album(action, "failed", result.error or "refused", action.external_id)
             pending = pending[len(batch):]
             self.checkpoint.commit()
@@ -278,7 +286,7 @@ class Exporter:
         """Re-read the whole channel into the cache before anything is decided again."""
         self.rereads += 1
         if self.rereads > self.max_rereads:
-            raise ReconcileLimitError(f"the channel lost {self.rereads} answers in one run: {exc}") from exc
+            raise ReconcileLimitError(notice("answers_lost", count=self.rereads, cause=of_error(exc).dump())) from exc
         log.info("outcome of a batch unknown (%s); reading the channel again", exc)
         bindings.refresh_cache(self.session, self.conn, self.channel)
         runs.heartbeat(self.run)
@@ -306,12 +314,13 @@ class Exporter:
                        external_id)
 
     def _note(self, action: Action, outcome: str, reason: str, external_id: str | None) -> None:
-        journal.note(self.session, self.run, kind="item", internal_id=action.candidate.internal_id,
-                     name=action.candidate.payload.name, outcome=outcome, reason=reason, external_id=external_id)
+        self.checkpoint.journal.note(kind=journal.PRODUCT, internal_id=action.candidate.internal_id,
+                                     name=action.candidate.payload.name, outcome=outcome, reason=reason,
+                                     external_id=external_id)
 
     def _note_album(self, action: AlbumAction, outcome: str, reason: str, external_id: str | None) -> None:
-        journal.note(self.session, self.run, kind="album", internal_id=action.internal_id or action.title,
-                     name=action.title, outcome=outcome, reason=reason, external_id=external_id)
+        self.checkpoint.journal.note(kind=journal.ALBUM, internal_id=action.internal_id or action.title,
+                                     name=action.title, outcome=outcome, reason=reason, external_id=external_id)
 
     def _count(self, op: Op) -> None:
         if op is Op.CREATE:
@@ -321,6 +330,6 @@ class Exporter:
         else:
             self.run.updated += 1
 
-    def _fail(self, what: str, result: WriteResult) -> None:
+    def _fail(self, error: Notice) -> None:
         self.run.failed += 1
-        runs.note_error(self.run, f"{what}: {result.error or 'refused'}")
+        runs.note_error(self.run, error)

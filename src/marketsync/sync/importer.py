@@ -1,4 +1,5 @@
-"""Source → canonical catalog: read stores, groups and products page by page and bulk-upsert them.
+"""Source → canonical catalog: read stores, groups and products page by page and bulk-upsert them, with each
+product's stock key (catalog.stock_levels) and its quantity at its store as a `stocks` row.
 
 Rows not seen in a complete read are deleted (their refreshed_at is older than the read's start), so
 memory never holds more than one page. A store the source refuses for payment (Evotor 402) is kept,
@@ -8,16 +9,18 @@ flagged, and skipped quietly; its cached products are left as they were.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from marketsync.catalog.models import Product, ProductGroup, Store
+from marketsync.catalog.models import Product, ProductGroup, Stock, Store
+from marketsync.catalog.stock_levels import KEY_MAX, stock_key
 from marketsync.connections.models import Connection
 from marketsync.connectors.capabilities import CatalogSource
 from marketsync.connectors.errors import PaymentRequired
+from marketsync.connectors.records import SourceProduct
 from marketsync.db import upsert, utcnow
 
 log = logging.getLogger(__name__)
@@ -96,17 +99,39 @@ def _import_products(session: Session, conn: Connection, source: CatalogSource, 
         upsert(session, Product, [
             {"account_id": conn.account_id, "connection_id": conn.id, "store_external_id": store_id,
              "external_id": p.external_id, "group_external_id": p.group_external_id, "sku": p.code,
+             "article_number": (p.article_number or "")[:KEY_MAX] or None,
+             "stock_key": stock_key(p.article_number, p.code, p.external_id)[0],
              "barcodes": list(p.barcodes), "name": p.name[:500], "description": p.description,
              "price": p.price, "measure": (p.measure or "")[:32] or None, "allow_to_sell": p.allow_to_sell,
              "attributes": {}, "refreshed_at": started}
             for p in page
         ], keys=["connection_id", "store_external_id", "external_id"],
-            update=["group_external_id", "sku", "barcodes", "name", "description", "price", "measure",
-                    "allow_to_sell", "refreshed_at"])
+            update=["group_external_id", "sku", "article_number", "stock_key", "barcodes", "name", "description",
+                    "price", "measure", "allow_to_sell", "refreshed_at"])
+        _import_stocks(session, conn, store_id, page, started)
         total += len(page)
         if on_page:
             on_page(len(page))
     session.execute(delete(Product).where(
         Product.connection_id == conn.id, Product.store_external_id == store_id,
-        Product.refreshed_at < started))
+        Product.refreshed_at < started))  # their stocks go with them (ON DELETE CASCADE)
     return total
+
+
+def _import_stocks(session: Session, conn: Connection, store_id: str, page: Sequence[SourceProduct],
+                   started: object) -> None:
+    """Store each product's quantity at this store as reported, zero and negative included (a store may sell
+    before stock is received); a product reported without a quantity (a service) keeps no stock row."""
+    ids = {external_id: product_id for external_id, product_id in session.execute(
+        select(Product.external_id, Product.id).where(
+            Product.connection_id == conn.id, Product.store_external_id == store_id,
+            Product.external_id.in_([p.external_id for p in page])))}
+    counted = [p for p in page if p.quantity is not None and p.external_id in ids]
+    upsert(session, Stock, [
+        {"account_id": conn.account_id, "product_id": ids[p.external_id], "quantity": p.quantity,
+         "updated_at": started}
+        for p in counted
+    ], keys=["product_id"], update=["quantity", "updated_at"])
+    uncounted = [ids[p.external_id] for p in page if p.quantity is None and p.external_id in ids]
+    if uncounted:
+        session.execute(delete(Stock).where(Stock.product_id.in_(uncounted)))

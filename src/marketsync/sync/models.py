@@ -11,9 +11,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from marketsync.db import Base, UTCDateTime, utcnow
 
+# How the VK mirror sets an item's stock: VK_STOCK_AMOUNT for every item (EvoSync's rule, the default), or the
+# product's real stock over the enabled stores (catalog.stock_levels.whole_units; no reserve for VK).
+VK_STOCK_FIXED, VK_STOCK_REAL = "fixed", "real"
+VK_STOCK_MODES = (VK_STOCK_FIXED, VK_STOCK_REAL)
+
 
 class SyncConfig(Base):
-    """Per-account pipeline switches and pricing rules."""
+    """Per-account pipeline switches, pricing rules and the VK stock mode."""
 
     __tablename__ = "sync_configs"
 
@@ -23,6 +28,7 @@ class SyncConfig(Base):
     price_multiplier: Mapped[Decimal] = mapped_column(Numeric(8, 4), default=Decimal("1"))
     interval_seconds: Mapped[int | None] = mapped_column(Integer)
     stock_reserve: Mapped[int] = mapped_column(Integer, default=0)
+    vk_stock_mode: Mapped[str] = mapped_column(String(16), default=VK_STOCK_FIXED, server_default=VK_STOCK_FIXED)
 
 
 class SyncFilter(Base):
@@ -80,6 +86,7 @@ class ChannelItem(Base):
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     album_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
     photo_url: Mapped[str | None] = mapped_column(String(1000))
+    url: Mapped[str | None] = mapped_column(String(1000))  # where buyers see it, as the channel says
     item_count: Mapped[int | None] = mapped_column(Integer)
     refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -107,7 +114,9 @@ class SyncRun(Base):
     progress_done: Mapped[int] = mapped_column(Integer, default=0)
     progress_total: Mapped[int] = mapped_column(Integer, default=0)
     stage: Mapped[str | None] = mapped_column(String(64))
-    error: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)  # in English, for logs, the CLI and the admin's searches
+    # The same as a notice (marketsync/notices.py: key, params, text), said in the reader's language.
+    error_notice: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 

@@ -3,13 +3,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from marketsync.catalog.models import Product, ProductGroup, Store
-from marketsync.catalog.service import groups_of, product_counts, product_key, stores_of
+from marketsync.catalog.service import (
+    STOCK_CHUNK,
+    groups_of,
+    iter_stock_levels,
+    product_counts,
+    product_key,
+    stores_of,
+)
+from marketsync.catalog.stock_levels import ProductStock
 from marketsync.connections.service import get_connection, open_connector
 from marketsync.connectors.capabilities import CatalogSource
 from marketsync.connectors.errors import ConnectorError
@@ -104,6 +113,14 @@ def switch_group(session: Session, *, account_id: int, group: ProductGroup, enab
 def switch_ungrouped(session: Session, *, account_id: int, store: Store, enabled: bool) -> None:
     """Switch the publishing of a store's products without a group (on also switches the store on)."""
     set_group(session, account_id, store.external_id, UNGROUPED, enabled=enabled)
+
+
+def offered_stocks(session: Session, *, account_id: int, reserve: int = 0,
+                   chunk: int = STOCK_CHUNK) -> Iterator[list[ProductStock]]:
+    """Yield the cabinet's product keys with the stock offered over its enabled stores (store switches only:
+    group switches choose what VK shows, not what is in stock), chunk by chunk; see catalog.stock_levels."""
+    stores = list(load_scope(session, account_id).stores)
+    yield from iter_stock_levels(session, account_id=account_id, enabled_stores=stores, reserve=reserve, chunk=chunk)
 
 
 def filters_list(session: Session, *, account_id: int) -> list[SyncFilter]:

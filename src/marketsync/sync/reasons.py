@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from marketsync.web.i18n import gettext as _
 
 LOST = " (a lost answer had landed)"
+# The reasons of products that set no item (sync/selection.py), with the names they carry.
+_NAMED: list[tuple[re.Pattern[str], Callable[[dict[str, str]], str]]] = [
+    (re.compile(r"a copy in «(?P<store>.*)»: the item is made from «(?P<chosen>.*)»", re.S),
+     lambda n: _("the same article in «%(store)s»: VK has one item per article, made from the product of "
+                 "«%(chosen)s»", **n)),
+    (re.compile(r"store «(?P<store>.*)» is not chosen", re.S),
+     lambda n: _("the store «%(store)s» is not chosen for VK", **n)),
+    (re.compile(r"products without a group are switched off in «(?P<store>.*)»", re.S),
+     lambda n: _("products without a group are switched off in «%(store)s»", **n)),
+    (re.compile(r"group «(?P<group>.*)» is switched off in «(?P<store>.*)»", re.S),
+     lambda n: _("the group «%(group)s» is switched off in «%(store)s»", **n)),
+]
 
 
 def _phrases() -> dict[str, str]:
@@ -40,11 +55,19 @@ def reason_text(reason: str) -> str:
         names = _fields()
         text = _("changed: %(fields)s", fields=", ".join(names.get(f, f) for f in core[9:].split(", ")))
     else:
-        text = _phrases().get(core, core)
+        text = _phrases().get(core) or _named(core) or core
     return text + (" " + _("(VK had applied an answer that was lost)") if lost else "")
+
+
+def _named(reason: str) -> str | None:
+    for pattern, say in _NAMED:
+        match = pattern.fullmatch(reason)
+        if match:
+            return say(match.groupdict())
+    return None
 
 
 def outcome_labels() -> dict[str, str]:
     """Name every outcome of a run's journal."""
     return {"created": _("Created"), "updated": _("Updated"), "hidden": _("Hidden"), "skipped": _("Skipped"),
-            "failed": _("Failed"), "deleted": _("Deleted")}
+            "failed": _("Failed"), "deleted": _("Deleted"), "copy": _("Same article"), "unselected": _("Not chosen")}

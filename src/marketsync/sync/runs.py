@@ -20,17 +20,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from marketsync.db import session_scope, utcnow
+from marketsync.notices import Notice, notice
 from marketsync.settings import get_settings
+from marketsync.sync.journal import Journal
 from marketsync.sync.models import SyncLock, SyncRun
 
 MAX_ERRORS_KEPT = 50
 
 
 class SyncError(RuntimeError):
-    """A run cannot go on; the message is shown to the seller (and recorded on `run` when there is one)."""
+    """A run cannot go on; the notice is shown to the seller (and recorded on `run` when there is one)."""
 
-    def __init__(self, message: str, run: SyncRun | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, reason: Notice, run: SyncRun | None = None) -> None:
+        super().__init__(reason.english)
+        self.notice = reason
         self.run = run
 
 
@@ -43,7 +46,8 @@ class Flushable(Protocol):
 
 @dataclass
 class Checkpoint:
-    """A run's commit point: persist, write the call log, renew the lease, report progress.
+    """A run's commit point: write the journal's buffered rows, persist, write the call log, renew the lease,
+    report progress.
 
     The exporter commits through it after every batch (crash safety: a bound id must survive a crash), so
     it is the one place where a service commits.
@@ -56,14 +60,19 @@ class Checkpoint:
     owner: str
     buffers: list[Flushable] = field(default_factory=list)
     on_progress: Callable[[SyncRun], None] | None = None
+    journal: Journal = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.journal = Journal(self.session, self.run)
 
     def commit(self) -> None:
         """Commit, then renew the lease; raise SyncError when another run took the account over."""
         heartbeat(self.run)
+        self.journal.flush()
         self.session.commit()
         self.flush()
         if not renew_lock(self.engine, pipeline=self.pipeline, account_id=self.run.account_id, owner=self.owner):
-            raise SyncError("another run took over this account's lock")
+            raise SyncError(notice("lock_taken"))
         if self.on_progress:
             self.on_progress(self.run)
 
@@ -71,7 +80,6 @@ class Checkpoint:
         """Write the buffered call log."""
         for buffer in self.buffers:
             buffer.flush()
-DEAD_RUN_ERROR = "the worker stopped during this run (no sign of life); it was marked failed"
 LIVE = ("queued", "running")  # a run asked for, or under way
 
 
@@ -125,7 +133,7 @@ def fail_dead_runs(session: Session, *, account_id: int | None = None, ttl: int 
     runs = list(session.scalars(query))
     for run in runs:
         run.status = "failed"
-        run.error = DEAD_RUN_ERROR
+        set_error(run, notice("worker_stopped"))
         run.finished_at = utcnow()
     session.flush()
     return len(runs)
@@ -141,16 +149,21 @@ def start_run(session: Session, *, account_id: int, pipeline: str, dry_run: bool
     return run
 
 
-def finish_run(run: SyncRun, *, error: str | None = None) -> None:
+def finish_run(run: SyncRun, *, error: Notice | None = None) -> None:
     """Close a run: failed with an error, else succeeded (or failed when items failed)."""
     run.finished_at = utcnow()
     run.heartbeat_at = run.finished_at
     run.stage = None
     if error:
         run.status = "failed"
-        run.error = error[:4000]
+        set_error(run, error)
     else:
         run.status = "failed" if run.failed else "succeeded"
+
+
+def set_error(run: SyncRun, error: Notice) -> None:
+    """Record why a run stopped: in English for logs and the CLI, and as a notice for the seller's pages."""
+    run.error, run.error_notice = error.english[:4000], error.dump()
 
 
 def heartbeat(run: SyncRun, *, stage: str | None = None, done: int | None = None,
@@ -165,11 +178,11 @@ def heartbeat(run: SyncRun, *, stage: str | None = None, done: int | None = None
         run.progress_total = total
 
 
-def note_error(run: SyncRun, message: str) -> None:
-    """Keep one item-level error on the run (the first few dozen), for the seller's run history."""
+def note_error(run: SyncRun, error: Notice) -> None:
+    """Keep one item-level error on the run (the first few dozen, as notices), for the seller's run history."""
     errors = list(run.details.get("errors", []))
     if len(errors) < MAX_ERRORS_KEPT:
-        run.details = {**run.details, "errors": [*errors, message[:500]]}
+        run.details = {**run.details, "errors": [*errors, error.dump()]}
 
 
 def recent_runs(session: Session, account_id: int, limit: int = 20) -> list[SyncRun]:

@@ -22,10 +22,12 @@ from marketsync.catalog.service import PRODUCT_KEY, products_query
 from marketsync.connections.models import Connection
 from marketsync.connections.service import connection_for, role_title
 from marketsync.connectors import CATALOG_CHANNEL, CATALOG_SOURCE, ROLES
-from marketsync.connectors.vk.mapping import item_url
+from marketsync.notices import notice
 from marketsync.sync import journal, runs
 from marketsync.sync.filters import load_scope
-from marketsync.sync.models import Binding, ChannelItem, SyncConfig, SyncRun, SyncRunItem
+from marketsync.sync.models import VK_STOCK_FIXED as VK_STOCK_FIXED  # re-exported: pages and CLI name modes
+from marketsync.sync.models import VK_STOCK_MODES, Binding, ChannelItem, SyncConfig, SyncRun, SyncRunItem
+from marketsync.sync.models import VK_STOCK_REAL as VK_STOCK_REAL
 
 if TYPE_CHECKING:
     from marketsync.listing import AnySelect
@@ -46,15 +48,24 @@ def get_config(session: Session, account_id: int) -> SyncConfig:
     return config
 
 
+class StockModeError(ValueError):
+    """A VK stock mode that is not one of VK_STOCK_MODES."""
+
+
 def save_config(session: Session, *, account_id: int, catalog_enabled: bool | None = None,
-                price_multiplier: str | None = None) -> SyncConfig:
-    """Change the sync settings; a multiplier that cannot be read raises MultiplierError and saves nothing."""
+                price_multiplier: str | None = None, vk_stock_mode: str | None = None) -> SyncConfig:
+    """Change the sync settings; a multiplier that cannot be read raises MultiplierError, a VK stock mode other
+    than VK_STOCK_MODES StockModeError, and nothing is saved."""
     multiplier = parse_multiplier(price_multiplier) if price_multiplier is not None else None
+    if vk_stock_mode is not None and vk_stock_mode not in VK_STOCK_MODES:
+        raise StockModeError(f"the VK stock mode is one of: {', '.join(VK_STOCK_MODES)}")
     config = get_config(session, account_id)
     if catalog_enabled is not None:
         config.catalog_enabled = catalog_enabled
     if multiplier is not None:
         config.price_multiplier = multiplier
+    if vk_stock_mode is not None:
+        config.vk_stock_mode = vk_stock_mode  # the next run updates the items whose stock then differs
     session.flush()
     return config
 
@@ -167,7 +178,7 @@ def _close_unqueued(session: Session, request: SyncRequest, run_id: int) -> None
     with session_scope(session.get_bind()) as own:  # type: ignore[arg-type]  # the caller's transaction is over
         run = own.get(SyncRun, run_id)
         if run is not None and run.status == "queued":
-            runs.finish_run(run, error=f"the task queue is not available: {request.enqueue_error}")
+            runs.finish_run(run, error=notice("queue_unavailable", detail=request.enqueue_error))
 
 
 def accounts_due(session: Session) -> list[int]:
@@ -195,12 +206,6 @@ def run_catalog_sync(engine: Engine, *, account_id: int, dry_run: bool = False,
 
 
 # -- runs -----------------------------------------------------------------------------------------------
-def recent_runs(session: Session, account_id: int, *, limit: int = 20) -> list[SyncRun]:
-    """Return the cabinet's latest runs, newest first, after closing runs whose worker died."""
-    runs.fail_dead_runs(session, account_id=account_id)  # a dead run must not look alive forever
-    return runs.recent_runs(session, account_id, limit=limit)
-
-
 def run_of(session: Session, *, account_id: int, run_id: int) -> SyncRun | None:
     """Return one of the cabinet's runs (None when it is not theirs), closing it if its worker died."""
     run = session.get(SyncRun, run_id)
@@ -211,19 +216,21 @@ def run_of(session: Session, *, account_id: int, run_id: int) -> SyncRun | None:
     return run
 
 
-def run_journal_page(session: Session, run: SyncRun, *, outcome: str | None, q: str, page: int,
-                     per_page: int) -> tuple[list[SyncRunItem], int, dict[str, int]]:
-    """Return one page of what a run did to each product, the filtered total and the counts per outcome."""
-    items, total = journal.items_page(session, run, outcome=outcome, q=q, page=page, per_page=per_page)
-    return items, total, journal.outcome_counts(session, run)
+def run_journal_page(session: Session, run: SyncRun, table: TableQuery
+                     ) -> tuple[list[SyncRunItem], listing.Page, dict[str, int], dict[str, int]]:
+    """Return one page of what a run did to each product as the table asks, the counts per outcome of every
+    row, and those of the source's products alone (they add up to the products the source had)."""
+    items, page = journal.items_page(session, run, table)
+    return items, page, journal.outcome_counts(session, run), journal.outcome_counts(session, run,
+                                                                                     kind=journal.PRODUCT)
 
 
-def run_journal_rows(session: Session, *, account_id: int, run_id: int, outcome: str | None,
-                     q: str) -> Iterator[SyncRunItem]:
+def run_journal_rows(session: Session, *, account_id: int, run_id: int,
+                     table: TableQuery) -> Iterator[SyncRunItem]:
     """Yield one of the cabinet's runs' (filtered) journal, a chunk at a time; nothing for another's run."""
     run = session.get(SyncRun, run_id)
     if run is not None and run.account_id == account_id:
-        yield from journal.iter_items(session, run, outcome=outcome, q=q)
+        yield from journal.iter_items(session, run, table)
 
 
 # -- the cached channel catalog -------------------------------------------------------------------------
@@ -237,20 +244,6 @@ def _cached(conn: Connection, kind: str):  # type: ignore[no-untyped-def]
                                      ChannelItem.connection_id == conn.id, ChannelItem.kind == kind)
 
 
-def channel_albums(session: Session, conn: Connection) -> tuple[list[ChannelItem], dict[str, int], int]:
-    """Return the cached albums by title, each album's item count (from the items) and the item total."""
-    albums = list(session.scalars(_cached(conn, "album").order_by(ChannelItem.name, ChannelItem.id)))
-    counts: dict[str, int] = {}
-    total = 0
-    for album_ids in session.scalars(select(ChannelItem.album_ids).where(
-            ChannelItem.account_id == conn.account_id, ChannelItem.connection_id == conn.id,
-            ChannelItem.kind == "item")):
-        total += 1
-        for album_id in album_ids or ():
-            counts[str(album_id)] = counts.get(str(album_id), 0) + 1
-    return albums, counts, total
-
-
 def channel_album(session: Session, conn: Connection, album_id: str) -> ChannelItem | None:
     """Return one cached album by its channel id."""
     return session.scalar(_cached(conn, "album").where(ChannelItem.external_id == album_id))
@@ -258,12 +251,6 @@ def channel_album(session: Session, conn: Connection, album_id: str) -> ChannelI
 
 CHANNEL_STATES = ("visible", "hidden", "absent")  # the "in VK" filter of the products table
 ITEM_SORTS = ("name", "sku", "price", "stock")
-
-
-def channel_item_url(conn: Connection, item_id: str) -> str | None:
-    """Return where buyers see a channel item (None when the channel has no page for it)."""
-    group_id = (conn.settings or {}).get("group_id")
-    return item_url(group_id, item_id) if conn.system == "vk" and group_id else None
 
 
 def _album_items(session: Session, conn: Connection, album_id: str, table: TableQuery) -> tuple[AnySelect, AnySelect]:
@@ -350,7 +337,7 @@ def _product_queries(session: Session, account_id: int, store_external_id: str,
         .outerjoin(ChannelItem, and_(ChannelItem.connection_id == conn.id, ChannelItem.kind == "item",
                                      ChannelItem.external_id == Binding.external_id)) \
         .add_columns(Binding.error, ChannelItem.external_id, ChannelItem.price, ChannelItem.hidden,
-                     ChannelItem.photo_url)
+                     ChannelItem.photo_url, ChannelItem.url)
     if not wanted:  # the joins add no rows and the order needs none of them: page and count without them
         return _ProductQueries(conn, query, keys, count_query)
     if wanted == "absent":
@@ -363,9 +350,9 @@ def _product_queries(session: Session, account_id: int, store_external_id: str,
 def _row(conn: Connection | None, row: Any) -> ProductRow:
     if conn is None:
         return ProductRow(product=row[0], quantity=row[1], channel=None, error=None)
-    _product, _quantity, error, item_id, price, hidden, photo_url = row
+    _product, _quantity, error, item_id, price, hidden, photo_url, url = row
     channel = InChannel(item_id=item_id, price=price, hidden=bool(hidden), photo_url=photo_url,
-                        url=channel_item_url(conn, item_id)) if item_id else None
+                        url=url) if item_id else None
     return ProductRow(product=row[0], quantity=row[1], channel=channel, error=error)
 
 

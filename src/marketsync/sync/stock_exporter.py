@@ -10,12 +10,15 @@ what stays unknown forgets its last pushed amount, so the next run trusts only t
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from marketsync.connectors.capabilities import StockChannel
 from marketsync.connectors.errors import RateLimited, TransientError
 from marketsync.connectors.records import StockUpdate
+from marketsync.db import utcnow
 from marketsync.sync.stock_plan import StockAction
 
 RECONCILE_ROUNDS = 2
@@ -43,18 +46,33 @@ def batch_limit(channel: StockChannel, cap: int | None) -> int:
 
 
 def push_stocks(channel: StockChannel, actions: Sequence[StockAction], on_batch: BatchSink, *,
-                batch_cap: int | None = None, on_progress: Callable[[int], None] | None = None) -> PushCounts:
+                batch_cap: int | None = None, on_progress: Callable[[int], None] | None = None,
+                sleep: Callable[[float], None] = time.sleep) -> PushCounts:
     """Send every push action in maximal batches and report each batch's outcome through `on_batch`."""
     todo = [action for action in actions if action.push]
+    # Keys pushed longest ago first, so a batch rarely waits for the API's per-key interval.
+    todo.sort(key=lambda action: action.item.pushed_at or datetime.min.replace(tzinfo=UTC))
     products = {action.item.stock_key: action.item.product_key for action in todo}
     size = batch_limit(channel, batch_cap)
     counts = PushCounts()
     for start in range(0, len(todo), size):
-        updates = [action.update() for action in todo[start:start + size]]
-        _send(channel, updates, products, on_batch, counts)
+        batch = todo[start:start + size]
+        wait = _interval_left(channel, batch)
+        if wait > 0:  # the API refuses a key updated too recently: a limit is waited for, never exceeded
+            sleep(wait)
+        _send(channel, [action.update() for action in batch], products, on_batch, counts)
         if on_progress:
             on_progress(min(start + size, len(todo)))
     return counts
+
+
+def _interval_left(channel: StockChannel, batch: Sequence[StockAction]) -> float:
+    """Seconds until every key of the batch may be updated again (0 when the API has no such rule)."""
+    interval = channel.update_interval_seconds
+    last = max((a.item.pushed_at for a in batch if a.item.pushed_at is not None), default=None)
+    if not interval or last is None:
+        return 0.0
+    return max(0.0, interval - (utcnow() - last).total_seconds())
 
 
 def _send(channel: StockChannel, updates: list[StockUpdate], products: dict[str, str], on_batch: BatchSink,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from marketsync.connectors.records import StockUpdate
@@ -36,6 +37,7 @@ class StockItem:
     # lost (then only the marketplace's own report says what it holds).
     last_pushed: int | None = None
     reported: int | None = None  # FBS stock at our warehouse as the marketplace reports it, None: no record
+    pushed_at: datetime | None = None  # when the marketplace last accepted an update of this key from us
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ import contextlib
 import csv
 import io
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ FORMATS = {"csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 LINES_PER_WRITE = 500  # CSV lines sent at a time: few network writes, little memory
 FILE_CHUNK = 64 * 1024
+XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what openpyxl refuses in a cell (its own pattern)
+XLSX_CELL_MAX = 32_767  # characters Excel holds in one cell; a longer text makes it call the file corrupt
 
 T = TypeVar("T")
 
@@ -82,8 +85,18 @@ def write_xlsx(path: str, columns: Sequence[Column[T]], rows: Iterable[T], *, ti
     sheet = workbook.create_sheet(title=title[:31])  # Excel's limit for a sheet name
     sheet.append([c.label for c in columns])
     for row in rows:
-        sheet.append([float(v) if isinstance(v := _cell(c.value(row)), Decimal) else v for c in columns])
+        sheet.append([_xlsx_value(_cell(c.value(row))) for c in columns])
     workbook.save(path)
+
+
+def _xlsx_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, str):
+        # Control characters (a raw API answer may hold some) are refused by openpyxl mid-file: drop them.
+        value = XLSX_ILLEGAL.sub("", value)
+        return value if len(value) <= XLSX_CELL_MAX else value[:XLSX_CELL_MAX - 1] + "…"
+    return value
 
 
 def _remove(path: str) -> None:

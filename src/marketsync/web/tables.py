@@ -29,6 +29,8 @@ class TableSpec:
     # filter name → the values it may take; None lets any short value through (e.g. an id checked by SQL).
     filters: Mapping[str, Collection[str] | None] = field(default_factory=dict)
     per_page: int = 50
+    page_sizes: tuple[int, ...] = PAGE_SIZES  # a page of heavy rows (the API log's bodies) offers fewer
+    search: str = "q"  # the search box's parameter (the API log keeps the name its links always had: text)
 
     def dir_for(self, sort: str) -> str:
         """Return a column's first direction: the default sort's own, else ascending."""
@@ -71,9 +73,9 @@ def parse_table(params: Mapping[str, str], spec: TableSpec) -> TableQuery:
         per_page = int(params.get("per_page") or spec.per_page)
     except ValueError:
         per_page = spec.per_page
-    return TableQuery(q=(params.get("q") or "").strip()[:MAX_SEARCH], sort=sort, dir=direction, filters=filters,
-                      page=min(page_number(params.get("page")), MAX_PAGE),
-                      per_page=per_page if per_page in PAGE_SIZES else spec.per_page)
+    return TableQuery(q=(params.get(spec.search) or "").strip()[:MAX_SEARCH], sort=sort, dir=direction,
+                      filters=filters, page=min(page_number(params.get("page")), MAX_PAGE),
+                      per_page=per_page if per_page in spec.page_sizes else spec.per_page)
 
 
 @dataclass(frozen=True)
@@ -89,8 +91,8 @@ class Table:
     def state(self, **changes: str) -> list[tuple[str, str]]:
         """Return the table's non-default parameters (search, filters, sort, size), with some changed."""
         q = self.query
-        values = {"q": q.q, **{name: q.filter(name) for name in self.spec.filters}, "sort": q.sort, "dir": q.dir,
-                  "per_page": str(q.per_page) if q.per_page != self.spec.per_page else ""}
+        values = {self.spec.search: q.q, **{name: q.filter(name) for name in self.spec.filters}, "sort": q.sort,
+                  "dir": q.dir, "per_page": str(q.per_page) if q.per_page != self.spec.per_page else ""}
         values.update(changes)
         if values["dir"] == self.spec.dir_for(values["sort"]):  # the column's first direction goes unsaid
             values["dir"] = ""
@@ -121,6 +123,10 @@ class Table:
             return "none"
         return "descending" if self.query.descending else "ascending"
 
+    def link(self, **changes: str) -> str:
+        """Return this table's first page with some parameters changed (a filter chosen by a link, say)."""
+        return self._url(self.state(**changes))
+
     def export_url(self, fmt: str) -> str:
         """Return the link that downloads the whole filtered set in a format ("csv" or "xlsx")."""
         sort_state = [(k, v) for k, v in self.state() if k != "per_page"]  # an export has no pages
@@ -128,7 +134,12 @@ class Table:
 
     def page_size_choices(self) -> tuple[int, ...]:
         """Return the page sizes a person may choose."""
-        return PAGE_SIZES
+        return self.spec.page_sizes
+
+    def query_string(self) -> str:
+        """Return this page's whole state as a query string ("" for the defaults), for a fragment to keep it."""
+        page = [("page", str(self.query.page))] if self.query.page > 1 else []
+        return urlencode(self.state() + page)
 
     def _url(self, params: list[tuple[str, str]], path: str | None = None) -> str:
         query = urlencode(params)

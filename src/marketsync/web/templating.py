@@ -17,6 +17,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from marketsync import notices
 from marketsync.settings import get_settings
 from marketsync.web.i18n import LANGUAGE_NAMES, LOCALES, get_locale, translations
 
@@ -111,6 +112,9 @@ def build_environment() -> Environment:
     env.filters["money"] = format_money
     env.filters["number"] = format_number
     env.filters["label"] = label
+    # A stored notice said in the page's language (the stored English text for rows from before notices).
+    env.globals["say"] = notices.say
+    env.globals["remedy"] = notices.remedy
     return env
 
 

@@ -56,7 +56,8 @@ def _vk_item(engine: Engine, account_id: int, *, key: str, item_id: str, price: 
         session.add(Binding(**common, kind="item", internal_id=key, external_id=item_id, payload_hash="x",
                             pushed_at=utcnow()))
         session.add(ChannelItem(**common, kind="item", external_id=item_id, name="VK", sku=key, price=Decimal(price),
-                                hidden=hidden, album_ids=[], photo_url=f"https://sun.example/{item_id}.jpg"))
+                                hidden=hidden, album_ids=[], photo_url=f"https://sun.example/{item_id}.jpg",
+                                url=f"https://vk.com/market-777?w=product-777_{item_id}"))  # as the channel gives it
 
 
 def test_products_are_found_by_article_by_barcode_and_by_name_in_any_case(

@@ -140,7 +140,7 @@ def test_enable_all_covers_groups_that_appear_later(user, sandbox_state):
 
 def test_sync_config_validates_the_multiplier(user):
     assert cli("sync", "config", "--user", user, "--price-multiplier", "1,25")[1].strip() == \
-        "catalog_enabled=true price_multiplier=1.25"
+        "catalog_enabled=true price_multiplier=1.25 vk_stock=fixed"
     code, out = cli("sync", "config", "--user", user, "--price-multiplier", "abc")
     assert code == 1 and "not a number" in out
     assert cli("sync", "config", "--user", user, "--price-multiplier", "0")[0] == 1
@@ -190,3 +190,10 @@ def test_user_create_without_any_password_exits_1_and_creates_nothing(sqlite_eng
     assert result.exit_code == 1 and "no password" in result.output
     with session_scope(sqlite_engine) as session:
         assert session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_sync_config_sets_vks_stock_mode(user):
+    assert cli("sync", "config", "--user", user, "--vk-stock", "real")[1].strip().endswith(" vk_stock=real")
+    assert cli("sync", "config", "--user", user)[1].strip().endswith(" vk_stock=real"), "kept when not given"
+    code, out = cli("sync", "config", "--user", user, "--vk-stock", "plenty")
+    assert code == 1 and "fixed, real" in out

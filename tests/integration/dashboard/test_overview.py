@@ -11,7 +11,9 @@ from sqlalchemy.engine import Engine
 from browser import sign_in, submit
 from builders import seed_catalog, seller
 from marketsync.connections.service import mark_broken
+from marketsync.connectors.errors import ConfigError
 from marketsync.db import session_scope
+from marketsync.notices import of_error
 from marketsync.sync.chain import sync_catalog
 from marketsync.sync.models import SyncRun
 
@@ -62,12 +64,15 @@ def test_a_broken_connection_says_why_and_what_to_do(client: TestClient, sqlite_
     with session_scope(sqlite_engine) as session:
         conn = connection_for(session, account_id, "catalog_channel")
         assert conn is not None
-        mark_broken(conn, "VK error 5: User authorization failed")
+        mark_broken(conn, of_error(ConfigError("VK error 5: User authorization failed", code=5, key="token_rejected",
+                                               params={"system": "vk", "code": 5,
+                                                       "detail": "User authorization failed"})))
         session.add(SyncRun(account_id=account_id, pipeline="catalog", status="failed", failed=3, details={}))
     sign_in(client, "seller@example.ru", "password123")
 
     page = client.get("/").text
 
-    assert "Переподключите VK" in page and "VK error 5: User authorization failed" in page
+    assert "Переподключите VK" in page and "VK отклонил токен (код 5): User authorization failed" in page
+    assert "Что сделать:</strong> Вставьте новый токен на странице подключений." in page
     assert "Требует внимания" in page
     assert "Посмотрите, почему не удалось опубликовать товаров: 3" in page

@@ -12,7 +12,8 @@ from marketsync.sandbox.state import SandboxState, default_state
 def test_seed_loads_a_deterministic_demo_catalog(client: TestClient, state: SandboxState) -> None:
     first = client.post("/_control/seed", json={"products": 300}).json()
     assert {"evotor_token", "evotor_user_id", "vk_token", "vk_group_id", "ym_token", "ym_campaign_id", "wb_token",
-            "wb_warehouse_id", "telegram_bot_token", "telegram_chat_id"} <= set(first)
+            "wb_warehouse_id", "ozon_client_id", "ozon_api_key", "ozon_warehouse_id", "telegram_bot_token",
+            "telegram_chat_id"} <= set(first)
     bot = client.get("/_control/state", params={"service": "telegram", "token": first["telegram_bot_token"]}).json()
     assert [chat["id"] for chat in bot["chats"]] == [first["telegram_chat_id"]]  # the demo's operator chat
     dump = client.get("/_control/state", params={"service": "evotor", "token": first["evotor_token"]}).json()
@@ -89,7 +90,7 @@ def test_stats_count_every_request_by_method_and_writes(client: TestClient, vk: 
 
 
 def test_state_dump_rejects_unknown_service_and_token(client: TestClient) -> None:
-    assert client.get("/_control/state", params={"service": "ozon"}).status_code == 400
+    assert client.get("/_control/state", params={"service": "nope"}).status_code == 400
     assert client.get("/_control/state", params={"service": "vk", "token": "nope"}).status_code == 404
 
 

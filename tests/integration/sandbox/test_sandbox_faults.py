@@ -99,7 +99,7 @@ def test_control_endpoints_never_fail_and_clearing_restores_service(
 @pytest.mark.parametrize(
     "settings",
     [
-        {"service": "ozon"},
+        {"service": "nope"},
         {"service": "vk", "kinds": ["boom"]},
         {"service": "vk", "rate": 2},
         {"service": "vk", "x": 1},

@@ -121,6 +121,18 @@ def test_deleted_item_is_hidden_unless_with_disabled(vk: Any, add_item: Callable
     assert vk.call("market.get", owner_id=vk.owner_id)["response"]["count"] == 2
 
 
+def test_an_item_at_stock_0_is_shown_out_of_stock_not_hidden(vk: Any, add_item: Callable[..., int]) -> None:
+    sold_out = add_item("Сыр Гауда 45%", stock_amount=0)
+    shown = vk.call("market.get", owner_id=vk.owner_id)["response"]
+    assert [(item["id"], item["availability"], item["stock_amount"]) for item in shown["items"]] == [(sold_out, 2, 0)]
+    vk.call("market.edit", owner_id=vk.owner_id, item_id=sold_out, stock_amount=3)
+    assert vk.call("market.get", owner_id=vk.owner_id)["response"]["items"][0]["availability"] == 0
+    vk.call("market.edit", owner_id=vk.owner_id, item_id=sold_out, stock_amount=0, deleted=1)
+    hidden = vk.call("market.get", owner_id=vk.owner_id, with_disabled=1)["response"]["items"][0]
+    assert hidden["availability"] == 1, "deleted wins over out of stock"
+    assert vk.call("market.get", owner_id=vk.owner_id)["response"]["count"] == 0
+
+
 def test_edit_changes_fields_and_unknown_item_is_1403(vk: Any, add_item: Callable[..., int]) -> None:
     item_id = add_item()
     vk.call("market.edit", owner_id=vk.owner_id, item_id=item_id, name="Сыр Российский 50%", price=99)

@@ -40,7 +40,8 @@ def _seed(engine: Engine) -> tuple[int, str]:
             session.add(Binding(account_id=account, connection_id=vk.id, kind="item", internal_id=key,
                                 external_id=item))
             session.add(ChannelItem(account_id=account, connection_id=vk.id, kind="item", external_id=item,
-                                    name="x", price=Decimal("5"), hidden=item == "906", album_ids=[]))
+                                    name="x", price=Decimal("5"), hidden=item == "906", album_ids=[],
+                                    url=f"https://vk.com/market-42?w=product-42_{item}"))  # as the channel gave it
         return account, "st"
 
 

@@ -30,7 +30,10 @@ def test_revoked_token_error_shows_on_the_sellers_sync_and_connections_pages(cli
 
     sign_in(client, "broken@example.ru")
     page = client.get("/sync")
-    assert page.status_code == 200 and "Evotor rejected the token" in page.text
+    assert page.status_code == 200 and "Эвотор отклонил токен" in page.text, "said in the page's language"
     connections = client.get("/connections")
-    assert "401" in connections.text  # the broken connection shows the remote's reason
+    # The broken connection shows the remote's own code and reason, and what to do about it.
+    assert "1001" in connections.text and "Вставьте новый токен" in connections.text
+    client.get("/lang/en")
+    assert "Evotor rejected the token" in client.get("/sync").text
     assert len(sandbox_state.vk.items(healthy.vk_group_id)) == 2

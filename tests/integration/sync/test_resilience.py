@@ -179,7 +179,7 @@ def test_an_item_vk_refuses_fails_alone_and_the_run_goes_on(engine, sandbox_stat
 
     assert (run.created, run.failed) == (3, 2)
     assert run.status == "failed" and run.error is None, "items failed, the run itself did not break"
-    assert all("VK error 1405" in e for e in run.details["errors"])
+    assert all("VK error 1405" in e["text"] for e in run.details["errors"])
     assert len(vk_items(sandbox_state, catalog)) == 3
 
 
@@ -191,7 +191,7 @@ def test_items_vk_keeps_out_of_their_album_fail_the_run_and_join_once_there_is_r
     run = sync_catalog(sqlite_engine, account_id=account)
 
     assert run.created == 4 and run.failed == 1 and run.status == "failed"
-    assert any("VK error 1406" in e for e in run.details["errors"])
+    assert any("VK error 1406" in e["text"] for e in run.details["errors"])
     sandbox_state.vk.album_item_limit = 15000
     again = sync_catalog(sqlite_engine, account_id=account)
     assert again.status == "succeeded" and again.failed == 0

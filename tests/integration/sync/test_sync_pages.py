@@ -120,3 +120,45 @@ def test_a_run_whose_worker_died_is_shown_as_failed_not_running(client: TestClie
     data = client.get(f"/sync/runs/{run_id}/progress", headers={"Accept": "application/json"}).json()
     assert data["status"] == "failed" and data["error"]
     assert "hx-trigger" not in client.get("/sync").text
+
+
+def test_vk_stock_is_fixed_by_default_and_can_follow_the_real_stock(client: TestClient, seller: int,
+                                                                    sqlite_engine: Engine) -> None:
+    page = client.get("/sync")
+    assert "Остаток в VK" in page.text
+    assert "Постоянный: 1000 у каждого товара (по умолчанию)" in page.text
+    assert "Реальный остаток включённых магазинов" in page.text
+    assert 'id="vk_stock_fixed" value="fixed" checked' in page.text
+    assert 'id="vk_stock_real" value="real">' in page.text
+
+    response = submit(client, "/sync/settings", {"price_multiplier": "1", "catalog_enabled": "1",
+                                                 "vk_stock_mode": "real"})
+
+    assert response.status_code == 303
+    config = _config(sqlite_engine, seller)
+    assert config is not None and config.vk_stock_mode == "real" and config.catalog_enabled
+    assert 'id="vk_stock_real" value="real" checked' in client.get("/sync").text
+
+
+def test_an_unknown_vk_stock_mode_is_refused_and_nothing_is_saved(client: TestClient, seller: int,
+                                                                  sqlite_engine: Engine) -> None:
+    response = submit(client, "/sync/settings", {"price_multiplier": "3", "vk_stock_mode": "plenty"})
+    assert response.status_code == 400
+    assert "Выберите, какой остаток показывать в VK: постоянный или реальный." in response.text
+    config = _config(sqlite_engine, seller)
+    assert config is not None and config.vk_stock_mode == "fixed" and config.price_multiplier == Decimal("1")
+
+
+def test_the_vk_stock_setting_needs_the_csrf_token(client: TestClient, seller: int, sqlite_engine: Engine) -> None:
+    response = client.post("/sync/settings", data={"price_multiplier": "1", "vk_stock_mode": "real"})
+    assert response.status_code == 403
+    config = _config(sqlite_engine, seller)
+    assert config is None or config.vk_stock_mode == "fixed"
+
+
+def test_the_vk_stock_setting_in_english(client: TestClient, seller: int) -> None:
+    client.cookies.set("ms_lang", "en")
+    page = client.get("/sync")
+    assert "Stock in VK" in page.text and "Fixed: 1000 for every item (default)" in page.text
+    assert "Follow the real stock of the enabled stores" in page.text
+    assert "An item at 0 stays in VK, marked out of stock." in page.text

@@ -36,11 +36,18 @@ def _market(engine: Engine, account_id: int) -> None:
         session.add(Product(account_id=account_id, connection_id=evotor.id, store_external_id="s", external_id=UUID,
                             sku=None, name="Раф", price=Decimal("300")))
         common = {"account_id": account_id, "connection_id": vk.id, "kind": "item", "album_ids": ["12"]}
+
+        def url(item_id: str) -> str:  # the address the channel gives each item at a refresh
+            return f"https://vk.com/market-777?w=product-777_{item_id}"
+
         session.add(ChannelItem(account_id=account_id, connection_id=vk.id, kind="album", external_id="12",
                                 name="Напитки"))
-        session.add(ChannelItem(**common, external_id="901", name="Латте", sku="ART-77", price=Decimal("200")))
-        session.add(ChannelItem(**common, external_id="902", name="Раф", sku=UUID, price=Decimal("300"), hidden=True))
-        session.add(ChannelItem(**common, external_id="903", name="Какао", sku=None, price=Decimal("100")))
+        session.add(ChannelItem(**common, external_id="901", name="Латте", sku="ART-77", price=Decimal("200"),
+                                url=url("901")))
+        session.add(ChannelItem(**common, external_id="902", name="Раф", sku=UUID, price=Decimal("300"), hidden=True,
+                                url=url("902")))
+        session.add(ChannelItem(**common, external_id="903", name="Какао", sku=None, price=Decimal("100"),
+                                url=url("903")))
 
 
 def test_items_show_the_article_never_an_evotor_id_and_link_to_vk(

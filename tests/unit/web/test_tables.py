@@ -40,3 +40,19 @@ def test_links_keep_the_state_but_not_the_defaults() -> None:
     assert table.export_url("csv") == "/list/export.csv?q=%D1%87%D0%B0%D0%B9&status=active&sort=price"
     plain = table_for(parse_table({}, SPEC), SPEC, total=0, page=1, base_url="/list")
     assert plain.pager.url(2) == "/list?page=2" and not plain.filtered
+
+
+def test_a_table_may_name_its_search_box_and_offer_fewer_page_sizes() -> None:
+    spec = TableSpec(sorts=("time",), default_sort="time", default_dir="desc", search="text", page_sizes=(25, 50),
+                     filters={"connector": None})
+    query = parse_table({"text": " vk ", "q": "ignored", "per_page": "200", "connector": "vk", "page": "3"}, spec)
+    assert (query.q, query.per_page) == ("vk", 50)  # 200 is not offered here: the default
+    table = table_for(query, spec, total=500, page=3, base_url="/log", export_url_base="/log/export")
+    assert table.page_size_choices() == (25, 50)
+    assert table.pager.url(4) == "/log?text=vk&connector=vk&page=4"
+    assert table.export_url("csv") == "/log/export.csv?text=vk&connector=vk"
+    # A fragment that keeps the page's whole state (the sync page's live block) and a link with a filter changed.
+    assert table.query_string() == "text=vk&connector=vk&page=3"
+    assert table.link(connector="") == "/log?text=vk"
+    first = table_for(parse_table({}, spec), spec, total=0, page=1, base_url="/log")
+    assert first.query_string() == "" and first.link(connector="ok") == "/log?connector=ok"

@@ -12,6 +12,7 @@ from marketsync.connectors.errors import (
     ConfigError,
     ConnectorError,
     MalformedResponseError,
+    Param,
     PaymentRequired,
     RejectedError,
 )
@@ -35,13 +36,17 @@ def classify(response: httpx.Response) -> None:
     first = errors[0] if errors else None
     code = first.code if first else None
     reason = (first.reason if first else None) or response.reason_phrase
+    params: dict[str, Param] = {"system": SYSTEM, "status": status, "code": code, "detail": reason}
     if status == 401 or status == 403:
-        raise ConfigError(f"Evotor rejected the token (HTTP {status}, code {code}): {reason}", code=code)
+        raise ConfigError(f"Evotor rejected the token (HTTP {status}, code {code}): {reason}", code=code,
+                          key="token_rejected", params=params)
     if status == 402:
-        raise PaymentRequired(f"Evotor: the store's subscription is not paid (code {code})", code=code)
+        raise PaymentRequired(f"Evotor: the store's subscription is not paid (code {code})", code=code,
+                              key="not_paid", params=params)
     if status in (400, 404, 405, 409):
-        raise RejectedError(f"Evotor refused the request (HTTP {status}, code {code}): {reason}", code=code)
-    raise ConnectorError(f"Evotor answered HTTP {status}", code=status)
+        raise RejectedError(f"Evotor refused the request (HTTP {status}, code {code}): {reason}", code=code,
+                            key="refused", params=params)
+    raise ConnectorError(f"Evotor answered HTTP {status}", code=status, key="http_status", params=params)
 
 
 class EvotorClient:
@@ -59,8 +64,8 @@ class EvotorClient:
             try:
                 page = model.model_validate(parse_json(response, SYSTEM))
             except ValidationError as exc:
-                raise MalformedResponseError(f"Evotor: unexpected answer for {path}: {exc.errors()[0]}") \
-                    from exc
+                raise MalformedResponseError(f"Evotor: unexpected answer for {path}: {exc.errors()[0]}",
+                                             key="malformed", params={"system": SYSTEM, "detail": path}) from exc
             yield page
             cursor = page.paging.next_cursor  # type: ignore[attr-defined]
             if not cursor or cursor in seen:  # a repeated cursor would loop forever

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel, Field
 
-from marketsync.connectors.errors import ConfigError, ConnectorError
+from marketsync.connectors.errors import ConfigError, ConnectorError, described
 from marketsync.connectors.evotor.client import SYSTEM, V2_JSON, EvotorClient
 from marketsync.connectors.evotor.mapping import group_from_wire, product_from_wire, store_from_wire
 from marketsync.connectors.records import CheckResult, SourceGroup, SourceProduct, SourceStore
@@ -52,10 +52,12 @@ class EvotorConnector:
         try:
             stores = self.list_stores()
         except ConfigError as exc:
-            return CheckResult(ok=False, message=exc.message)
+            return CheckResult(ok=False, message=exc.message, key=exc.key, params=dict(exc.params))
         except ConnectorError as exc:
-            return CheckResult(ok=False, message=f"Evotor is not reachable: {exc.message}")
-        return CheckResult(ok=True, message=f"Evotor: {len(stores)} store(s)", details={"stores": str(len(stores))})
+            return CheckResult(ok=False, message=f"Evotor is not reachable: {exc.message}", key="unreachable",
+                               params={"system": SYSTEM, "cause": described(exc)})
+        return CheckResult(ok=True, message=f"Evotor: {len(stores)} store(s)", details={"stores": str(len(stores))},
+                           key="stores_found", params={"count": len(stores)})
 
     def list_stores(self) -> list[SourceStore]:
         """Return every store of the account."""

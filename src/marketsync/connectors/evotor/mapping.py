@@ -34,5 +34,6 @@ def product_from_wire(wire: ProductWire, store_id: str) -> SourceProduct:
         description=(wire.description or "").strip() or None,
         measure=(wire.measure_name or "").strip() or None,
         quantity=wire.quantity,
-        barcodes=tuple(wire.barcodes),
+        barcodes=tuple(b for b in (code.strip() for code in wire.barcodes) if b),
+        article_number=(wire.article_number or "").strip() or None,
     )

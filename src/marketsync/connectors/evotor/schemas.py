@@ -42,6 +42,8 @@ class ProductWire(_Wire):
     allow_to_sell: bool = True
     parent_id: str | None = None
     code: str | None = None
+    # The seller's article. The v1 Swagger (documentation-api/definitions.yaml) names it `articleNumber` and
+    # sends it only for products, never groups; v2 answers in snake_case (CONTRACTS §7), so `article_number`.
     article_number: str | None = None
     description: str | None = None
     measure_name: str | None = None

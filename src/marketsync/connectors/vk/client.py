@@ -19,6 +19,7 @@ from marketsync.connectors.errors import (
     ConfigError,
     MalformedResponseError,
     OutcomeUnknownError,
+    Param,
     RateLimited,
     RejectedError,
 )
@@ -63,15 +64,16 @@ def classify(response: httpx.Response) -> None:
 def raise_for_code(code: int, message: str) -> None:
     """Map one VK error code to our error tree."""
     text = f"VK error {code}: {message}"
+    params: dict[str, Param] = {"system": SYSTEM, "code": code, "detail": message}
     if code in AUTH_ERRORS:
-        raise ConfigError(text, code=code)
+        raise ConfigError(text, code=code, key="token_rejected", params=params)
     if code in RATE_ERRORS:
-        raise RateLimited(text, retry_after=RATE_ERRORS[code], code=code)
+        raise RateLimited(text, retry_after=RATE_ERRORS[code], code=code, params=params)
     if code == 10:
-        raise OutcomeUnknownError(text, code=code)
+        raise OutcomeUnknownError(text, code=code, key="no_answer", params=params)
     if code in ACCESS_ERRORS:
-        raise ConfigError(text, code=code)
-    raise RejectedError(text, code=code)
+        raise ConfigError(text, code=code, key="no_access", params=params)
+    raise RejectedError(text, code=code, key="refused", params=params)
 
 
 class VkClient:
@@ -157,7 +159,8 @@ class VkClient:
         except ValueError as exc:
             raise MalformedResponseError("VK upload server answered something that is not JSON") from exc
         if isinstance(body, dict) and body.get("error"):
-            raise RejectedError(f"VK refused the photo: {body['error']}")
+            raise RejectedError(f"VK refused the photo: {body['error']}", key="photo_refused",
+                                params={"system": SYSTEM, "detail": str(body["error"])})
         return text
 
     def save_product_photo(self, upload_response: str) -> SavedPhoto:

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from marketsync.connectors.errors import ConfigError, ConnectorError, RejectedError
+from marketsync.connectors.errors import ConfigError, ConnectorError, RejectedError, described
 from marketsync.connectors.records import (
     CheckResult,
     ItemPayload,
@@ -27,6 +27,7 @@ from marketsync.connectors.vk.mapping import (
     item_to_wire,
     photo_url_from_wire,
 )
+from marketsync.connectors.vk.mapping import item_url as market_item_url
 from marketsync.http import HttpClient, HttpConfig, Recorder
 from marketsync.settings import get_settings
 
@@ -78,19 +79,25 @@ class VkConnector:
         try:
             groups = self.client.groups_get_by_id(self.group_id).groups
             if not groups or groups[0].id != self.group_id:
-                return CheckResult(ok=False, message=f"VK community {self.group_id} was not found")
+                return CheckResult(ok=False, message=f"VK community {self.group_id} was not found",
+                                   key="community_not_found", params={"group_id": self.group_id})
             group = groups[0]
             if group.market is not None and not group.market.get("enabled"):
-                return CheckResult(ok=False, message=f"VK community «{group.name}» has no market enabled")
+                return CheckResult(ok=False, message=f"VK community «{group.name}» has no market enabled",
+                                   key="market_disabled", params={"name": group.name})
             albums = next(self.client.market_get_albums(self.owner_id))
         except RejectedError as exc:
-            return CheckResult(ok=False, message=f"VK community {self.group_id} is not available: {exc.message}")
+            return CheckResult(ok=False, message=f"VK community {self.group_id} is not available: {exc.message}",
+                               key="community_unavailable", params={"group_id": self.group_id,
+                                                                    "cause": described(exc)})
         except ConfigError as exc:
-            return CheckResult(ok=False, message=exc.message)
+            return CheckResult(ok=False, message=exc.message, key=exc.key, params=dict(exc.params))
         except ConnectorError as exc:
-            return CheckResult(ok=False, message=f"VK is not reachable: {exc.message}")
+            return CheckResult(ok=False, message=f"VK is not reachable: {exc.message}", key="unreachable",
+                               params={"system": SYSTEM, "cause": described(exc)})
         return CheckResult(ok=True, message=f"VK: «{group.name}», {albums.count} album(s)",
-                           details={"group_name": group.name})
+                           details={"group_name": group.name}, key="community_found",
+                           params={"name": group.name, "albums": albums.count})
 
     def list_albums(self) -> list[RemoteAlbum]:
         """Return every market album of the community."""
@@ -149,11 +156,18 @@ class VkConnector:
         calls = [("market.delete", {"owner_id": self.owner_id, "item_id": int(i)}) for i in item_ids]
         return self._execute(calls, None)
 
-    def payload_for(self, product: SourceProduct, *, group_name: str | None, price: Decimal) -> ItemPayload:
-        """Build the item we want for a product under EvoSync's rules and the instance settings."""
+    def item_url(self, item_id: str) -> str | None:
+        """Return the address buyers open an item of this community's market at."""
+        return market_item_url(self.group_id, item_id)
+
+    def payload_for(self, product: SourceProduct, *, group_name: str | None, price: Decimal,
+                    stock_amount: int | None = None) -> ItemPayload:
+        """Build the item we want for a product under EvoSync's rules and the instance settings; stock is
+        VK_STOCK_AMOUNT unless the real `stock_amount` is given."""
         settings = get_settings()
+        stock = settings.VK_STOCK_AMOUNT if stock_amount is None else stock_amount
         return item_payload(product, group_name=group_name, price=price,
-                            category_id=settings.VK_CATEGORY_ID, stock_amount=settings.VK_STOCK_AMOUNT)
+                            category_id=settings.VK_CATEGORY_ID, stock_amount=stock)
 
     def add_to_albums(self, memberships: Sequence[tuple[str, Sequence[str]]]) -> list[WriteResult]:
         """market.addToAlbum for each (album id, item ids) pair (≤ 25 per execute)."""

@@ -12,6 +12,12 @@ from marketsync.connectors.vk.schemas import MarketAlbum, MarketItem
 NAME_MIN, NAME_MAX = 4, 100
 DESCRIPTION_MIN = 10
 SKU_MAX = 50
+STOCK_MIN, STOCK_MAX = -1, 999_999  # market.add/edit `stock_amount`: -1..999999 (methods.json)
+# market_market_item_availability (objects.json) names 0 available, 1 removed, 2 unavailable, not what sets
+# them. We read them as deleted=1 → removed (hidden from buyers) and stock_amount 0 → unavailable (shown, out of
+# stock), as the sandbox renders them; the live mapping is [UNCONFIRMED] (dev.vk.com's market.add page only
+# types stock_amount as an integer). Only "removed" counts as hidden, or every sold-out item would look hidden.
+REMOVED = 1
 KOPECK = Decimal("0.01")
 
 
@@ -44,13 +50,14 @@ def vk_sku(product: SourceProduct) -> str:
 
 def item_payload(product: SourceProduct, *, group_name: str | None, price: Decimal, category_id: int,
                  stock_amount: int) -> ItemPayload:
-    """Build the VK item we want for a product sold at `price` (already multiplied and rounded)."""
+    """Build the VK item we want for a product sold at `price` (already multiplied and rounded); stock within
+    0..999999 (0 shows the item out of stock, it does not hide it)."""
     return ItemPayload(
         name=vk_name(product.name, group_name),
         description=vk_description(product, group_name),
         price=price.quantize(KOPECK),
         sku=vk_sku(product),
-        stock_amount=stock_amount,
+        stock_amount=max(min(stock_amount, STOCK_MAX), STOCK_MIN),
         category_id=category_id,
         hidden=not product.allow_to_sell,
     )
@@ -82,7 +89,7 @@ def item_from_wire(wire: MarketItem) -> RemoteItem:
         price=(Decimal(wire.price.amount) / 100).quantize(KOPECK),
         sku=wire.sku or None,
         stock_amount=wire.stock_amount,
-        hidden=wire.availability != 0,
+        hidden=wire.availability == REMOVED,  # out of stock (2) is still shown to buyers
         album_ids=tuple(str(a) for a in wire.albums_ids),
         photo_url=wire.thumb_photo,
     )

@@ -50,6 +50,7 @@ class WildberriesConnector:
 
     system = SYSTEM
     batch_size = STOCKS_MAX
+    update_interval_seconds = 0.0
 
     def __init__(self, credentials: WildberriesCredentials, *, connection_key: str,
                  recorder: Recorder | None = None, max_attempts: int | None = None,

@@ -89,6 +89,7 @@ class YandexMarketConnector:
 
     system = SYSTEM
     batch_size = UPDATE_STOCKS_MAX
+    update_interval_seconds = 0.0
 
     def __init__(self, credentials: YandexMarketCredentials, *, connection_key: str,
                  recorder: Recorder | None = None, base_url: str | None = None, max_attempts: int | None = None,

@@ -13,23 +13,24 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from marketsync.catalog.service import iter_stock_levels
 from marketsync.connections.models import Connection
 from marketsync.connections.service import open_stock_channel, recorder_for
 from marketsync.connectors.capabilities import StockChannel
 from marketsync.connectors.records import FBS
 from marketsync.db import utcnow
+from marketsync.notices import notice, of_error
 from marketsync.settings import get_settings
 from marketsync.stocks.models import StockConfig
 from marketsync.sync import runs, stock_state
-from marketsync.sync.filters import load_scope
 from marketsync.sync.matching import match_offers
 from marketsync.sync.models import SyncRun
+from marketsync.sync.publishing import offered_stocks
 from marketsync.sync.runs import SyncError
 from marketsync.sync.stock_exporter import Accepted, Refused
 from marketsync.sync.stock_exporter import push_stocks as export_stocks
@@ -73,10 +74,11 @@ def stock_run(session: Session, engine: Engine, conn: Connection, pipeline: str,
     session.commit()
     owner = owner or f"run-{run.id}"
     if not runs.acquire_lock(engine, pipeline=LOCK, account_id=conn.account_id, owner=owner):
-        runs.finish_run(run, error="another stock sync of this cabinet is still running")
+        reason = notice("stock_already_running")
+        runs.finish_run(run, error=reason)
         run.status = "skipped"
         session.commit()
-        raise SyncError(run.error or "", run)
+        raise SyncError(reason, run)
     recorder = recorder_for(conn)
     checkpoint = runs.Checkpoint(session=session, engine=engine, run=run, pipeline=LOCK, owner=owner,
                                  buffers=[recorder])
@@ -86,7 +88,7 @@ def stock_run(session: Session, engine: Engine, conn: Connection, pipeline: str,
         runs.finish_run(run)
     except Exception as exc:
         session.rollback()
-        runs.finish_run(run, error=getattr(exc, "message", None) or str(exc) or type(exc).__name__)
+        runs.finish_run(run, error=of_error(exc))
         raise
     finally:
         session.commit()
@@ -117,19 +119,18 @@ def push_marketplace(session: Session, engine: Engine, conn: Connection, *, full
         report = StockReport(system=conn.system, run=run)
         offers = refresh_offers(session, conn, channel, checkpoint)
         reserve = stock_config(session, conn.account_id, conn.system).reserve
-        levels = {level.key: level for chunk in iter_stock_levels(
-            session, account_id=conn.account_id, enabled_stores=list(load_scope(session, conn.account_id).stores),
-            reserve=reserve) for level in chunk}
+        levels = {level.key: level for chunk in offered_stocks(session, account_id=conn.account_id, reserve=reserve)
+                  for level in chunk}
         matching = match_offers(stock_state.known_offers(session, conn),
                                 {key: level.barcodes for key, level in levels.items()},
                                 stock_state.manual_mappings(session, conn))
         stock_state.save_matching(session, conn, matching)
         report.matched, report.unmatched = len(matching.matches), len(matching.unmatched_offers)
         pushed_before = stock_state.last_pushed(session, conn)
-        unknown = [m.stock_key for m in matching.matches if pushed_before.get(m.stock_key) is None]
+        unknown = [m.stock_key for m in matching.matches if pushed_before.get(m.stock_key, (None, None))[0] is None]
         reported = _read_reported(session, conn, channel, [] if full_resync else unknown, checkpoint)
         items = [StockItem(m.stock_key, m.product_key, levels[m.product_key].offered,
-                           pushed_before.get(m.stock_key), reported.get(m.stock_key)) for m in matching.matches]
+                           *_before(pushed_before, m.stock_key, reported)) for m in matching.matches]
         stock_state.save_offered(session, conn, {i.stock_key: (i.product_key, i.offered) for i in items})
         # What the monitor compares between runs: how many offers the marketplace listed, our total offered.
         run.details = {**run.details, "offers": offers, "matched": report.matched, "unmatched": report.unmatched,
@@ -148,7 +149,8 @@ def push_marketplace(session: Session, engine: Engine, conn: Connection, *, full
             stock_state.record_accepted(session, conn, accepted, warehouse)
             stock_state.record_refused(session, conn, refused, outcome_lost=lost)
             for key, (code, message) in refused.items():
-                runs.note_error(run, f"{key}: {code}: {message}")
+                runs.note_error(run, notice("stock_refused", system=conn.system, offer=key, code=code,
+                                            detail=message))
             checkpoint.commit()
 
         counts = export_stocks(channel, actions, on_batch, batch_cap=get_settings().BATCH_SIZE,
@@ -157,6 +159,12 @@ def push_marketplace(session: Session, engine: Engine, conn: Connection, *, full
         run.details = {**run.details, "requests": counts.requests}
         report.pushed, report.rejected = counts.pushed, counts.rejected + counts.unknown
         return report
+
+
+def _before(pushed: dict[str, tuple[int | None, datetime | None]], key: str,
+            reported: dict[str, int]) -> tuple[int | None, int | None, datetime | None]:
+    amount, at = pushed.get(key, (None, None))
+    return amount, reported.get(key), at
 
 
 def _read_reported(session: Session, conn: Connection, channel: StockChannel, keys: list[str],

@@ -8,7 +8,8 @@ import pytest
 
 from marketsync.catalog.pricing import MultiplierError, channel_price, parse_multiplier
 from marketsync.connectors.records import SourceProduct
-from marketsync.connectors.vk.mapping import execute_code, item_payload, vk_description, vk_name
+from marketsync.connectors.vk.mapping import execute_code, item_from_wire, item_payload, vk_description, vk_name
+from marketsync.connectors.vk.schemas import MarketItem
 
 
 def product(**kw: object) -> SourceProduct:
@@ -79,3 +80,18 @@ def test_not_for_sale_product_wants_a_hidden_item() -> None:
 def test_execute_code_uses_literal_arguments() -> None:
     code = execute_code([("market.add", {"owner_id": -1, "name": "Сыр \"Гауда\"", "price": 10.5})])
     assert code == 'return [API.market.add({"owner_id": -1, "name": "Сыр \\"Гауда\\"", "price": 10.5})];'
+
+
+@pytest.mark.parametrize(("stock", "sent"), [(0, 0), (12, 12), (5_000_000, 999_999), (-1, -1), (-7, -1)])
+def test_stock_is_sent_within_vks_range(stock: int, sent: int) -> None:
+    payload = item_payload(product(), group_name=None, price=Decimal("1"), category_id=1, stock_amount=stock)
+    assert payload.stock_amount == sent
+
+
+@pytest.mark.parametrize(("availability", "hidden"), [(0, False), (1, True), (2, False)])
+def test_an_item_out_of_stock_is_read_as_shown_and_only_a_removed_one_as_hidden(availability: int,
+                                                                                hidden: bool) -> None:
+    wire = MarketItem.model_validate({"id": 5, "owner_id": -7, "title": "Сыр Ламбер", "description": "Сыр Ламбер 1 кг",
+                                      "price": {"amount": "89990"}, "availability": availability,
+                                      "stock_amount": 0 if availability == 2 else 3})
+    assert item_from_wire(wire).hidden is hidden

@@ -1,0 +1,1 @@
+"""The emulated Ozon Seller API: sellers, their products, FBS and FBO stocks, limits and errors."""
