@@ -40,6 +40,7 @@ def _seed(products: int) -> tuple[int, str, int]:
 
     from marketsync.accounts.service import create_user, primary_account_id
     from marketsync.catalog.models import Product, Stock, Store
+    from marketsync.catalog.search import search_text
     from marketsync.connections.models import Connection
     from marketsync.db import get_engine, session_scope, utcnow
     from marketsync.models import metadata
@@ -66,7 +67,8 @@ def _seed(products: int) -> tuple[int, str, int]:
                 "account_id": account, "connection_id": evotor.id, "store_external_id": "store",
                 "external_id": f"uuid-{n}", "sku": f"A{n:06d}", "barcodes": [f"46{n:011d}"],
                 "name": f"Товар номер {n:06d}", "price": Decimal(n % 5000) + Decimal("0.5"), "allow_to_sell": True,
-                "attributes": {}, "refreshed_at": now} for n in batch])
+                "attributes": {}, "refreshed_at": now,
+                "search_text": search_text(f"Товар номер {n:06d}", f"A{n:06d}", [f"46{n:011d}"])} for n in batch])
             session.execute(insert(Binding), [{
                 "account_id": account, "connection_id": vk.id, "kind": "item", "internal_id": f"A{n:06d}",
                 "external_id": str(n), "pushed_at": now} for n in batch if n % 2 == 0])

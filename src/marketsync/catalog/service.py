@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import String, and_, cast, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, and_, false, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from marketsync import listing
+from marketsync.catalog import search
 from marketsync.catalog.models import Product, ProductGroup, Stock, Store
 from marketsync.connectors.records import SourceProduct
 
@@ -64,11 +65,7 @@ def products_query(session: Session, account_id: int, store_external_id: str,
     matching product ids for counting. Search: name, code (article) or barcode."""
     found = [Product.account_id == account_id, Product.store_external_id == store_external_id]
     if table.q:
-        # barcodes is a JSON list of strings: its text form holds every barcode, on every dialect. Codes are
-        # Latin letters and digits, so SQL's own lower() does for them (no per-row Unicode folding).
-        found.append(or_(listing.contains(session, [Product.name], table.q),
-                         Product.sku.icontains(table.q, autoescape=True),
-                         cast(Product.barcodes, String).icontains(table.q, autoescape=True)))
+        found.append(_found_by(session, table.q))
     if table.filter("group"):
         found.append(Product.group_external_id == table.filter("group"))
     if table.filter("sale"):
@@ -78,6 +75,20 @@ def products_query(session: Session, account_id: int, store_external_id: str,
     sorts = {"name": Product.name, "sku": Product.sku, "price": Product.price, "stock": Stock.quantity}
     # A product has one stock row at most: counting needs no join (SQLite would still walk it).
     return listing.ordered(query, table, sorts, "name", Product.id), select(Product.id).where(*found)
+
+
+def _found_by(session: Session, text: str) -> ColumnElement[bool]:
+    """Return "the text is part of the product's name, article or a barcode", ignoring case (Cyrillic too),
+    through the dialect's trigram index where there is one (catalog.search)."""
+    needle = search.fold_needle(text)
+    if search.SEPARATOR in needle:  # no field holds a line break: only the joined text would match
+        return false()
+    if session.get_bind().dialect.name == "sqlite" and len(needle) >= search.TRIGRAM:
+        fts = search.fts_table
+        return Product.id.in_(select(fts.c.rowid).where(fts.c.search_text.match(search.fts_phrase(needle))))
+    # PostgreSQL: LIKE served by the pg_trgm GIN index (a scan below three characters). MariaDB: a scan, as
+    # before (its collation ignores case anyway). SQLite below three characters: a scan, no Python per row.
+    return Product.search_text.contains(needle, autoescape=True)
 
 
 def to_record(product: Product) -> SourceProduct:
