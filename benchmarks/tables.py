@@ -1,8 +1,9 @@
-"""Products table at scale (SQLite): a cabinet with N products (default 100,000), half of them bound to a VK
-item, answered through the web app as a signed-in seller.
+"""Products table at scale: a cabinet with N products (default 100,000), half of them bound to a VK item,
+answered through the web app as a signed-in seller.
 
 1. p50/p95 of the products page for: the first page, a search by name, by article and by barcode, a sort by
-   price (both ways) and by stock, and the last page (the issue's target: under 100 ms p95).
+   price (both ways) and by stock, and the last page (the issue's target: under 100 ms p95); and, beyond the
+   target, a search that every product matches (what a trigram index cannot narrow).
 2. Peak Python memory (tracemalloc) of an XLSX export of 10% and of all the rows: flat means the two peaks are
    close, not in proportion to the rows.
 
@@ -80,9 +81,9 @@ def _seed(products: int) -> tuple[int, str, int]:
         session.execute(insert(Stock), [{"account_id": account, "product_id": i, "quantity": Decimal(i % 97),
                                          "updated_at": now} for i in ids])
         store_id = store.id
-    with get_engine().connect() as conn:  # fresh statistics, as autovacuum would have them after a bulk load
-        conn.execute(text("ANALYZE"))
-        conn.commit()
+    # Fresh statistics and (PostgreSQL) the visibility map, as autovacuum would leave them after a bulk load.
+    with get_engine().connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE" if conn.dialect.name == "postgresql" else "ANALYZE"))
     return account, "store", store_id
 
 
@@ -115,7 +116,7 @@ def _pages(store_id: int, products: int, repeat: int) -> None:
             "search by barcode": f"{base}?q=4600000004213", "sort by price": f"{base}?sort=price",
             "sort by price, descending": f"{base}?sort=price&dir=desc", "sort by stock": f"{base}?sort=stock",
             "last page": f"{base}?page={last}", "last page sorted by price": f"{base}?sort=price&page={last}",
-            "the overview (/)": "/",
+            "the overview (/)": "/", "search, all match (товар)": f"{base}?q=товар",
         }
         print(f"Products page and overview, {products:,} products, {repeat} requests each (ms):")
         for name, url in cases.items():

@@ -3,7 +3,7 @@ product's key across stores. What the seller publishes of it is sync.publishing'
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, and_, false, func, literal_column, select
 from sqlalchemy.orm import Session
@@ -57,6 +57,16 @@ def product_counts(session: Session, account_id: int, store_external_id: str) ->
 # The products table: its sortable columns and filters (the page's TableSpec is built from these).
 PRODUCT_SORTS = ("name", "sku", "price", "stock")
 SALE_FILTER = ("yes", "no")
+_SORT_COLUMNS = {"name": Product.name, "sku": Product.sku, "price": Product.price, "stock": Stock.quantity}
+# Always set (NOT NULL on products itself): ordered without an "empty last" key, so ix_products_store_name and
+# _price serve the order (the stock is outer-joined and the article may be empty).
+_NEVER_EMPTY = ("name", "price")
+
+
+def product_order(table: TableQuery, *, backwards: bool = False) -> list[Any]:
+    """Return the products table's ORDER BY keys as the table asks (backwards: the exact reverse)."""
+    return listing.order_keys(table, _SORT_COLUMNS, "name", Product.id, never_empty=_NEVER_EMPTY,
+                              backwards=backwards)
 
 
 def products_query(session: Session, account_id: int, store_external_id: str,
@@ -72,9 +82,8 @@ def products_query(session: Session, account_id: int, store_external_id: str,
         found.append(Product.allow_to_sell.is_(table.filter("sale") == "yes"))
     query = select(Product, Stock.quantity).outerjoin(
         Stock, and_(Stock.product_id == Product.id, Stock.account_id == account_id)).where(*found)
-    sorts = {"name": Product.name, "sku": Product.sku, "price": Product.price, "stock": Stock.quantity}
     # A product has one stock row at most: counting needs no join (SQLite would still walk it).
-    return listing.ordered(query, table, sorts, "name", Product.id), select(Product.id).where(*found)
+    return query.order_by(*product_order(table)), select(Product.id).where(*found)
 
 
 def _found_by(session: Session, text: str) -> ColumnElement[bool]:
