@@ -65,8 +65,11 @@ _NEVER_EMPTY = ("name", "price")
 
 def product_order(table: TableQuery, *, backwards: bool = False) -> list[Any]:
     """Return the products table's ORDER BY keys as the table asks (backwards: the exact reverse)."""
-    return listing.order_keys(table, _SORT_COLUMNS, "name", Product.id, never_empty=_NEVER_EMPTY,
-                              backwards=backwards)
+    # A search keeps the "empty last" key, so no index serves the order: PostgreSQL then takes the few matches
+    # from the trigram index and sorts them. Offered the name index, it walks it row by row for LIMIT 50 (it
+    # guesses 1% of the rows match any needle): 42 ms for "номер 0421", the whole table when nothing matches.
+    return listing.order_keys(table, _SORT_COLUMNS, "name", Product.id,
+                              never_empty=() if table.q else _NEVER_EMPTY, backwards=backwards)
 
 
 def products_query(session: Session, account_id: int, store_external_id: str,
