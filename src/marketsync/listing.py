@@ -43,7 +43,9 @@ def contains(session: Session, columns: Sequence[Any], text: str) -> ColumnEleme
 def order_keys(table: TableQuery, sorts: Mapping[str, Any], default: str, tiebreak: Any, *,
                never_empty: Collection[str] = (), backwards: bool = False) -> list[Any]:
     """Return the ORDER BY keys of the table's sort column (one of `sorts`, else `default`), rows without a value
-    last; `backwards` gives the exact reverse order (a far page is read from the end)."""
+    last; `backwards` gives the exact reverse order (a far page is read from the end).
+
+    `never_empty` names the sorts whose column always has a value in the select (NOT NULL, not outer-joined)."""
     name = table.sort if table.sort in sorts else default
     column = sorts[name]
     descending = table.descending != backwards
@@ -55,12 +57,9 @@ def order_keys(table: TableQuery, sorts: Mapping[str, Any], default: str, tiebre
 
 
 def ordered(query: AnySelect, table: TableQuery, sorts: Mapping[str, Any], default: str,
-            tiebreak: Any, *, never_empty: Collection[str] = ()) -> AnySelect:
-    """Order a select by the table's sort column (one of `sorts`, else `default`), rows without a value last.
-
-    `never_empty` names the sorts whose column always has a value in this select (NOT NULL and not outer-joined)."""
-    keys = order_keys(table, sorts, default, tiebreak, never_empty=never_empty)
-    return query.order_by(None).order_by(*keys)
+            tiebreak: Any) -> AnySelect:
+    """Order a select by the table's sort column (one of `sorts`, else `default`), rows without a value last."""
+    return query.order_by(None).order_by(*order_keys(table, sorts, default, tiebreak))
 
 
 @dataclass(frozen=True)
