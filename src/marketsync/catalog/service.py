@@ -93,7 +93,9 @@ def _found_by(session: Session, text: str) -> ColumnElement[bool]:
     """Return "the text is part of the product's name, article or a barcode", ignoring case (Cyrillic too),
     through the dialect's trigram index where there is one (catalog.search)."""
     needle = search.fold_needle(text)
-    if search.SEPARATOR in needle:  # no field holds a line break: only the joined text would match
+    # No field holds a line break (only the joined text would match) or a NUL (PostgreSQL refuses it in text,
+    # FTS5 ends its query string there): a needle with one finds nothing, and is no error.
+    if search.SEPARATOR in needle or "\x00" in needle:
         return false()
     if session.get_bind().dialect.name == "sqlite" and len(needle) >= search.TRIGRAM:
         fts = search.fts_table

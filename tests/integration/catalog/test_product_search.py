@@ -102,6 +102,7 @@ def test_typed_quotes_wildcards_and_search_syntax_are_plain_text(engine: Engine)
     # The fields are kept apart: a name's end and the article's start are not one text.
     assert _found(engine, account, store, "чайart-4") == []
     assert _found(engine, account, store, "чай\nart-4") == []
+    assert _found(engine, account, store, "ча\x00й") == []  # a NUL from a hand-made URL is no error
 
 
 def test_a_product_renamed_through_the_orm_is_found_by_its_new_name(engine: Engine) -> None:
