@@ -45,13 +45,13 @@ def known_offers(session: Session, conn: Connection) -> list[MarketOffer]:
 def manual_mappings(session: Session, conn: Connection) -> dict[str, str]:
     """Return the seller's mappings of a connection: stock key → product key ("" = not ours)."""
     return dict(session.execute(select(StockMapping.stock_key, StockMapping.product_key)
-                                .where(StockMapping.connection_id == conn.id)).tuples())
+                                .where(StockMapping.connection_id == conn.id)).all())
 
 
 def save_matching(session: Session, conn: Connection, matching: Matching) -> None:
     """Store on every offer the product it was matched to, or why none."""
     ids = dict(session.execute(select(OfferRow.stock_key, OfferRow.id)
-                               .where(OfferRow.connection_id == conn.id)).tuples())
+                               .where(OfferRow.connection_id == conn.id)).all())
     rows = [{"id": ids[m.stock_key], "product_key": m.product_key, "match_rule": str(m.rule),
              "unmatched_reason": None} for m in matching.matches if m.stock_key in ids]
     rows += [{"id": ids[o.stock_key], "product_key": None, "match_rule": None, "unmatched_reason": str(why)}
@@ -66,7 +66,7 @@ def save_matching(session: Session, conn: Connection, matching: Matching) -> Non
 def last_pushed(session: Session, conn: Connection) -> dict[str, int | None]:
     """Return, per stock key, the last amount the marketplace accepted from us (None: unknown)."""
     return dict(session.execute(select(StockPush.stock_key, StockPush.pushed_amount)
-                                .where(StockPush.connection_id == conn.id)).tuples())
+                                .where(StockPush.connection_id == conn.id)).all())
 
 
 def save_reported(session: Session, conn: Connection, levels: Iterable[StockLevel], synced_at: datetime) -> None:
@@ -143,5 +143,5 @@ def _push_ids(session: Session, conn: Connection, keys: Iterable[str]) -> dict[s
     found: dict[str, int] = {}
     for start in range(0, len(wanted), 900):  # under every dialect's bound-parameter limit
         found.update(session.execute(select(StockPush.stock_key, StockPush.id).where(
-            StockPush.connection_id == conn.id, StockPush.stock_key.in_(wanted[start:start + 900]))).tuples())
+            StockPush.connection_id == conn.id, StockPush.stock_key.in_(wanted[start:start + 900]))).all())
     return found
