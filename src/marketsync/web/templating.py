@@ -75,14 +75,18 @@ def _label_words() -> dict[str, dict[str, str]]:
         "role": {"system": _("Instance owner"), "admin": _("Administrator"), "user": _("Seller")},
         "member": {"owner": pgettext("cabinet role", "Owner"), "manager": pgettext("cabinet role", "Manager"),
                    "viewer": pgettext("cabinet role", "Viewer")},
-        "system": {"evotor": pgettext("system", "Evotor"), "vk": pgettext("system", "VK")},
+        "system": {"evotor": pgettext("system", "Evotor"), "vk": pgettext("system", "VK"),
+                   "ozon": pgettext("system", "Ozon"), "wildberries": pgettext("system", "Wildberries"),
+                   "yandex_market": pgettext("system", "Yandex Market")},
         "user_status": {"pending": _("Pending"), "active": _("Active"), "suspended": _("Suspended")},
         "connection_status": {"active": _("Connected"), "broken": _("Needs attention")},
         "run_status": {"queued": pgettext("run status", "Queued"), "running": pgettext("run status", "Running"),
                        "succeeded": pgettext("run status", "Succeeded"),
                        "failed": pgettext("run status", "Failed"), "skipped": pgettext("run status", "Skipped")},
         "pipeline": {"catalog": pgettext("pipeline", "Catalog sync"),
-                     "catalog_refresh": pgettext("pipeline", "Catalog read")},
+                     "catalog_refresh": pgettext("pipeline", "Catalog read"),
+                     "push_stocks": pgettext("pipeline", "Stock push"),
+                     "pull_stocks": pgettext("pipeline", "Stock read")},
     }
 
 
