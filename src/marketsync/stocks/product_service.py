@@ -38,6 +38,7 @@ class StoreStock:
 class OfferStock:
     """One offer matched to the product on a marketplace, with our side and the marketplace's."""
 
+    id: int  # the offer's row, for "not ours"
     offer_id: str
     stock_key: str
     name: str
@@ -131,7 +132,7 @@ def _marketplaces(session: Session, account_id: int, key: str) -> list[MarketSto
     found = []
     for conn in conns:
         offers = [OfferStock(
-            offer_id=offer.offer_id, stock_key=offer.stock_key, name=offer.name, size=offer.size,
+            id=offer.id, offer_id=offer.offer_id, stock_key=offer.stock_key, name=offer.name, size=offer.size,
             match_rule=offer.match_rule, offered=push.offered if push else None,
             pushed=push.pushed_amount if push else None, pushed_at=push.pushed_at if push else None,
             reported=reported.get((conn.id, offer.stock_key)), fbo=fbo.get((conn.id, offer.stock_key)),

@@ -71,7 +71,8 @@ class ManualMapping:
 
     id: int
     system: str
-    offer_id: str | None  # None: the marketplace no longer lists the offer
+    offer_row_id: int | None  # the offer's row, to map it again; None: the marketplace no longer lists it
+    offer_id: str | None
     stock_key: str
     name: str | None
     product_key: str  # "" (IGNORE): not ours
@@ -160,7 +161,8 @@ def _mappings_query(session: Session, account_id: int, table: TableQuery) -> Any
                          listing.contains(session, [OfferRow.name], table.q)))
     if table.filter("marketplace"):
         found.append(Connection.system == table.filter("marketplace"))
-    query = select(StockMapping.id, Connection.system, OfferRow.offer_id, StockMapping.stock_key, OfferRow.name,
+    query = select(StockMapping.id, Connection.system, OfferRow.id.label("offer_row_id"), OfferRow.offer_id,
+                   StockMapping.stock_key, OfferRow.name,
                    StockMapping.product_key, OfferRow.product_key.label("applied_key"), OfferRow.unmatched_reason,
                    StockMapping.created_at) \
         .join(Connection, and_(Connection.id == StockMapping.connection_id, Connection.account_id == account_id)) \
@@ -174,7 +176,8 @@ def _mappings_query(session: Session, account_id: int, table: TableQuery) -> Any
 def mappings_page(session: Session, account_id: int, table: TableQuery) -> tuple[list[ManualMapping], listing.Page]:
     """Return one page of the seller's manual mappings with how the last run applied each."""
     page = listing.page_of(session, _mappings_query(session, account_id, table), table)
-    return [ManualMapping(id=r.id, system=r.system, offer_id=r.offer_id, stock_key=r.stock_key, name=r.name,
+    return [ManualMapping(id=r.id, system=r.system, offer_row_id=r.offer_row_id, offer_id=r.offer_id,
+                          stock_key=r.stock_key, name=r.name,
                           product_key=r.product_key, applied_key=r.applied_key, reason=r.unmatched_reason,
                           created_at=r.created_at)
             for r in page.rows], page

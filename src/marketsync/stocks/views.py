@@ -181,7 +181,8 @@ def _product_page(request: Request, session: Session, account_id: int, key: str)
     view = product_stocks(session, account_id, key)
     if view is None:
         raise HTTPException(status_code=404)
-    return render(request, "stocks/product.html", {"view": view, "chart": _chart(view)})
+    here = str(request.url.path) + (f"?{request.url.query}" if request.url.query else "")
+    return render(request, "stocks/product.html", {"view": view, "chart": _chart(view), "here": here})
 
 
 @router.get("/stocks/product", response_class=HTMLResponse)
