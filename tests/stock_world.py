@@ -4,15 +4,13 @@ with four products, Ozon and Wildberries connections, their offers, what was pus
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from marketsync.catalog.models import Product, Stock
+from marketsync.catalog.models import Product, Stock, Store
 from marketsync.connections.models import Connection
 from marketsync.db import session_scope
 from marketsync.security import encrypt_json
@@ -40,21 +38,23 @@ def _connection(session, account_id: int, system: str, settings: dict[str, objec
     return conn
 
 
-def seed_stock_world(engine: Engine, add_store: Callable[..., dict[str, int]], account_id: int,
-                     prefix: str = "ART") -> StockWorld:
+def seed_stock_world(engine: Engine, account_id: int, prefix: str = "ART") -> StockWorld:
     """Products {prefix}-1…4 (stock 5, 0, −2, 7.5; {prefix}-2 is «Кружка синяя»): Ozon holds the first three
     (in sync, never pushed, refused), Wildberries the fourth (reports less than we pushed, FBO 12); one Ozon
     offer is foreign and one Ozon offer is a size without a barcode."""
-    add_store(account_id, name=f"Склад {prefix}", groups=1, products_per_group=4)
     with session_scope(engine) as session:
-        products = list(session.scalars(select(Product).where(Product.account_id == account_id)
-                                        .order_by(Product.external_id)))
-        for n, (product, quantity) in enumerate(zip(products, ["5", "0", "-2", "7.5"], strict=True), start=1):
-            product.article_number = product.stock_key = f"{prefix}-{n}"
-            product.name = "Кружка синяя" if n == 2 else f"Товар {prefix} {n}"
-            product.barcodes = [f"4600{n:09d}"]
+        evotor = _connection(session, account_id, "evotor", {})
+        store = f"store-{prefix}"
+        session.add(Store(account_id=account_id, connection_id=evotor.id, external_id=store, name=f"Склад {prefix}"))
+        for n, quantity in enumerate(["5", "0", "-2", "7.5"], start=1):
+            product = Product(account_id=account_id, connection_id=evotor.id, store_external_id=store,
+                              external_id=f"{prefix}-p{n}", article_number=f"{prefix}-{n}",
+                              name="Кружка синяя" if n == 2 else f"Товар {prefix} {n}", barcodes=[f"4600{n:09d}"],
+                              price=Decimal("100"))
+            session.add(product)
+            session.flush()
             session.add(Stock(account_id=account_id, product_id=product.id, quantity=Decimal(quantity)))
-        set_store(session, account_id, products[0].store_external_id, enabled=True, all_groups=True)
+        set_store(session, account_id, store, enabled=True, all_groups=True)
         ozon = _connection(session, account_id, "ozon", {"client_id": "1001", "warehouse_id": "W1"})
         wb = _connection(session, account_id, "wildberries", {"warehouse_id": 77})
         session.add(StockConfig(account_id=account_id, system="ozon", reserve=0, enabled=True,

@@ -4,8 +4,6 @@ product and the last accepted push, each linked to the stock pages; no card befo
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
@@ -20,8 +18,8 @@ def _card(page: str, system: str) -> str:
 
 
 def test_the_overview_shows_each_marketplaces_stock_figures(
-        client: TestClient, seller: int, sqlite_engine: Engine, add_store: Callable[..., Any]) -> None:
-    seed_stock_world(sqlite_engine, add_store, seller)
+        client: TestClient, seller: int, sqlite_engine: Engine) -> None:
+    seed_stock_world(sqlite_engine, seller)
 
     page = client.get("/").text
 

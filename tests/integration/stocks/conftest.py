@@ -11,11 +11,11 @@ from stock_world import StockWorld, seed_stock_world
 
 
 @pytest.fixture
-def stock_world(sqlite_engine: Engine, add_store: Callable[..., dict[str, int]]) -> Callable[..., StockWorld]:
+def stock_world(sqlite_engine: Engine) -> Callable[..., StockWorld]:
     """Build the stock state of one cabinet (`prefix` keeps two cabinets' keys apart)."""
 
     def build(account_id: int, prefix: str = "ART") -> StockWorld:
         """Seed one cabinet's stock state."""
-        return seed_stock_world(sqlite_engine, add_store, account_id, prefix)
+        return seed_stock_world(sqlite_engine, account_id, prefix)
 
     return build
