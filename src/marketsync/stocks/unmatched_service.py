@@ -128,8 +128,8 @@ def unmatched_offers_page(session: Session, account_id: int,
 
 def _unoffered_query(session: Session, account_id: int, connection_id: int, table: TableQuery) -> AnySelect:
     stores = list(load_scope(session, account_id).stores)
-    offered = exists().where(OfferRow.connection_id == connection_id, OfferRow.product_key == Product.stock_key) \
-        .correlate(Product)
+    offered = exists().where(OfferRow.account_id == account_id, OfferRow.product_key == Product.stock_key,
+                             OfferRow.connection_id == connection_id).correlate(Product)  # ix_market_offers_product
     found: list[ColumnElement[bool]] = [Product.account_id == account_id, Product.store_external_id.in_(stores),
                                         ~offered]
     if table.q:
