@@ -132,6 +132,9 @@ def test_an_offer_marked_not_ours_is_stored_as_such_and_listed_with_the_mappings
     assert _mappings(sqlite_engine) == [(seller, "SIZE-ART", "")]
     mappings = _flash(client, "/stocks/mappings")
     assert "SIZE-ART" in mappings and "Не наш" in mappings
+    client.get("/lang/en?next=/stocks/mappings")
+    english = _flash(client, "/stocks/mappings")
+    assert "Mapped by hand" in english and "Not ours" in english and "Applies at the next stock sync" in english
 
 
 def test_another_sellers_offer_and_mapping_are_out_of_reach(
