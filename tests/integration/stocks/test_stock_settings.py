@@ -64,3 +64,38 @@ def test_sync_now_without_a_marketplace_sends_the_seller_to_connect_one(client: 
 
     assert response.status_code == 303 and response.headers["location"] == "/connections"
     assert "Сначала подключите Ozon, Wildberries или Яндекс Маркет." in client.get("/connections").text
+
+
+def test_a_push_is_sent_only_once_the_asking_request_commits(
+        sqlite_engine: Engine, stock_world: Callable[..., Any], sandbox_state: Any, tasks_run_here: None) -> None:
+    from marketsync.db import session_factory
+    from marketsync.stocks.service import request_push
+    from marketsync.sync.models import SyncRun
+
+    account_id = _account(sqlite_engine)
+    stock_world(account_id)
+
+    def runs() -> int:
+        with session_scope(sqlite_engine) as session:
+            return len(list(session.scalars(select(SyncRun).where(SyncRun.account_id == account_id))))
+
+    session = session_factory(sqlite_engine)()
+    try:
+        request = request_push(session, account_id=account_id)
+        assert request.systems == ["ozon", "wildberries"] and runs() == 0, "nothing is sent before the commit"
+        session.rollback()
+        session.commit()
+        assert runs() == 0, "a rolled-back request sends nothing, even when the session commits later"
+        request = request_push(session, account_id=account_id)
+        session.commit()
+    finally:
+        session.close()
+    # The worker (run here) read the source first: its run is there, whatever the fake Evotor token made of it.
+    assert request.queued and runs() >= 1
+
+
+def _account(engine: Engine) -> int:
+    from marketsync.accounts.service import create_user, primary_account_id
+
+    with session_scope(engine) as session:
+        return primary_account_id(session, create_user(session, email="a@example.ru", password="password123").id)
