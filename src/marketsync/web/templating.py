@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from babel.numbers import format_decimal
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 
 from marketsync import notices
 from marketsync.settings import get_settings
@@ -76,14 +76,18 @@ def _label_words() -> dict[str, dict[str, str]]:
         "role": {"system": _("Instance owner"), "admin": _("Administrator"), "user": _("Seller")},
         "member": {"owner": pgettext("cabinet role", "Owner"), "manager": pgettext("cabinet role", "Manager"),
                    "viewer": pgettext("cabinet role", "Viewer")},
-        "system": {"evotor": pgettext("system", "Evotor"), "vk": pgettext("system", "VK")},
+        "system": {"evotor": pgettext("system", "Evotor"), "vk": pgettext("system", "VK"),
+                   "ozon": pgettext("system", "Ozon"), "wildberries": pgettext("system", "Wildberries"),
+                   "yandex_market": pgettext("system", "Yandex Market")},
         "user_status": {"pending": _("Pending"), "active": _("Active"), "suspended": _("Suspended")},
         "connection_status": {"active": _("Connected"), "broken": _("Needs attention")},
         "run_status": {"queued": pgettext("run status", "Queued"), "running": pgettext("run status", "Running"),
                        "succeeded": pgettext("run status", "Succeeded"),
                        "failed": pgettext("run status", "Failed"), "skipped": pgettext("run status", "Skipped")},
         "pipeline": {"catalog": pgettext("pipeline", "Catalog sync"),
-                     "catalog_refresh": pgettext("pipeline", "Catalog read")},
+                     "catalog_refresh": pgettext("pipeline", "Catalog read"),
+                     "push_stocks": pgettext("pipeline", "Stock push"),
+                     "pull_stocks": pgettext("pipeline", "Stock read")},
     }
 
 
@@ -92,6 +96,13 @@ def label(value: str | None, kind: str) -> str:
     if value is None:
         return ""
     return _label_words()[kind].get(value, value)  # a value added later shows as stored rather than vanishing
+
+
+@pass_context
+def _label_filter(_context: Any, value: str | None, kind: str) -> str:
+    # Taking the context keeps Jinja from folding `"vk"|label("system")` into the template when it is compiled,
+    # which would fix the words in the language of whoever rendered the page first.
+    return label(value, kind)
 
 
 def build_environment() -> Environment:
@@ -103,7 +114,7 @@ def build_environment() -> Environment:
     env.filters["msk"] = format_msk
     env.filters["money"] = format_money
     env.filters["number"] = format_number
-    env.filters["label"] = label
+    env.filters["label"] = _label_filter
     # A stored notice said in the page's language (the stored English text for rows from before notices).
     env.globals["say"] = notices.say
     env.globals["remedy"] = notices.remedy
