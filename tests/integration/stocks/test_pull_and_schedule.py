@@ -46,3 +46,26 @@ def test_beat_finds_only_the_marketplaces_whose_interval_has_passed(world: Stock
     with session_scope(world.engine) as session:
         assert due_by_account(session, PUSH) == {world.account_id: ["ozon", "yandex_market"]}
         assert due_by_account(session, PULL) == {world.account_id: ["ozon", "yandex_market"]}
+
+
+def test_what_a_push_sets_shows_as_reported_at_the_warehouse_the_marketplace_reads(world: StockWorld) -> None:
+    from .test_push_stocks import _evotor_product
+
+    for system in MARKETPLACES:
+        pull_stocks(world.engine, account_id=world.account_id, system=system)
+    sync_stocks(world.engine, account_id=world.account_id, systems=list(MARKETPLACES))
+    for system in MARKETPLACES:
+        key, product = sorted(world.matched(system).items())[0]
+        store, product_id = _evotor_product(world, product)
+        world.state.evotor.update_product(world.demo["evotor_token"], store, product_id, quantity=600 + len(system))
+        world.state.ozon.advance(31)
+        sync_stocks(world.engine, account_id=world.account_id, systems=[system])
+        held = world.remote_stock(system, [key])
+        with session_scope(world.engine) as session:
+            conn = get_connection(session, world.account_id, system)
+            assert conn is not None
+            rows = {(r.warehouse_id, r.quantity) for r in session.scalars(select(MarketStock).where(
+                MarketStock.connection_id == conn.id, MarketStock.stock_key == key, MarketStock.fulfillment == "fbs"))}
+        read = {(lv.warehouse_id, lv.quantity) for lv in world.everything(system)
+                if lv.stock_key == key and lv.fulfillment == "fbs"}
+        assert held[key] >= 600 and rows == read, f"{system}: our rows say what the marketplace says"
