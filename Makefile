@@ -28,6 +28,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/tables.py
 	$(PY) benchmarks/stock_levels.py
 	$(PY) benchmarks/log_table.py
+	$(PY) benchmarks/stock_pages.py
 
 # The 400-line cap per module, and the import contract naming every page and task module, are unit tests, so
 # CI's `make test` enforces them too.

@@ -1,8 +1,12 @@
-"""Products table at scale (SQLite): a cabinet with N products (default 100,000), half of them bound to a VK
-item, answered through the web app as a signed-in seller.
+"""Products table at scale: a cabinet with N products (default 100,000), half of them bound to a VK item,
+answered through the web app as a signed-in seller.
 
 1. p50/p95 of the products page for: the first page, a search by name, by article and by barcode, a sort by
-   price (both ways) and by stock, and the last page (the issue's target: under 100 ms p95).
+   price (both ways) and by stock, and the last page (the issue's target: under 100 ms p95); and, beyond the
+   target, a search that every product matches (what a trigram index cannot narrow).
+   Beside the wall-clock times, the CPU time each request used, here and in the PostgreSQL server processes that
+   served it (/proc/<pid>/schedstat): on a machine busy with other work a request waits for a core, and its
+   wall time grows with the load; its CPU time is what it costs, the time it takes on an idle machine.
 2. Peak Python memory (tracemalloc) of an XLSX export of 10% and of all the rows: flat means the two peaks are
    close, not in proportion to the rows.
 
@@ -13,6 +17,7 @@ PostgreSQL: a scratch one, as its tables are dropped and created again; SQLite i
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import statistics
@@ -23,10 +28,17 @@ import tracemalloc
 from decimal import Decimal
 from pathlib import Path
 
+BENCH_APP = "marketsync-bench"  # the application_name of our PostgreSQL connections, to find their backends
+
 
 def _env(workdir: Path, database_url: str | None) -> None:
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url or f"sqlite:///{workdir / 'bench.db'}")
+    if url.get_backend_name() == "postgresql":
+        url = url.update_query_dict({"application_name": BENCH_APP})
     os.environ.update({
-        "DATABASE_URL": database_url or f"sqlite:///{workdir / 'bench.db'}",
+        "DATABASE_URL": url.render_as_string(hide_password=False),
         "BROKER_DATABASE_URL": f"sqlite:///{workdir / 'broker.db'}",
         "RATE_LIMIT_DB_PATH": str(workdir / "ratelimit.sqlite"),
         "SECRET_KEY": "bench", "MARKETSYNC_ENV": "development",
@@ -40,6 +52,7 @@ def _seed(products: int) -> tuple[int, str, int]:
 
     from marketsync.accounts.service import create_user, primary_account_id
     from marketsync.catalog.models import Product, Stock, Store
+    from marketsync.catalog.search import search_text
     from marketsync.connections.models import Connection
     from marketsync.db import get_engine, session_scope, utcnow
     from marketsync.models import metadata
@@ -66,7 +79,8 @@ def _seed(products: int) -> tuple[int, str, int]:
                 "account_id": account, "connection_id": evotor.id, "store_external_id": "store",
                 "external_id": f"uuid-{n}", "sku": f"A{n:06d}", "barcodes": [f"46{n:011d}"],
                 "name": f"Товар номер {n:06d}", "price": Decimal(n % 5000) + Decimal("0.5"), "allow_to_sell": True,
-                "attributes": {}, "refreshed_at": now} for n in batch])
+                "attributes": {}, "refreshed_at": now,
+                "search_text": search_text(f"Товар номер {n:06d}", f"A{n:06d}", [f"46{n:011d}"])} for n in batch])
             session.execute(insert(Binding), [{
                 "account_id": account, "connection_id": vk.id, "kind": "item", "internal_id": f"A{n:06d}",
                 "external_id": str(n), "pushed_at": now} for n in batch if n % 2 == 0])
@@ -78,21 +92,50 @@ def _seed(products: int) -> tuple[int, str, int]:
         session.execute(insert(Stock), [{"account_id": account, "product_id": i, "quantity": Decimal(i % 97),
                                          "updated_at": now} for i in ids])
         store_id = store.id
-    with get_engine().connect() as conn:  # fresh statistics, as autovacuum would have them after a bulk load
-        conn.execute(text("ANALYZE"))
-        conn.commit()
+    # Fresh statistics and (PostgreSQL) the visibility map, as autovacuum would leave them after a bulk load.
+    with get_engine().connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE" if conn.dialect.name == "postgresql" else "ANALYZE"))
     return account, "store", store_id
 
 
-def _timings(client: object, url: str, repeat: int) -> tuple[float, float]:
-    spent = []
+def _backends() -> list[int]:
+    """Return the pids of the PostgreSQL backends serving this process's engine (none on SQLite)."""
+    from sqlalchemy import text
+
+    from marketsync.db import get_engine
+
+    if get_engine().dialect.name != "postgresql":
+        return []
+    with get_engine().connect() as conn:  # itself one of them: its CPU counts, as small as it is
+        return list(conn.scalars(text("SELECT pid FROM pg_stat_activity WHERE application_name = :name"),
+                                 {"name": BENCH_APP}))
+
+
+def _cpu_ms(backends: list[int]) -> float:
+    """Return the CPU time used so far by this process (every thread) and by the given server processes."""
+    total = time.process_time_ns()
+    for pid in backends:
+        with contextlib.suppress(OSError, ValueError):  # the server is elsewhere, or the backend ended
+            total += int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])  # ns on a CPU
+    return total / 1e6
+
+
+def _p50_p95(values: list[float]) -> tuple[float, float]:
+    values = sorted(values)
+    return statistics.median(values), values[max(0, round(0.95 * len(values)) - 1)]
+
+
+def _timings(client: object, url: str, repeat: int) -> tuple[float, float, float, float]:
+    """Return p50 and p95 of the wall time, then of the CPU time, of `repeat` requests to the url."""
+    spent, cpu = [], []
     for _ in range(repeat):
-        began = time.perf_counter()
+        backends = _backends()
+        began, began_cpu = time.perf_counter(), _cpu_ms(backends)
         response = client.get(url)  # type: ignore[attr-defined]
         spent.append((time.perf_counter() - began) * 1000)
+        cpu.append(_cpu_ms(backends) - began_cpu)
         assert response.status_code == 200, (url, response.status_code)
-    spent.sort()
-    return statistics.median(spent), spent[max(0, round(0.95 * len(spent)) - 1)]
+    return (*_p50_p95(spent), *_p50_p95(cpu))
 
 
 def _pages(store_id: int, products: int, repeat: int) -> None:
@@ -113,12 +156,14 @@ def _pages(store_id: int, products: int, repeat: int) -> None:
             "search by barcode": f"{base}?q=4600000004213", "sort by price": f"{base}?sort=price",
             "sort by price, descending": f"{base}?sort=price&dir=desc", "sort by stock": f"{base}?sort=stock",
             "last page": f"{base}?page={last}", "last page sorted by price": f"{base}?sort=price&page={last}",
-            "the overview (/)": "/",
+            "the overview (/)": "/", "search, all match (товар)": f"{base}?q=товар",
         }
-        print(f"Products page and overview, {products:,} products, {repeat} requests each (ms):")
+        print(f"Products page and overview, {products:,} products, {repeat} requests each (ms; load average "
+              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the start):")
+        print(f"  {'':<28} {'wall p50':>8} {'p95':>7}   {'CPU p50':>8} {'p95':>7}")
         for name, url in cases.items():
-            p50, p95 = _timings(client, url, repeat)
-            print(f"  {name:<28} p50 {p50:7.1f}   p95 {p95:7.1f}")
+            p50, p95, cpu50, cpu95 = _timings(client, url, repeat)
+            print(f"  {name:<28} {p50:8.1f} {p95:7.1f}   {cpu50:8.1f} {cpu95:7.1f}")
 
 
 def _export_peak(account: int, store: str, limit: int, workdir: Path) -> tuple[float, int]:

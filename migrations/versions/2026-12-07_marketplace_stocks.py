@@ -133,30 +133,13 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Revert this revision."""
-    with op.batch_alter_table('sync_runs', schema=None) as batch_op:
-        batch_op.drop_column('source')
-    with op.batch_alter_table('stock_pushes', schema=None) as batch_op:
-        batch_op.drop_index('ix_stock_pushes_product')
-        batch_op.drop_index(batch_op.f('ix_stock_pushes_account_id'))
-
+    """Revert this revision (dropping a table drops its indexes; MariaDB refuses to drop an index a foreign key
+    needs first)."""
+    # Plain DROP COLUMN: a batch copy of sync_runs on SQLite would cascade-delete every run's journal rows.
+    op.drop_column('sync_runs', 'source')
     op.drop_table('stock_pushes')
-    with op.batch_alter_table('stock_mappings', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_stock_mappings_account_id'))
-
     op.drop_table('stock_mappings')
-    with op.batch_alter_table('stock_history', schema=None) as batch_op:
-        batch_op.drop_index('ix_stock_history_product')
-        batch_op.drop_index(batch_op.f('ix_stock_history_account_id'))
-
     op.drop_table('stock_history')
-    with op.batch_alter_table('market_stocks', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_market_stocks_account_id'))
-
     op.drop_table('market_stocks')
-    with op.batch_alter_table('market_offers', schema=None) as batch_op:
-        batch_op.drop_index('ix_market_offers_product')
-        batch_op.drop_index(batch_op.f('ix_market_offers_account_id'))
-
     op.drop_table('market_offers')
     op.drop_table('stock_configs')

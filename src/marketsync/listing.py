@@ -40,19 +40,27 @@ def contains(session: Session, columns: Sequence[Any], text: str) -> ColumnEleme
     return or_(*[fold(session, c).contains(needle, autoescape=True) for c in columns])
 
 
-def ordered(query: AnySelect, table: TableQuery, sorts: Mapping[str, Any], default: str,
-            tiebreak: Any, *, never_empty: Collection[str] = ()) -> AnySelect:
-    """Order a select by the table's sort column (one of `sorts`, else `default`), rows without a value last.
+def order_keys(table: TableQuery, sorts: Mapping[str, Any], default: str, tiebreak: Any, *,
+               never_empty: Collection[str] = (), backwards: bool = False) -> list[Any]:
+    """Return the ORDER BY keys of the table's sort column (one of `sorts`, else `default`), rows without a value
+    last; `backwards` gives the exact reverse order (a far page is read from the end).
 
-    `never_empty` names the sorts whose column is NOT NULL: they need no empty-last key, so an index on the
-    column can give the order (a run's journal in decision order, the API log newest first)."""
+    `never_empty` names the sorts whose column always has a value in the select (NOT NULL, not outer-joined)."""
     name = table.sort if table.sort in sorts else default
     column = sorts[name]
-    keys = [column.desc() if table.descending else column.asc(),
-            tiebreak.desc() if table.descending else tiebreak.asc()]
-    if name not in never_empty:  # (value IS NULL) first: empty values last both ways; MariaDB has no NULLS LAST
-        keys.insert(0, column.is_(None))
-    return query.order_by(None).order_by(*keys)
+    descending = table.descending != backwards
+    keys = [column.desc() if descending else column.asc(), tiebreak.desc() if descending else tiebreak.asc()]
+    if name in never_empty:  # no (value IS NULL) key: an index on the column then serves the order
+        return keys
+    # (value IS NULL) first: empty values sort last both ways; MariaDB has no NULLS LAST.
+    return [column.is_(None).desc() if backwards else column.is_(None), *keys]
+
+
+def ordered(query: AnySelect, table: TableQuery, sorts: Mapping[str, Any], default: str,
+            tiebreak: Any, *, never_empty: Collection[str] = ()) -> AnySelect:
+    """Order a select by the table's sort column (one of `sorts`, else `default`), rows without a value last
+    (but for the `never_empty` sorts, whose column an index can then serve)."""
+    return query.order_by(None).order_by(*order_keys(table, sorts, default, tiebreak, never_empty=never_empty))
 
 
 @dataclass(frozen=True)
@@ -81,11 +89,20 @@ def page_of(session: Session, query: AnySelect, table: TableQuery, *,
 
 
 def page_by_key(session: Session, keys: AnySelect, rows: AnySelect, key: Any, table: TableQuery, *,
-                count_query: AnySelect, row_key: Callable[[Row[Any]], Any]) -> Page:
+                count_query: AnySelect, row_key: Callable[[Row[Any]], Any],
+                keys_backwards: AnySelect | None = None) -> Page:
     """Return one page in two steps: the page's keys from a narrow ordered select, then the full rows of those
-    keys (a sort over every row carries only the columns it needs, not the wide rows and their joins)."""
+    keys (a sort over every row carries only the columns it needs, not the wide rows and their joins).
+
+    `keys_backwards`, the same keys in the exact reverse order, serves pages past the middle: the last page is
+    read from its end, as cheap as the first, instead of skipping every row before it."""
     total, page = _count(session, count_query, table)
-    wanted = list(session.scalars(keys.offset((page - 1) * table.per_page).limit(table.per_page)))
+    start = (page - 1) * table.per_page
+    size = max(0, min(table.per_page, total - start))
+    if keys_backwards is not None and start > total // 2:
+        wanted = list(session.scalars(keys_backwards.offset(total - start - size).limit(size)))[::-1]
+    else:
+        wanted = list(session.scalars(keys.offset(start).limit(table.per_page)))
     if not wanted:
         return Page(rows=[], total=total, page=page)
     position = {k: n for n, k in enumerate(wanted)}

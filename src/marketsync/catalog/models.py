@@ -6,9 +6,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import DDL, JSON, Boolean, Connection, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, Mapper, mapped_column
 
+from marketsync.catalog import search
 from marketsync.catalog.stock_levels import stock_key
 from marketsync.db import Base, UTCDateTime, utcnow
 
@@ -64,6 +65,9 @@ class Product(Base):
         Index("ix_products_store_sku", "account_id", "store_external_id", "sku"),
         # The stock pipelines page a cabinet's products by stock key (catalog.service.iter_stock_levels).
         Index("ix_products_stock_key", "account_id", "stock_key", "store_external_id"),
+        # The search box (catalog.search): pg_trgm on PostgreSQL; SQLite's FTS5 table is made by the DDL below.
+        Index(search.PG_INDEX, "search_text", postgresql_using="gin",
+              postgresql_ops={"search_text": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -85,6 +89,23 @@ class Product(Base):
     allow_to_sell: Mapped[bool] = mapped_column(Boolean, default=True)
     attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Name, article and barcodes case-folded (catalog.search.search_text): set by the importer, and by the
+    # listeners below for rows written through the ORM. No default: an insert that forgets it fails loudly.
+    search_text: Mapped[str] = mapped_column(Text)
+
+
+@event.listens_for(Product, "before_insert")
+@event.listens_for(Product, "before_update")
+def _fold_for_search(_mapper: Mapper[Product], _connection: Connection, product: Product) -> None:
+    product.search_text = search.search_text(product.name, product.sku, product.barcodes, product.article_number)
+
+
+# create_all / drop_all make what the migrations make: the extension pg_trgm before the tables (its operator
+# class is named by the index), and SQLite's FTS5 index with its triggers after the products table.
+event.listen(Product.__table__, "before_create", DDL(search.PG_EXTENSION).execute_if(dialect="postgresql"))
+for _statement in (search.SQLITE_TABLE, *search.SQLITE_TRIGGERS):
+    event.listen(Product.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+event.listen(Product.__table__, "before_drop", DDL(search.SQLITE_DROP).execute_if(dialect="sqlite"))
 
 
 class Stock(Base):

@@ -68,6 +68,8 @@ def prepare_account(base_url: str) -> dict[str, Any]:
     from marketsync.accounts.service import create_user, find_user, make_system_owner, primary_account_id
     from marketsync.connections.service import open_connector, save_connection
     from marketsync.db import session_scope
+    from marketsync.stocks.service import MARKETPLACES
+    from marketsync.stocks.service import enqueue as enqueue_stocks
     from marketsync.sync.filters import set_store
     from marketsync.sync.service import enqueue_catalog_sync
 
@@ -84,6 +86,15 @@ def prepare_account(base_url: str) -> dict[str, Any]:
                                     credentials={"token": creds["evotor_token"]})
         save_connection(session, account_id=account_id, system="vk",
                         credentials={"token": creds["vk_token"], "group_id": creds["vk_group_id"]})
+        # The marketplaces whose demo offers match the demo catalog (some only by barcode, some foreign).
+        save_connection(session, account_id=account_id, system="ozon", credentials={
+            "client_id": creds["ozon_client_id"], "api_key": creds["ozon_api_key"],
+            "warehouse_id": creds["ozon_warehouse_id"]})
+        save_connection(session, account_id=account_id, system="wildberries", credentials={
+            "token": creds["wb_token"], "warehouse_id": creds["wb_warehouse_id"]})
+        save_connection(session, account_id=account_id, system="yandex_market", credentials={
+            "token": creds["ym_token"], "business_id": creds["ym_business_id"],
+            "campaign_id": creds["ym_campaign_id"]})
         source = open_connector(evotor)
         try:
             for store in source.list_stores():
@@ -91,6 +102,9 @@ def prepare_account(base_url: str) -> dict[str, Any]:
         finally:
             source.close()
     enqueue_catalog_sync(account_id)
+    # The first stock push and pull go now rather than at beat's next look, so /stocks fills within minutes.
+    enqueue_stocks(account_id, list(MARKETPLACES), pull=False)
+    enqueue_stocks(account_id, list(MARKETPLACES), pull=True)
     return creds
 
 

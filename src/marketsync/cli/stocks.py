@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import typer
+from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from marketsync.cli.common import account_of, fail, session
@@ -60,7 +61,10 @@ def sync(user: str | None = typer.Option(None, "--user", help="One user's cabine
     with session() as s:
         accounts = [account_of(s, user)] if user else service.stock_accounts(s)
     code = OK
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True) as progress:
+    # The bar goes to a terminal only: cron and monitoring read stdout, one line per marketplace.
+    console = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True,
+                  console=console, disable=not console.is_terminal) as progress:
         task = progress.add_task("stocks", total=None)
 
         def on_progress(run: SyncRun) -> None:

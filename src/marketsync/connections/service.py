@@ -19,7 +19,7 @@ from marketsync.http import time_budget
 from marketsync.notices import Notice, notice, of_check
 from marketsync.security import decrypt_json, encrypt_json, is_secret_name
 
-SYSTEMS = ("evotor", "vk")
+SYSTEMS = ("evotor", "vk", "ozon", "wildberries", "yandex_market")  # what /connections shows, in its order
 CHECK_ATTEMPTS = 2
 CHECK_TIMEOUT_SECONDS = 10.0
 CHECK_BUDGET_SECONDS = 30.0
@@ -180,14 +180,29 @@ def disconnect(session: Session, *, account_id: int, system: str) -> bool:
 
 
 def token_hint(conn: Connection | None) -> str | None:
-    """Return the last characters of a stored token, so the seller recognises it without it being shown."""
+    """Return the last characters of a stored token (Ozon: its API key), so the seller recognises it unshown."""
     if conn is None:
         return None
     try:
-        token = str(credentials_of(conn).get("token") or "")
+        stored = credentials_of(conn)
     except ValueError:
         return None
+    token = str(next((value for name, value in stored.items() if is_secret_name(name) and value), ""))
     return f"…{token[-4:]}" if len(token) >= 12 else "…"
+
+
+def with_stored_secrets(session: Session, *, account_id: int, system: str,
+                        credentials: dict[str, Any]) -> dict[str, Any]:
+    """Fill the secrets left blank from the stored connection, so changing an id needs no key pasted again."""
+    blank = [name for name, value in credentials.items() if is_secret_name(name) and not str(value or "").strip()]
+    conn = get_connection(session, account_id, system)
+    if not blank or conn is None:
+        return credentials
+    try:
+        stored = credentials_of(conn)
+    except ValueError:  # no key decrypts it any more: the seller must paste the secret again
+        return credentials
+    return {**credentials, **{name: stored[name] for name in blank if stored.get(name)}}
 
 
 def connections_of(session: Session, *, account_id: int) -> dict[str, Connection | None]:

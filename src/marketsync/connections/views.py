@@ -1,4 +1,5 @@
-"""The connections page: save, test and remove the Evotor token and the VK community link."""
+"""The connections page: save, test and remove the Evotor token, the VK community link and the marketplaces'
+credentials (Ozon, Wildberries, Yandex Market), each checked live before it is stored."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from marketsync.connections.service import (
     disconnect,
     save_connection,
     token_hint,
+    with_stored_secrets,
 )
 from marketsync.notices import of_check
 from marketsync.sync import service as sync_service
@@ -105,6 +107,64 @@ def save_vk(request: Request, session: DbSession, account_id: AccountId, token: 
     else:
         return _save(request, session, account_id, "vk", {"token": token, "group_id": group}, values)
     return _page(request, session, account_id, status_code=400, errors={"vk": error}, values=values)
+
+
+def _positive_id(raw: str) -> int | None:
+    """Return a marketplace id typed as a positive whole number, or None."""
+    raw = raw.strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) < 10**20 else None
+
+
+def _save_marketplace(request: Request, session: DbSession, account_id: int, system: str,
+                      credentials: dict[str, Any], values: dict[str, Any], error: str | None) -> Response:
+    credentials = with_stored_secrets(session, account_id=account_id, system=system, credentials=credentials)
+    if error is None and any(not value for value in credentials.values()):
+        error = _("Paste the key: it is not stored yet.")
+    if error is not None:
+        return _page(request, session, account_id, status_code=400, errors={system: error}, values=values)
+    return _save(request, session, account_id, system, credentials, values)
+
+
+@router.post("/connections/ozon", response_class=HTMLResponse)
+def save_ozon(request: Request, session: DbSession, account_id: AccountId, client_id: Annotated[str, Form()] = "",
+              api_key: Annotated[str, Form()] = "", warehouse_id: Annotated[str, Form()] = "") -> Response:
+    """Check the Ozon Client-Id, API key and FBS warehouse against Ozon and store them (the key encrypted)."""
+    values = {"ozon": {"client_id": client_id.strip(), "warehouse_id": warehouse_id.strip()}}
+    client, warehouse = _positive_id(client_id), _positive_id(warehouse_id)
+    error = None
+    if client is None:
+        error = _("Enter the Client-Id as a positive number, as Ozon shows it in Settings → Seller API.")
+    elif warehouse is None:
+        error = _("Enter the id of your FBS warehouse as a positive number.")
+    return _save_marketplace(request, session, account_id, "ozon", {
+        "client_id": str(client), "api_key": api_key.strip(), "warehouse_id": str(warehouse)}, values, error)
+
+
+@router.post("/connections/wildberries", response_class=HTMLResponse)
+def save_wildberries(request: Request, session: DbSession, account_id: AccountId,
+                     token: Annotated[str, Form()] = "", warehouse_id: Annotated[str, Form()] = "") -> Response:
+    """Check the Wildberries token and seller warehouse against WB and store them (the token encrypted)."""
+    values = {"wildberries": {"warehouse_id": warehouse_id.strip()}}
+    warehouse = _positive_id(warehouse_id)
+    error = None if warehouse is not None else _("Enter the id of your seller warehouse as a positive number.")
+    return _save_marketplace(request, session, account_id, "wildberries",
+                             {"token": token.strip(), "warehouse_id": warehouse}, values, error)
+
+
+@router.post("/connections/yandex_market", response_class=HTMLResponse)
+def save_yandex_market(request: Request, session: DbSession, account_id: AccountId,
+                       token: Annotated[str, Form()] = "", business_id: Annotated[str, Form()] = "",
+                       campaign_id: Annotated[str, Form()] = "") -> Response:
+    """Check the Yandex Market Api-Key, business and FBS/DBS shop against Market and store them (key encrypted)."""
+    values = {"yandex_market": {"business_id": business_id.strip(), "campaign_id": campaign_id.strip()}}
+    business, campaign = _positive_id(business_id), _positive_id(campaign_id)
+    error = None
+    if business is None:
+        error = _("Enter the business (cabinet) id as a positive number.")
+    elif campaign is None:
+        error = _("Enter the campaign (shop) id as a positive number.")
+    return _save_marketplace(request, session, account_id, "yandex_market", {
+        "token": token.strip(), "business_id": business, "campaign_id": campaign}, values, error)
 
 
 def _test_answer(request: Request, system: str, ok: bool, message: str) -> Response:

@@ -14,6 +14,7 @@ class RequestStats:
         self._lock = threading.Lock()
         self._requests: Counter[str] = Counter()
         self._writes: Counter[str] = Counter()
+        self._limited: Counter[str] = Counter()
         self._by_method: dict[str, Counter[str]] = {}
 
     def record_request(self, service: str, method: str, *, write: bool) -> None:
@@ -26,6 +27,12 @@ class RequestStats:
         """Count one API call made inside a request already counted (VK execute)."""
         with self._lock:
             self._count(service, method, write)
+
+    def record_limited(self, service: str) -> None:
+        """Count one request refused because the client passed the emulated API's own rate limit (not a fault
+        a test injected): what "a limit is never exceeded" is measured by."""
+        with self._lock:
+            self._limited[service] += 1
 
     def _count(self, service: str, method: str, write: bool) -> None:
         self._by_method.setdefault(service, Counter())[method] += 1
@@ -41,6 +48,7 @@ class RequestStats:
                     "requests": self._requests[service],
                     "by_method": dict(sorted(self._by_method.get(service, Counter()).items())),
                     "writes": self._writes[service],
+                    "limited": self._limited[service],
                 }
                 for service in services
             }
@@ -50,4 +58,5 @@ class RequestStats:
         with self._lock:
             self._requests.clear()
             self._writes.clear()
+            self._limited.clear()
             self._by_method.clear()

@@ -1,13 +1,14 @@
 """Stock-sync use cases for the CLI, the tasks and the pages: settings per marketplace, a foreground sync of
-one cabinet (source refresh, then a push per marketplace), which cabinets are due."""
+one cabinet (source refresh, then a push per marketplace), which cabinets are due, a push asked from a page."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -27,6 +28,8 @@ from marketsync.sync.runs import SyncError
 # The CLI's names of the marketplaces (the stock-sync tool's) → our connection systems.
 SOURCES = {"ozon": "ozon", "wb": "wildberries", "ym": "yandex_market"}
 MARKETPLACES = tuple(SOURCES.values())
+log = logging.getLogger(__name__)
+DEFAULT_INTERVAL = 6 * 3600  # stock_configs.interval_seconds' default: the tool's "every 6 hours"
 
 
 class StockSetupError(ValueError):
@@ -170,3 +173,69 @@ def enqueue(account_id: int, systems: list[str], *, pull: bool) -> None:
 
     name = "marketsync.stocks.pull_stocks" if pull else "marketsync.stocks.push_stocks"
     celery_app.signature(name, args=(account_id, systems)).apply_async()
+
+
+@dataclass(frozen=True)
+class MarketSettings:
+    """A connected marketplace's stock settings and its last push run, for the /stocks settings form."""
+
+    connection: Connection
+    config: StockConfig
+    last_run: SyncRun | None
+
+
+def market_settings(session: Session, account_id: int) -> list[MarketSettings]:
+    """Return the settings and last push of every connected marketplace of a cabinet (defaults if never set)."""
+    configs = {c.system: c for c in session.scalars(select(StockConfig).where(StockConfig.account_id == account_id))}
+    found = []
+    for conn in connected_marketplaces(session, account_id):
+        last = session.scalar(select(SyncRun).where(
+            SyncRun.account_id == account_id, SyncRun.pipeline == PUSH, SyncRun.source == conn.system)
+            .order_by(SyncRun.started_at.desc(), SyncRun.id.desc()).limit(1))
+        # A page only reads: the defaults are shown without being stored (configure stores them).
+        config = configs.get(conn.system) or StockConfig(account_id=account_id, system=conn.system, reserve=0,
+                                                         enabled=True, interval_seconds=DEFAULT_INTERVAL)
+        found.append(MarketSettings(conn, config, last))
+    return found
+
+
+@dataclass
+class PushRequest:
+    """The answer to "sync stocks now": what was asked, and whether the broker took it."""
+
+    systems: list[str]
+    running: bool = False
+    enqueue_error: str | None = None
+
+    @property
+    def queued(self) -> bool:
+        """Whether the push was handed to the worker."""
+        return bool(self.systems) and not self.running and self.enqueue_error is None
+
+
+def request_push(session: Session, *, account_id: int) -> PushRequest:
+    """Ask the worker to push every connected marketplace's stock now, sent once the caller commits."""
+    request = PushRequest([conn.system for conn in connected_marketplaces(session, account_id)])
+    request.running = session.scalar(select(func.count()).select_from(SyncRun).where(
+        SyncRun.account_id == account_id, SyncRun.pipeline == PUSH, SyncRun.status == "running")) != 0
+    if not request.systems or request.running:
+        return request
+
+    def send(_session: Session) -> None:
+        try:
+            from marketsync.worker import celery_app
+
+            celery_app.signature("marketsync.stocks.push_stocks", args=(account_id, request.systems),
+                                 kwargs={"requested": True}).apply_async()
+        except Exception as exc:  # the broker is down: the page says so
+            log.warning("could not queue a stock push: %s", exc)
+            request.enqueue_error = str(exc) or type(exc).__name__
+
+    def forget(_session: Session) -> None:  # rolled back: what was asked for never happened
+        if event.contains(session, "after_commit", send):
+            event.remove(session, "after_commit", send)
+
+    # After the commit, so the worker reads the settings this request may have saved with it.
+    event.listen(session, "after_commit", send, once=True)
+    event.listen(session, "after_rollback", forget, once=True)
+    return request

@@ -27,10 +27,13 @@ def run_stock_pipelines() -> int:
 
 
 @celery_app.task(name="marketsync.stocks.push_stocks")
-def push_stocks(account_id: int, systems: list[str]) -> int:
-    """Refresh the cabinet's source, then push its stock to each marketplace; return how many succeeded."""
-    with session_scope() as session:  # a duplicate sent while the worker was busy finds nothing due any more
-        systems = [s for s in service.due_by_account(session, service.PUSH).get(account_id, []) if s in systems]
+def push_stocks(account_id: int, systems: list[str], requested: bool = False) -> int:
+    """Refresh the cabinet's source, then push its stock to each marketplace; return how many succeeded.
+
+    `requested`: the seller asked for it now (the page's button), so it runs whether or not it is due."""
+    if not requested:
+        with session_scope() as session:  # a duplicate sent while the worker was busy finds nothing due any more
+            systems = [s for s in service.due_by_account(session, service.PUSH).get(account_id, []) if s in systems]
     outcomes = service.sync_stocks(get_engine(), account_id=account_id, systems=systems)
     for outcome in outcomes:
         if not outcome.ok:

@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from marketsync.catalog.models import Product, ProductGroup, Stock, Store
+from marketsync.catalog.search import search_text
 from marketsync.catalog.stock_levels import KEY_MAX, stock_key
 from marketsync.connections.models import Connection
 from marketsync.connectors.capabilities import CatalogSource
@@ -103,11 +104,13 @@ def _import_products(session: Session, conn: Connection, source: CatalogSource, 
              "stock_key": stock_key(p.article_number, p.code, p.external_id)[0],
              "barcodes": list(p.barcodes), "name": p.name[:500], "description": p.description,
              "price": p.price, "measure": (p.measure or "")[:32] or None, "allow_to_sell": p.allow_to_sell,
-             "attributes": {}, "refreshed_at": started}
+             "attributes": {}, "refreshed_at": started,
+             # Folded here, once per write, so the products table's search runs no function per row.
+             "search_text": search_text(p.name[:500], p.code, p.barcodes, p.article_number)}
             for p in page
         ], keys=["connection_id", "store_external_id", "external_id"],
             update=["group_external_id", "sku", "article_number", "stock_key", "barcodes", "name", "description",
-                    "price", "measure", "allow_to_sell", "refreshed_at"])
+                    "price", "measure", "allow_to_sell", "refreshed_at", "search_text"])
         _import_stocks(session, conn, store_id, page, started)
         total += len(page)
         if on_page:

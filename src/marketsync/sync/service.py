@@ -18,7 +18,7 @@ from marketsync import listing
 from marketsync.accounts.models import AccountMember, User
 from marketsync.catalog.models import Product, Store
 from marketsync.catalog.pricing import parse_multiplier
-from marketsync.catalog.service import PRODUCT_KEY, products_query
+from marketsync.catalog.service import PRODUCT_KEY, product_order, products_query
 from marketsync.connections.models import Connection
 from marketsync.connections.service import connection_for, role_title
 from marketsync.connectors import CATALOG_CHANNEL, CATALOG_SOURCE, ROLES
@@ -319,6 +319,7 @@ class _ProductQueries:
     rows: AnySelect  # products with stock and VK item, filtered and ordered
     keys: AnySelect  # the same order over product ids only, joining VK only when its filter needs it
     count: AnySelect
+    backwards: AnySelect  # keys in the exact reverse order: far pages are read from the end
 
 
 def _product_queries(session: Session, account_id: int, store_external_id: str,
@@ -329,8 +330,9 @@ def _product_queries(session: Session, account_id: int, store_external_id: str,
     wanted = table.filter("vk")
     if conn is None:
         nothing = wanted in ("visible", "hidden")
-        return _ProductQueries(conn, query.where(false()) if nothing else query,
-                               keys.where(false()) if nothing else keys, count_query)
+        keys = keys.where(false()) if nothing else keys
+        return _ProductQueries(conn, query.where(false()) if nothing else query, keys, count_query,
+                               _backwards(keys, table))
     # The item bound to the product's key (one item per key however many stores sell it), and its cache.
     query = query.outerjoin(Binding, and_(Binding.connection_id == conn.id, Binding.kind == "item",
                                           Binding.internal_id == PRODUCT_KEY)) \
@@ -339,12 +341,17 @@ def _product_queries(session: Session, account_id: int, store_external_id: str,
         .add_columns(Binding.error, ChannelItem.external_id, ChannelItem.price, ChannelItem.hidden,
                      ChannelItem.photo_url, ChannelItem.url)
     if not wanted:  # the joins add no rows and the order needs none of them: page and count without them
-        return _ProductQueries(conn, query, keys, count_query)
+        return _ProductQueries(conn, query, keys, count_query, _backwards(keys, table))
     if wanted == "absent":
         query = query.where(ChannelItem.id.is_(None))
     else:
         query = query.where(ChannelItem.hidden.is_(wanted == "hidden"))
-    return _ProductQueries(conn, query, query.with_only_columns(Product.id), query)
+    keys = query.with_only_columns(Product.id)
+    return _ProductQueries(conn, query, keys, query, _backwards(keys, table))
+
+
+def _backwards(keys: AnySelect, table: TableQuery) -> AnySelect:
+    return keys.order_by(None).order_by(*product_order(table, backwards=True))
 
 
 def _row(conn: Connection | None, row: Any) -> ProductRow:
@@ -361,7 +368,7 @@ def channel_products_page(session: Session, account_id: int, store_external_id: 
     """Return one page of a store's products with their stock and VK item, as the table asks."""
     queries = _product_queries(session, account_id, store_external_id, table)
     page = listing.page_by_key(session, queries.keys, queries.rows, Product.id, table, count_query=queries.count,
-                               row_key=lambda row: row[0].id)
+                               row_key=lambda row: row[0].id, keys_backwards=queries.backwards)
     return [_row(queries.conn, r) for r in page.rows], page
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from marketsync.connections.models import Connection
@@ -100,7 +100,7 @@ def save_offered(session: Session, conn: Connection, offered: dict[str, tuple[st
 
 
 def record_accepted(session: Session, conn: Connection, accepted: dict[str, tuple[str, int]],
-                    warehouse_id: str) -> None:
+                    warehouse_id: str | None) -> None:
     """Record amounts the marketplace took ((product key, amount) per stock key), in state and history."""
     if not accepted:
         return
@@ -114,7 +114,15 @@ def record_accepted(session: Session, conn: Connection, accepted: dict[str, tupl
         {"account_id": conn.account_id, "connection_id": conn.id, "product_key": product, "stock_key": key,
          "amount": amount, "pushed_at": now} for key, (product, amount) in accepted.items()
     ])
-    # What we pushed is now what the marketplace holds at our warehouse.
+    # What we pushed is now what the marketplace holds at our warehouse. A marketplace whose connection names no
+    # warehouse (Yandex Market: the shop's) gets its FBS rows as last read updated; a read adds missing ones.
+    if warehouse_id is None:
+        table = MarketStock.__table__
+        session.execute(table.update().where(  # type: ignore[attr-defined]
+            table.c.connection_id == conn.id, table.c.fulfillment == FBS, table.c.stock_key == bindparam("key"),
+        ).values(quantity=bindparam("amount"), synced_at=now),
+            [{"key": key, "amount": amount} for key, (_, amount) in accepted.items()])
+        return
     upsert(session, MarketStock, [
         {"account_id": conn.account_id, "connection_id": conn.id, "stock_key": key, "warehouse_id": warehouse_id,
          "warehouse_name": None, "fulfillment": FBS, "quantity": amount, "reserved": 0, "synced_at": now}

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from babel.numbers import format_decimal
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 
 from marketsync import notices
 from marketsync.settings import get_settings
@@ -102,6 +102,13 @@ def label(value: str | None, kind: str) -> str:
     return _label_words()[kind].get(value, value)  # a value added later shows as stored rather than vanishing
 
 
+@pass_context
+def _label_filter(_context: Any, value: str | None, kind: str) -> str:
+    # Taking the context keeps Jinja from folding `"vk"|label("system")` into the template when it is compiled,
+    # which would fix the words in the language of whoever rendered the page first.
+    return label(value, kind)
+
+
 def build_environment() -> Environment:
     """Create the page environment: autoescaped HTML, newstyle gettext bound to the request's locale."""
     env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(["html"]),
@@ -111,7 +118,7 @@ def build_environment() -> Environment:
     env.filters["msk"] = format_msk
     env.filters["money"] = format_money
     env.filters["number"] = format_number
-    env.filters["label"] = label
+    env.filters["label"] = _label_filter
     # A stored notice said in the page's language (the stored English text for rows from before notices).
     env.globals["say"] = notices.say
     env.globals["remedy"] = notices.remedy

@@ -21,7 +21,7 @@ def _connections(engine: Engine) -> list[Connection]:
 def test_connections_page_shows_both_systems_not_connected(client: TestClient, seller: int) -> None:
     page = client.get("/connections")
     assert page.status_code == 200
-    assert page.text.count("Не подключено") == 2
+    assert page.text.count("Не подключено") == 5
     assert 'name="group_id"' in page.text and 'for="vk-group"' in page.text
 
 

@@ -79,11 +79,13 @@ def test_stats_count_every_request_by_method_and_writes(client: TestClient, vk: 
         "requests": 3,
         "by_method": {"GET /stores": 2, "POST /stores/{store_id}/products": 1},
         "writes": 1,
+        "limited": 0,
     }
     assert stats["vk"] == {
         "requests": 2,
         "by_method": {"market.addAlbum": 1, "market.getAlbums": 1},
         "writes": 1,
+        "limited": 0,
     }
     reset = client.post("/_control/stats/reset").json()
     assert reset["vk"]["requests"] == reset["evotor"]["requests"] == 0

@@ -1,8 +1,9 @@
-"""A cabinet on the demo world: Evotor stores enabled, connected to Ozon, Wildberries and Yandex Market."""
+"""Stock fixtures: a cabinet on the demo world (Evotor stores enabled, connected to Ozon, Wildberries and Yandex
+Market through their emulators), and a cabinet's stock state as the pipelines leave it (tests/stock_world.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,8 @@ from marketsync.settings import get_settings
 from marketsync.stocks.models import OfferRow, StockPush
 from marketsync.sync.chain import refresh_source
 from marketsync.sync.filters import set_store
+from stock_world import StockWorld as PagesWorld
+from stock_world import seed_stock_world
 
 MARKETPLACES = ("ozon", "wildberries", "yandex_market")
 WRITE_METHODS = {"ozon": "/v2/products/stocks", "wildberries": "PUT /api/v3/stocks/{warehouseId}",
@@ -111,3 +114,14 @@ def world(sqlite_engine: Engine, sandbox_state: Any, monkeypatch: pytest.MonkeyP
         for store in stores_of(session, account_id):
             set_store(session, account_id, store.external_id, enabled=True, all_groups=True)
     return StockWorld(sqlite_engine, sandbox_state, demo, account_id)
+
+
+@pytest.fixture
+def stock_world(sqlite_engine: Engine) -> Callable[..., PagesWorld]:
+    """Build the stock state of one cabinet (`prefix` keeps two cabinets' keys apart)."""
+
+    def build(account_id: int, prefix: str = "ART") -> PagesWorld:
+        """Seed one cabinet's stock state."""
+        return seed_stock_world(sqlite_engine, account_id, prefix)
+
+    return build

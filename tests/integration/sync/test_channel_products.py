@@ -73,6 +73,31 @@ def test_the_products_query_searches_sorts_joins_vk_and_streams_on_every_dialect
         assert [r.product.price for r in streamed] == [Decimal(n * 10) for n in range(6, -1, -1)]
 
 
+def test_every_page_in_every_sort_follows_the_whole_order_on_every_dialect(engine: Engine) -> None:
+    account, store = _seed(engine)
+    with session_scope(engine) as session:  # ties: two more "Чай 3" with the same price, one without stock
+        first = session.scalars(select(Product).where(Product.name == "Чай 3")).one()
+        for n in (7, 8):
+            twin = Product(account_id=account, connection_id=first.connection_id, store_external_id=store,
+                           external_id=f"uuid-{n}", sku=None, name="Чай 3", barcodes=[], price=Decimal(30))
+            session.add(twin)
+            session.flush()
+            if n == 7:
+                session.add(Stock(account_id=account, product_id=twin.id, quantity=Decimal(3)))
+    with session_scope(engine) as session:
+        for sort in ("name", "sku", "price", "stock"):
+            for direction in ("asc", "desc"):
+                whole = [r.product.id for r in channel_products_export(
+                    session, account, store, TableQuery(sort=sort, dir=direction))]
+                paged = []  # pages of 2 past the middle are read from the end: the same rows, in the same order
+                for number in range(1, 6):
+                    rows, page = channel_products_page(session, account, store,
+                                                       TableQuery(sort=sort, dir=direction, per_page=2, page=number))
+                    assert page.page == number and page.total == 9
+                    paged += [r.product.id for r in rows]
+                assert paged == whole and len(set(whole)) == 9, (sort, direction)
+
+
 def test_album_items_export_joins_the_articles_on_every_dialect(engine: Engine) -> None:
     account, _store = _seed(engine)
     with session_scope(engine) as session:

@@ -77,7 +77,11 @@ def ozon_router(sandbox: SandboxState) -> APIRouter:
         try:
             with sandbox.lock:
                 seller = ozon.authenticate(request.headers.get("client-id"), request.headers.get("api-key"))
-                ozon.count_request(seller, stock_update=write)
+                try:
+                    ozon.count_request(seller, stock_update=write)
+                except OzonError:
+                    sandbox.stats.record_limited(SERVICE)
+                    raise
                 if ozon.take_circle(path):
                     raise circle_open()
                 body = _parse(raw)

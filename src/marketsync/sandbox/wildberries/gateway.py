@@ -85,6 +85,7 @@ async def serve(sandbox: SandboxState, request: Request, *, host: str, path: str
             seller = wb.sellers[grant.seller_id]
             verdict = wb.buckets.hit((seller.id, group), wb.limits.get(group))
             if not verdict.allowed:
+                sandbox.stats.record_limited(SERVICE)
                 raise errors.too_many_requests(verdict.retry_s, verdict.reset_s, verdict.burst, origin)
             status, payload = action(seller)
     except errors.WbError as error:

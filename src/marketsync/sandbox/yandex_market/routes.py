@@ -85,6 +85,7 @@ def yandex_market_router(sandbox: SandboxState) -> APIRouter:
         verdict = ym.windows.hit(f"{call.token}:{operation}", ym.limits.get(operation), weight)
         call.headers.update(verdict.headers)
         if not verdict.allowed:
+            sandbox.stats.record_limited(SERVICE)
             raise YmError(420, "LIMIT_EXCEEDED", f"Hit rate limit for {operation}: "
                           f"{call.headers['X-RateLimit-Resource-Limit']} per period",
                           headers=verdict.headers)

@@ -143,7 +143,7 @@ def push_marketplace(session: Session, engine: Engine, conn: Connection, *, full
             report.plan = [describe(action) for action in to_push]
             return report
         runs.heartbeat(run, stage="push", done=0, total=len(to_push))
-        warehouse = str(conn.settings.get("warehouse_id") or conn.settings.get("campaign_id") or "")
+        warehouse = str(conn.settings["warehouse_id"]) if conn.settings.get("warehouse_id") else None
 
         def on_batch(accepted: Accepted, refused: Refused, lost: bool) -> None:
             stock_state.record_accepted(session, conn, accepted, warehouse)

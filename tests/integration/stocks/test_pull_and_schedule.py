@@ -1,0 +1,71 @@
+"""pull_stocks keeps what every marketplace reports (FBS at each warehouse and FBO) as market_stocks rows; beat's
+look finds each cabinet's marketplaces whose interval has passed, and only those."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from marketsync.connections.service import get_connection
+from marketsync.db import session_scope, utcnow
+from marketsync.stocks.models import MarketStock
+from marketsync.stocks.service import MARKETPLACES, PULL, PUSH, configure, due_by_account, pull_stocks, sync_stocks
+from marketsync.sync.models import SyncRun
+
+from .conftest import StockWorld
+
+
+def test_a_pull_keeps_every_reported_stock_fbs_and_fbo_and_forgets_what_vanished(world: StockWorld) -> None:
+    for system in MARKETPLACES:
+        run = pull_stocks(world.engine, account_id=world.account_id, system=system)
+        assert run is not None and run.status == "succeeded", (system, run and run.error)
+        reported = {(lv.stock_key, lv.warehouse_id, lv.fulfillment, lv.quantity) for lv in world.everything(system)}
+        with session_scope(world.engine) as session:
+            conn = get_connection(session, world.account_id, system)
+            assert conn is not None
+            rows = {(r.stock_key, r.warehouse_id, r.fulfillment, r.quantity) for r in session.scalars(
+                select(MarketStock).where(MarketStock.connection_id == conn.id))}
+        assert rows == reported, system
+        assert {"fbs", "fbo"} <= {row[2] for row in rows}, f"{system}: both kinds are kept"
+        assert run.updated == len(rows) and run.source == system and run.pipeline == PULL
+
+
+def test_beat_finds_only_the_marketplaces_whose_interval_has_passed(world: StockWorld) -> None:
+    with session_scope(world.engine) as session:
+        assert due_by_account(session, PUSH) == {world.account_id: list(MARKETPLACES)}, "never pushed: all due"
+    sync_stocks(world.engine, account_id=world.account_id, systems=["ozon", "yandex_market"])
+    with session_scope(world.engine) as session:
+        assert due_by_account(session, PUSH) == {world.account_id: ["wildberries"]}
+        configure(session, account_id=world.account_id, system="wildberries", enabled=False)
+    with session_scope(world.engine) as session:
+        assert due_by_account(session, PUSH) == {}, "a marketplace switched off is never due"
+        # Six hours later (the default interval), Ozon and YM are due again.
+        session.execute(update(SyncRun).where(SyncRun.account_id == world.account_id)
+                        .values(started_at=utcnow() - timedelta(hours=6, minutes=1)))
+    with session_scope(world.engine) as session:
+        assert due_by_account(session, PUSH) == {world.account_id: ["ozon", "yandex_market"]}
+        assert due_by_account(session, PULL) == {world.account_id: ["ozon", "yandex_market"]}
+
+
+def test_what_a_push_sets_shows_as_reported_at_the_warehouse_the_marketplace_reads(world: StockWorld) -> None:
+    from .test_push_stocks import _evotor_product
+
+    for system in MARKETPLACES:
+        pull_stocks(world.engine, account_id=world.account_id, system=system)
+    sync_stocks(world.engine, account_id=world.account_id, systems=list(MARKETPLACES))
+    for system in MARKETPLACES:
+        key, product = sorted(world.matched(system).items())[0]
+        store, product_id = _evotor_product(world, product)
+        world.state.evotor.update_product(world.demo["evotor_token"], store, product_id, quantity=600 + len(system))
+        world.state.ozon.advance(31)
+        sync_stocks(world.engine, account_id=world.account_id, systems=[system])
+        held = world.remote_stock(system, [key])
+        with session_scope(world.engine) as session:
+            conn = get_connection(session, world.account_id, system)
+            assert conn is not None
+            rows = {(r.warehouse_id, r.quantity) for r in session.scalars(select(MarketStock).where(
+                MarketStock.connection_id == conn.id, MarketStock.stock_key == key, MarketStock.fulfillment == "fbs"))}
+        read = {(lv.warehouse_id, lv.quantity) for lv in world.everything(system)
+                if lv.stock_key == key and lv.fulfillment == "fbs"}
+        assert held[key] >= 600 and rows == read, f"{system}: our rows say what the marketplace says"
