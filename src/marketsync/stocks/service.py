@@ -12,6 +12,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from marketsync.catalog.models import Product
 from marketsync.connections.models import Connection
 from marketsync.connections.service import get_connection, mark_broken, system_title
 from marketsync.connectors.errors import ConfigError, ConnectorError
@@ -112,10 +113,19 @@ def sync_stocks(engine: Engine, *, account_id: int, systems: Sequence[str], full
         if source_run.status == "failed":
             return outcomes + [MarketOutcome(system, error=f"the source could not be read: {source_run.error}")
                                for system in wanted]
+        if source_run.status == "skipped" and not _has_catalog(engine, account_id):
+            # Another run is reading the catalog for the first time: nothing to push yet; beat looks again.
+            return outcomes + [MarketOutcome(system, error="the source is being read for the first time: "
+                                             "the push waits for it") for system in wanted]
     for system in wanted:
         outcomes.append(_push_one(engine, conns[system], full_resync=full_resync, test_mode=test_mode,
                                   on_progress=on_progress))
     return outcomes
+
+
+def _has_catalog(engine: Engine, account_id: int) -> bool:
+    with session_factory(engine)() as session:
+        return session.scalar(select(Product.id).where(Product.account_id == account_id).limit(1)) is not None
 
 
 def _push_one(engine: Engine, connection_id: int, *, full_resync: bool, test_mode: bool,
@@ -160,8 +170,10 @@ def due_by_account(session: Session, pipeline: str) -> dict[int, list[str]]:
             config = stock_config(session, account_id, conn.system)
             if not config.enabled or conn.status != "active":
                 continue
+            # A run skipped for a held lease did nothing: it does not make the next one wait an interval.
             last = session.scalar(select(func.max(SyncRun.started_at)).where(
-                SyncRun.account_id == account_id, SyncRun.pipeline == pipeline, SyncRun.source == conn.system))
+                SyncRun.account_id == account_id, SyncRun.pipeline == pipeline, SyncRun.source == conn.system,
+                SyncRun.status != "skipped"))
             if last is None or last <= utcnow() - timedelta(seconds=config.interval_seconds):
                 due.setdefault(account_id, []).append(conn.system)
     return due

@@ -69,3 +69,17 @@ def test_what_a_push_sets_shows_as_reported_at_the_warehouse_the_marketplace_rea
         read = {(lv.warehouse_id, lv.quantity) for lv in world.everything(system)
                 if lv.stock_key == key and lv.fulfillment == "fbs"}
         assert held[key] >= 600 and rows == read, f"{system}: our rows say what the marketplace says"
+
+
+def test_a_push_skipped_for_a_held_lease_stays_due_and_a_pull_never_blocks_a_push(world: StockWorld) -> None:
+    from marketsync.sync import runs
+
+    assert runs.acquire_lock(world.engine, pipeline=PUSH, account_id=world.account_id, owner="another-worker")
+    [outcome] = sync_stocks(world.engine, account_id=world.account_id, systems=["ozon"])
+    assert outcome.error and "still running" in outcome.error
+    with session_scope(world.engine) as session:
+        assert "ozon" in due_by_account(session, PUSH)[world.account_id], "a skipped push is due again at once"
+    assert runs.acquire_lock(world.engine, pipeline=PULL, account_id=world.account_id, owner="another-worker")
+    runs.release_lock(world.engine, pipeline=PUSH, account_id=world.account_id, owner="another-worker")
+    [outcome] = sync_stocks(world.engine, account_id=world.account_id, systems=["ozon"])
+    assert outcome.report is not None and outcome.report.pushed > 0, "a running pull does not hold up a push"
