@@ -24,7 +24,7 @@ from marketsync.sync.models import SyncRun
 from marketsync.sync.pipelines.stocks import PULL as PULL
 from marketsync.sync.pipelines.stocks import PUSH as PUSH
 from marketsync.sync.pipelines.stocks import StockReport, pull_marketplace, push_marketplace, stock_config
-from marketsync.sync.runs import SyncError
+from marketsync.sync.runs import LIVE, SyncError, fail_dead_runs
 
 # The CLI's names of the marketplaces (the stock-sync tool's) → our connection systems.
 SOURCES = {"ozon": "ozon", "wb": "wildberries", "ym": "yandex_market"}
@@ -51,7 +51,7 @@ def configure(session: Session, *, account_id: int, system: str, reserve: int | 
         raise StockSetupError("the reserve must be 0 or more units")
     if interval_hours is not None and interval_hours <= 0:
         raise StockSetupError("the interval must be positive")
-    config = stock_config(session, account_id, system)
+    config = stock_config(session, account_id, system, create=True)
     if reserve is not None:
         config.reserve = reserve
     if interval_hours is not None:
@@ -164,8 +164,12 @@ def pull_stocks(engine: Engine, *, account_id: int, system: str) -> SyncRun | No
 
 def due_by_account(session: Session, pipeline: str) -> dict[int, list[str]]:
     """Return, per cabinet, the marketplaces whose stock interval has passed since their last `pipeline` run."""
+    fail_dead_runs(session)  # a run whose worker died must not keep its cabinet waiting
     due: dict[int, list[str]] = {}
     for account_id in stock_accounts(session):
+        if session.scalar(select(SyncRun.id).where(SyncRun.account_id == account_id, SyncRun.pipeline == pipeline,
+                                                   SyncRun.status.in_(LIVE)).limit(1)) is not None:
+            continue  # its run is under way (the lease is per cabinet): the marketplaces it has left wait for it
         for conn in connected_marketplaces(session, account_id):
             config = stock_config(session, account_id, conn.system)
             if not config.enabled or conn.status != "active":

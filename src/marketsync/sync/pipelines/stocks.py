@@ -38,6 +38,7 @@ from marketsync.sync.stock_exporter import push_stocks as export_stocks
 from marketsync.sync.stock_plan import StockItem, describe, plan_stocks
 
 PUSH, PULL = "push_stocks", "pull_stocks"
+DEFAULT_INTERVAL_SECONDS = 6 * 3600  # the stock-sync tool's "every 6 hours"
 READ_CHUNK = 1000
 
 
@@ -55,14 +56,17 @@ class StockReport:
     plan: list[str] = field(default_factory=list)
 
 
-def stock_config(session: Session, account_id: int, system: str) -> StockConfig:
-    """Return (creating it on first use) a cabinet's stock settings for one marketplace."""
+def stock_config(session: Session, account_id: int, system: str, *, create: bool = False) -> StockConfig:
+    """Return a cabinet's stock settings for one marketplace; the defaults, unsaved, when it has none (`create`
+    saves them: only a person changing them does, so concurrent tasks never race to insert the same row)."""
     config = session.scalar(select(StockConfig).where(StockConfig.account_id == account_id,
                                                       StockConfig.system == system))
     if config is None:
-        config = StockConfig(account_id=account_id, system=system, reserve=0, enabled=True)
-        session.add(config)
-        session.flush()
+        config = StockConfig(account_id=account_id, system=system, reserve=0, enabled=True,
+                             interval_seconds=DEFAULT_INTERVAL_SECONDS)
+        if create:
+            session.add(config)
+            session.flush()
     return config
 
 
