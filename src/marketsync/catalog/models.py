@@ -6,8 +6,20 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import (DDL, JSON, Boolean, Connection, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, event,
-                        text)
+from sqlalchemy import (
+    DDL,
+    JSON,
+    Boolean,
+    Connection,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    text,
+)
 from sqlalchemy.orm import Mapped, Mapper, mapped_column
 
 from marketsync.catalog import search
@@ -48,6 +60,8 @@ class ProductGroup(Base):
     refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+# The dialects that index an expression (ddl_if takes a tuple of names, as documented; its hint says one str).
+_EXPRESSION_INDEXES: Any = ("sqlite", "postgresql")
 STOCK_ASC_INDEX = "ix_products_store_stock"
 STOCK_DESC_INDEX = "ix_products_store_stock_desc"
 
@@ -71,9 +85,9 @@ class Product(Base):
         # ... and by stock, products without one last both ways (listing.order_keys): one index per direction, its
         # reverse scan serving the far pages read from the end. Expressions, which MariaDB cannot index: a sort there.
         Index(STOCK_ASC_INDEX, "account_id", "store_external_id", text("(quantity IS NULL)"), "quantity", "id")
-        .ddl_if(dialect=("sqlite", "postgresql")),
+        .ddl_if(dialect=_EXPRESSION_INDEXES),
         Index(STOCK_DESC_INDEX, "account_id", "store_external_id", text("(quantity IS NULL)"), text("quantity DESC"),
-              text("id DESC")).ddl_if(dialect=("sqlite", "postgresql")),
+              text("id DESC")).ddl_if(dialect=_EXPRESSION_INDEXES),
         # The stock pipelines page a cabinet's products by stock key (catalog.service.iter_stock_levels).
         Index("ix_products_stock_key", "account_id", "stock_key", "store_external_id"),
         # The search box (catalog.search): pg_trgm on PostgreSQL; SQLite's FTS5 table is made by the DDL below.
