@@ -2,8 +2,9 @@
 answered through the web app as a signed-in seller.
 
 1. p50/p95 of the products page for: the first page, a search by name, by article and by barcode, a sort by
-   price (both ways) and by stock, and the last page (the issue's target: under 100 ms p95); and, beyond the
-   target, a search that every product matches (what a trigram index cannot narrow).
+   price and by stock (both ways), a search sorted by stock, the last page (also sorted by price and by stock)
+   and the overview (the issue's target: under 100 ms p95); and, beyond the target, a search that every product
+   matches (what a trigram index cannot narrow).
    Beside the wall-clock times, the CPU time each request used, here and in the PostgreSQL server processes that
    served it (/proc/<pid>/schedstat): on a machine busy with other work a request waits for a core, and its
    wall time grows with the load; its CPU time is what it costs, the time it takes on an idle machine.
@@ -46,9 +47,14 @@ def _env(workdir: Path, database_url: str | None) -> None:
     os.environ.pop("REDIS_URL", None)
 
 
+def _quantity(n: int) -> Decimal | None:
+    """Product n's stock, as the importer writes it on the row and in stocks; one in 1,000 has none (a service)."""
+    return None if n % 1000 == 999 else Decimal(n % 97)
+
+
 def _seed(products: int) -> tuple[int, str, int]:
     """Create the schema, a seller, a store with N products and stocks, and VK items for half; return ids."""
-    from sqlalchemy import insert, text
+    from sqlalchemy import insert, select, text
 
     from marketsync.accounts.service import create_user, primary_account_id
     from marketsync.catalog.models import Product, Stock, Store
@@ -79,7 +85,7 @@ def _seed(products: int) -> tuple[int, str, int]:
                 "account_id": account, "connection_id": evotor.id, "store_external_id": "store",
                 "external_id": f"uuid-{n}", "sku": f"A{n:06d}", "barcodes": [f"46{n:011d}"],
                 "name": f"Товар номер {n:06d}", "price": Decimal(n % 5000) + Decimal("0.5"), "allow_to_sell": True,
-                "attributes": {}, "refreshed_at": now,
+                "attributes": {}, "refreshed_at": now, "quantity": _quantity(n),
                 "search_text": search_text(f"Товар номер {n:06d}", f"A{n:06d}", [f"46{n:011d}"])} for n in batch])
             session.execute(insert(Binding), [{
                 "account_id": account, "connection_id": vk.id, "kind": "item", "internal_id": f"A{n:06d}",
@@ -88,9 +94,9 @@ def _seed(products: int) -> tuple[int, str, int]:
                 "account_id": account, "connection_id": vk.id, "kind": "item", "external_id": str(n),
                 "name": f"Товар номер {n:06d}", "price": Decimal(n % 5000), "hidden": False, "album_ids": [],
                 "refreshed_at": now} for n in batch if n % 2 == 0])
-        ids = session.execute(Product.__table__.select().with_only_columns(Product.id)).scalars().all()
-        session.execute(insert(Stock), [{"account_id": account, "product_id": i, "quantity": Decimal(i % 97),
-                                         "updated_at": now} for i in ids])
+        stocked = session.execute(select(Product.id, Product.quantity).where(Product.quantity.is_not(None))).all()
+        session.execute(insert(Stock), [{"account_id": account, "product_id": i, "quantity": quantity,
+                                         "updated_at": now} for i, quantity in stocked])
         store_id = store.id
     # Fresh statistics and (PostgreSQL) the visibility map, as autovacuum would leave them after a bulk load.
     with get_engine().connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -155,7 +161,11 @@ def _pages(store_id: int, products: int, repeat: int) -> None:
             "first page": base, "search by name": f"{base}?q=номер 0421", "search by article": f"{base}?q=A004213",
             "search by barcode": f"{base}?q=4600000004213", "sort by price": f"{base}?sort=price",
             "sort by price, descending": f"{base}?sort=price&dir=desc", "sort by stock": f"{base}?sort=stock",
+            "sort by stock, descending": f"{base}?sort=stock&dir=desc",
+            "search by name, by stock": f"{base}?q=номер 0421&sort=stock",
             "last page": f"{base}?page={last}", "last page sorted by price": f"{base}?sort=price&page={last}",
+            "last page sorted by stock": f"{base}?sort=stock&page={last}",
+            "last page by stock, desc.": f"{base}?sort=stock&dir=desc&page={last}",
             "the overview (/)": "/", "search, all match (товар)": f"{base}?q=товар",
         }
         print(f"Products page and overview, {products:,} products, {repeat} requests each (ms; load average "

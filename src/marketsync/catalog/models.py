@@ -6,7 +6,20 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import DDL, JSON, Boolean, Connection, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, event
+from sqlalchemy import (
+    DDL,
+    JSON,
+    Boolean,
+    Connection,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    text,
+)
 from sqlalchemy.orm import Mapped, Mapper, mapped_column
 
 from marketsync.catalog import search
@@ -47,6 +60,12 @@ class ProductGroup(Base):
     refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+# The dialects that index an expression (ddl_if takes a tuple of names, as documented; its hint says one str).
+_EXPRESSION_INDEXES: Any = ("sqlite", "postgresql")
+STOCK_ASC_INDEX = "ix_products_store_stock"
+STOCK_DESC_INDEX = "ix_products_store_stock_desc"
+
+
 def _stock_key_of(context: Any) -> str:
     """Compute stock_key for an insert that does not give one, from the row's own article, code and id."""
     row = context.get_current_parameters()
@@ -63,6 +82,12 @@ class Product(Base):
         Index("ix_products_store_name", "account_id", "store_external_id", "name"),
         Index("ix_products_store_price", "account_id", "store_external_id", "price"),
         Index("ix_products_store_sku", "account_id", "store_external_id", "sku"),
+        # ... and by stock, products without one last both ways (listing.order_keys): one index per direction, its
+        # reverse scan serving the far pages read from the end. Expressions, which MariaDB cannot index: a sort there.
+        Index(STOCK_ASC_INDEX, "account_id", "store_external_id", text("(quantity IS NULL)"), "quantity", "id")
+        .ddl_if(dialect=_EXPRESSION_INDEXES),
+        Index(STOCK_DESC_INDEX, "account_id", "store_external_id", text("(quantity IS NULL)"), text("quantity DESC"),
+              text("id DESC")).ddl_if(dialect=_EXPRESSION_INDEXES),
         # The stock pipelines page a cabinet's products by stock key (catalog.service.iter_stock_levels).
         Index("ix_products_stock_key", "account_id", "stock_key", "store_external_id"),
         # The search box (catalog.search): pg_trgm on PostgreSQL; SQLite's FTS5 table is made by the DDL below.
@@ -87,6 +112,9 @@ class Product(Base):
     price: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal("0"))
     measure: Mapped[str | None] = mapped_column(String(32))
     allow_to_sell: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The quantity of its stock row (None: none), written with it by the importer: on the product row, an index
+    # gives the products table's order by stock (a join to `stocks` sorted every row of the store for each page).
+    quantity: Mapped[Decimal | None] = mapped_column(Numeric(14, 3))
     attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Name, article and barcodes case-folded (catalog.search.search_text): set by the importer, and by the
@@ -109,7 +137,8 @@ event.listen(Product.__table__, "before_drop", DDL(search.SQLITE_DROP).execute_i
 
 
 class Stock(Base):
-    """The quantity of a product at its store, as the source last reported it (negative kept as reported)."""
+    """The quantity of a product at its store, as the source last reported it (negative kept as reported); what
+    the stock pipelines read. The importer writes the same quantity to products.quantity, for the products table."""
 
     __tablename__ = "stocks"
     __table_args__ = (UniqueConstraint("product_id"),)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, false, func, literal_column, select
+from sqlalchemy import ColumnElement, false, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from marketsync import listing
@@ -59,9 +59,9 @@ def product_counts(session: Session, account_id: int, store_external_id: str) ->
 # The products table: its sortable columns and filters (the page's TableSpec is built from these).
 PRODUCT_SORTS = ("name", "sku", "price", "stock")
 SALE_FILTER = ("yes", "no")
-_SORT_COLUMNS = {"name": Product.name, "sku": Product.sku, "price": Product.price, "stock": Stock.quantity}
-# Always set (NOT NULL on products itself): ordered without an "empty last" key, so ix_products_store_name and
-# _price serve the order (the stock is outer-joined and the article may be empty).
+_SORT_COLUMNS = {"name": Product.name, "sku": Product.sku, "price": Product.price, "stock": Product.quantity}
+# Always set (NOT NULL): ordered without an "empty last" key, so ix_products_store_name and _price serve the
+# order. The stock's order, empty last included, is an index of its own (ix_products_store_stock and _desc).
 _NEVER_EMPTY = ("name", "price")
 
 
@@ -76,8 +76,8 @@ def product_order(table: TableQuery, *, backwards: bool = False) -> list[Any]:
 
 def products_query(session: Session, account_id: int, store_external_id: str,
                    table: TableQuery) -> tuple[AnySelect, AnySelect]:
-    """Return a store's products with their stock, searched, filtered and sorted as the table asks, and the
-    matching product ids for counting. Search: name, code (article) or barcode."""
+    """Return a store's products (their stock is products.quantity), searched, filtered and sorted as the table
+    asks, and the matching product ids for counting. Search: name, code (article) or barcode."""
     found = [Product.account_id == account_id, Product.store_external_id == store_external_id]
     if table.q:
         found.append(_found_by(session, table.q))
@@ -85,9 +85,8 @@ def products_query(session: Session, account_id: int, store_external_id: str,
         found.append(Product.group_external_id == table.filter("group"))
     if table.filter("sale"):
         found.append(Product.allow_to_sell.is_(table.filter("sale") == "yes"))
-    query = select(Product, Stock.quantity).outerjoin(
-        Stock, and_(Stock.product_id == Product.id, Stock.account_id == account_id)).where(*found)
-    # A product has one stock row at most: counting needs no join (SQLite would still walk it).
+    # select_from: the explicit left side of the joins a caller adds (sync.service joins the VK item).
+    query = select(Product).select_from(Product).where(*found)
     return query.order_by(*product_order(table)), select(Product.id).where(*found)
 
 

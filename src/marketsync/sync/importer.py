@@ -1,5 +1,6 @@
 """Source → canonical catalog: read stores, groups and products page by page and bulk-upsert them, with each
-product's stock key (catalog.stock_levels) and its quantity at its store as a `stocks` row.
+product's stock key (catalog.stock_levels) and its quantity at its store as a `stocks` row (the pipelines read it)
+and on the product row (the products table sorts by it).
 
 Rows not seen in a complete read are deleted (their refreshed_at is older than the read's start), so
 memory never holds more than one page. A store the source refuses for payment (Evotor 402) is kept,
@@ -104,13 +105,14 @@ def _import_products(session: Session, conn: Connection, source: CatalogSource, 
              "stock_key": stock_key(p.article_number, p.code, p.external_id)[0],
              "barcodes": list(p.barcodes), "name": p.name[:500], "description": p.description,
              "price": p.price, "measure": (p.measure or "")[:32] or None, "allow_to_sell": p.allow_to_sell,
-             "attributes": {}, "refreshed_at": started,
+             # Also the stock row's (below): kept on the product for the products table's order by stock.
+             "quantity": p.quantity, "attributes": {}, "refreshed_at": started,
              # Folded here, once per write, so the products table's search runs no function per row.
              "search_text": search_text(p.name[:500], p.code, p.barcodes, p.article_number)}
             for p in page
         ], keys=["connection_id", "store_external_id", "external_id"],
             update=["group_external_id", "sku", "article_number", "stock_key", "barcodes", "name", "description",
-                    "price", "measure", "allow_to_sell", "refreshed_at", "search_text"])
+                    "price", "measure", "allow_to_sell", "quantity", "refreshed_at", "search_text"])
         _import_stocks(session, conn, store_id, page, started)
         total += len(page)
         if on_page:

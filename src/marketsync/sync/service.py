@@ -355,12 +355,13 @@ def _backwards(keys: AnySelect, table: TableQuery) -> AnySelect:
 
 
 def _row(conn: Connection | None, row: Any) -> ProductRow:
+    product = row[0]
     if conn is None:
-        return ProductRow(product=row[0], quantity=row[1], channel=None, error=None)
-    _product, _quantity, error, item_id, price, hidden, photo_url, url = row
+        return ProductRow(product=product, quantity=product.quantity, channel=None, error=None)
+    _product, error, item_id, price, hidden, photo_url, url = row
     channel = InChannel(item_id=item_id, price=price, hidden=bool(hidden), photo_url=photo_url,
                         url=url) if item_id else None
-    return ProductRow(product=row[0], quantity=row[1], channel=channel, error=error)
+    return ProductRow(product=product, quantity=product.quantity, channel=channel, error=error)
 
 
 def channel_products_page(session: Session, account_id: int, store_external_id: str,

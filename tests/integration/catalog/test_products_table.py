@@ -35,6 +35,7 @@ def _catalog(engine: Engine, account_id: int, add_store: AddStore, *, products: 
             product.sku = f"A-{n:04d}"
             product.barcodes = [f"46000{n:08d}", f"29{n:04d}"]
             product.price = Decimal(10 * (n + 1))
+            product.quantity = Decimal(n)  # as the importer writes a stock: on the row and in stocks
             session.add(Stock(account_id=account_id, product_id=product.id, quantity=Decimal(n)))
     return ids["store"]
 

@@ -30,10 +30,11 @@ def _seed(engine: Engine) -> tuple[int, str]:
         for n in range(7):
             product = Product(account_id=account, connection_id=evotor.id, store_external_id="st",
                               external_id=f"uuid-{n}", sku=f"SKU{n}" if n != 6 else "", name=f"Чай {n}",
-                              barcodes=[f"4600{n}"], price=Decimal(n * 10), allow_to_sell=True)
+                              barcodes=[f"4600{n}"], price=Decimal(n * 10), allow_to_sell=True,
+                              quantity=Decimal(n) if n < 5 else None)
             session.add(product)
             session.flush()
-            if n < 5:  # two products have no stock row
+            if n < 5:  # two products have no stock (as the importer writes it: on the row and in stocks)
                 session.add(Stock(account_id=account, product_id=product.id, quantity=Decimal(n)))
         # Product 6 has no article: its key, and so its binding, is its Evotor id.
         for key, item in (("SKU2", "902"), ("uuid-6", "906")):
@@ -79,7 +80,8 @@ def test_every_page_in_every_sort_follows_the_whole_order_on_every_dialect(engin
         first = session.scalars(select(Product).where(Product.name == "Чай 3")).one()
         for n in (7, 8):
             twin = Product(account_id=account, connection_id=first.connection_id, store_external_id=store,
-                           external_id=f"uuid-{n}", sku=None, name="Чай 3", barcodes=[], price=Decimal(30))
+                           external_id=f"uuid-{n}", sku=None, name="Чай 3", barcodes=[], price=Decimal(30),
+                           quantity=Decimal(3) if n == 7 else None)
             session.add(twin)
             session.flush()
             if n == 7:

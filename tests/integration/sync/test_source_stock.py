@@ -57,6 +57,15 @@ def _rows(engine: Engine, account_id: int) -> dict[str, tuple[str | None, str, D
         return {r[0]: (r[1], r[2], r[3]) for r in rows}
 
 
+def _table_shows_what_pipelines_read(engine: Engine, account_id: int) -> None:
+    """The products table's quantity (on the product row) is the stock row's, None where there is none."""
+    with session_scope(engine) as session:
+        rows = session.execute(select(Product.external_id, Product.quantity, Stock.quantity)
+                               .outerjoin(Stock, Stock.product_id == Product.id)
+                               .where(Product.account_id == account_id)).all()
+    assert rows and all(on_row == in_stocks for _id, on_row, in_stocks in rows), rows
+
+
 def test_a_refresh_keeps_each_products_article_and_its_quantity_per_store(engine, sandbox_state) -> None:  # type: ignore[no-untyped-def]
     catalog, ids = _world(sandbox_state)
     account_id = seller(engine, catalog)
@@ -70,6 +79,7 @@ def test_a_refresh_keeps_each_products_article_and_its_quantity_per_store(engine
     assert rows[ids["jam"]] == (None, "18", Decimal("0")), "a sold-out product keeps a stock row at 0"
     assert rows[ids["kefir1"]][2] == Decimal("-3"), "a negative stock is kept as Evotor reports it"
     assert rows[ids["service"]] == (None, "99", Decimal("0"))  # Evotor's emulator reports 0 for a service
+    _table_shows_what_pipelines_read(engine, account_id)
 
     store = catalog.stores[0]
     sandbox_state.evotor.update_product(catalog.evotor_token, store, ids["tea"], quantity=Decimal("0"))
@@ -83,6 +93,7 @@ def test_a_refresh_keeps_each_products_article_and_its_quantity_per_store(engine
     assert rows[ids["tea"]][2] == Decimal("0") and rows[ids["jam"]][2] == Decimal("12.125")
     assert rows[ids["cheese1"]][:2] == ("A-20002", "A-20002"), "a changed article changes the key"
     assert ids["kefir1"] not in rows
+    _table_shows_what_pipelines_read(engine, account_id)
     with session_scope(engine) as session:
         stocks = session.scalar(select(Stock.id).join(Product, Product.id == Stock.product_id)
                                 .where(Product.external_id == ids["kefir1"]))
