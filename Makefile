@@ -23,12 +23,15 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -q
 
+# stock_push.py takes about 80 minutes: Ozon, WB and YM at their real rate limits, 10,000 then 100,000 items
+# (`.venv/bin/python benchmarks/stock_push.py --systems ym --items 10000` for a quick look).
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/tables.py
 	$(PY) benchmarks/stock_levels.py
 	$(PY) benchmarks/log_table.py
 	$(PY) benchmarks/stock_pages.py
+	$(PY) benchmarks/stock_push.py
 
 # The 400-line cap per module, and the import contract naming every page and task module, are unit tests, so
 # CI's `make test` enforces them too.
