@@ -15,6 +15,8 @@ from marketsync.accounts.models import (
 from marketsync.catalog.models import Product, ProductGroup, Stock, Store
 from marketsync.connections.models import ApiCall, Connection
 from marketsync.db import Base
+from marketsync.notifications.models import NotificationSetting, OutboxMessage
+from marketsync.orders.models import EventCursor, Order, ProductCardRow, Review, Sale, SizeStockTotal
 from marketsync.stocks.models import MarketStock, OfferRow, StockConfig, StockHistory, StockMapping, StockPush
 from marketsync.sync.models import Binding, ChannelItem, SyncConfig, SyncFilter, SyncLock, SyncRun
 
@@ -29,14 +31,22 @@ __all__ = [
     "Binding",
     "ChannelItem",
     "Connection",
+    "EventCursor",
     "MarketStock",
+    "NotificationSetting",
     "OAuthIdentity",
     "OfferRow",
+    "Order",
+    "OutboxMessage",
     "Permission",
     "Product",
+    "ProductCardRow",
     "ProductGroup",
+    "Review",
     "Role",
     "RolePermission",
+    "Sale",
+    "SizeStockTotal",
     "Stock",
     "StockConfig",
     "StockHistory",

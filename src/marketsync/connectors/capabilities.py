@@ -10,6 +10,7 @@ WriteResult per write in order, so the exporter can bind each id the moment it c
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import datetime
 from decimal import Decimal
 from typing import Protocol, runtime_checkable
 
@@ -17,8 +18,13 @@ from marketsync.connectors.records import (
     CheckResult,
     ItemPayload,
     MarketOffer,
+    MarketOrder,
+    MarketReview,
+    MarketSale,
+    ProductCard,
     RemoteAlbum,
     RemoteItem,
+    SizeStock,
     SourceGroup,
     SourceProduct,
     SourceStore,
@@ -137,6 +143,35 @@ class StockChannel(Checkable, Protocol):
 
     def update_stocks(self, updates: Sequence[StockUpdate]) -> list[WriteResult]:
         """Set the FBS stock of at most `batch_size` keys in one request; one result per update in order."""
+
+    def close(self) -> None:
+        """Release the connection pool."""
+
+
+@runtime_checkable
+class EventFeed(Checkable, Protocol):
+    """A marketplace whose buyers' actions we read and tell the seller about (Wildberries, then Ozon).
+
+    Lists page (each yields lists, memory never grows with the history); every time in and out is aware UTC.
+    Paces itself: its own per-token and per-host limits, and the marketplace's 429 waits (never cut short).
+    """
+
+    system: str
+
+    def iter_orders(self, since: datetime) -> Iterator[list[MarketOrder]]:
+        """Yield the orders changed at or after `since` (WB: flag=0 from lastChangeDate), oldest change first."""
+
+    def iter_sales(self, since: datetime) -> Iterator[list[MarketSale]]:
+        """Yield the buyouts and returns changed at or after `since` (WB: flag=0), oldest change first."""
+
+    def iter_reviews(self, since: datetime) -> Iterator[list[MarketReview]]:
+        """Yield the reviews written at or after `since`, answered or not."""
+
+    def iter_size_stocks(self) -> Iterator[list[SizeStock]]:
+        """Yield every size's units at every marketplace warehouse."""
+
+    def iter_cards(self) -> Iterator[list[ProductCard]]:
+        """Yield the seller's product cards with their first photo."""
 
     def close(self) -> None:
         """Release the connection pool."""

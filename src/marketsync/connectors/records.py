@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -159,3 +160,81 @@ class CheckResult:
     details: dict[str, str] = field(default_factory=dict)
     key: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
+
+
+# Marketplace events (EventFeed): what buyers did. Times are aware UTC; a connector converts the wire's zone
+# (Wildberries: Moscow time without an offset) before a record leaves it.
+BUYOUT, RETURN = "buyout", "return"
+
+
+@dataclass(frozen=True, slots=True)
+class MarketOrder:
+    """One ordered unit (WB: a row of /api/v1/supplier/orders, keyed by srid; Ozon: a posting line)."""
+
+    order_id: str  # WB srid, Ozon posting number + sku
+    ordered_at: datetime
+    changed_at: datetime  # WB lastChangeDate: the cursor the next read starts from
+    article: str  # WB supplierArticle, Ozon offer_id
+    product_id: str | None = None  # WB nmId, Ozon sku
+    barcode: str | None = None
+    size: str | None = None  # WB techSize
+    price: Decimal = Decimal(0)  # what the buyer pays for the unit (WB priceWithDisc)
+    warehouse: str | None = None
+    region: str | None = None
+    cancelled: bool = False
+    cancelled_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MarketSale:
+    """A buyout or a return of one unit (WB: a row of /api/v1/supplier/sales, saleID S… or R…)."""
+
+    sale_id: str
+    kind: str  # BUYOUT | RETURN
+    sold_at: datetime
+    changed_at: datetime
+    article: str
+    order_id: str | None = None  # WB srid of the order it belongs to
+    product_id: str | None = None
+    barcode: str | None = None
+    size: str | None = None
+    price: Decimal = Decimal(0)  # WB priceWithDisc; forPay is what the seller gets
+    for_pay: Decimal | None = None
+    warehouse: str | None = None
+    region: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MarketReview:
+    """A buyer's review of a product (WB feedbacks-api: productValuation 1..5)."""
+
+    review_id: str
+    rating: int
+    created_at: datetime
+    product_id: str | None = None  # WB nmId
+    article: str | None = None  # WB supplierArticle
+    size: str | None = None
+    text: str = ""
+    author: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SizeStock:
+    """Units of one product size at one marketplace warehouse (WB: a row of /api/v1/supplier/stocks)."""
+
+    product_id: str  # WB nmId
+    size_key: str  # what identifies the size: WB barcode
+    warehouse: str
+    quantity: int
+    article: str = ""
+    size: str | None = None  # WB techSize label
+
+
+@dataclass(frozen=True, slots=True)
+class ProductCard:
+    """What a notification shows of a product: title, article and its first photo (WB content card)."""
+
+    product_id: str  # WB nmID
+    article: str  # WB vendorCode
+    title: str = ""
+    photo_url: str | None = None
