@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -18,6 +19,7 @@ from marketsync.connections.service import get_connection, mark_broken, system_t
 from marketsync.connectors.errors import ConfigError, ConnectorError
 from marketsync.db import session_factory, utcnow
 from marketsync.notices import of_error
+from marketsync.settings import get_settings
 from marketsync.stocks.models import StockConfig
 from marketsync.sync.chain import StepFailedError, refresh_source
 from marketsync.sync.models import SyncRun
@@ -117,10 +119,13 @@ def sync_stocks(engine: Engine, *, account_id: int, systems: Sequence[str], full
             # Another run is reading the catalog for the first time: nothing to push yet; beat looks again.
             return outcomes + [MarketOutcome(system, error="the source is being read for the first time: "
                                              "the push waits for it") for system in wanted]
-    for system in wanted:
-        outcomes.append(_push_one(engine, conns[system], full_resync=full_resync, test_mode=test_mode,
-                                  on_progress=on_progress))
-    return outcomes
+    # Each marketplace has its own rate limits and lease, so they are pushed side by side, at most
+    # MAX_CONCURRENT_REQUESTS at once (each one's own requests go one after another, at its documented pace).
+    workers = min(get_settings().MAX_CONCURRENT_REQUESTS, len(wanted)) or 1
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="stock-push") as pool:
+        pushes = [pool.submit(_push_one, engine, conns[system], full_resync=full_resync, test_mode=test_mode,
+                              on_progress=on_progress) for system in wanted]
+        return outcomes + [push.result() for push in pushes]
 
 
 def _has_catalog(engine: Engine, account_id: int) -> bool:
@@ -167,13 +172,12 @@ def due_by_account(session: Session, pipeline: str) -> dict[int, list[str]]:
     fail_dead_runs(session)  # a run whose worker died must not keep its cabinet waiting
     due: dict[int, list[str]] = {}
     for account_id in stock_accounts(session):
-        if session.scalar(select(SyncRun.id).where(SyncRun.account_id == account_id, SyncRun.pipeline == pipeline,
-                                                   SyncRun.status.in_(LIVE)).limit(1)) is not None:
-            continue  # its run is under way (the lease is per cabinet): the marketplaces it has left wait for it
+        live = set(session.scalars(select(SyncRun.source).where(
+            SyncRun.account_id == account_id, SyncRun.pipeline == pipeline, SyncRun.status.in_(LIVE))))
         for conn in connected_marketplaces(session, account_id):
             config = stock_config(session, account_id, conn.system)
-            if not config.enabled or conn.status != "active":
-                continue
+            if not config.enabled or conn.status != "active" or conn.system in live:
+                continue  # switched off, broken, or its run is under way (the lease is per marketplace)
             # A run skipped for a held lease did nothing: it does not make the next one wait an interval.
             last = session.scalar(select(func.max(SyncRun.started_at)).where(
                 SyncRun.account_id == account_id, SyncRun.pipeline == pipeline, SyncRun.source == conn.system,

@@ -4,14 +4,18 @@ look finds each cabinet's marketplaces whose interval has passed, and only those
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import pairwise
 
+import pytest
 from sqlalchemy import select, update
 
 from marketsync.connections.service import get_connection
 from marketsync.db import session_scope, utcnow
+from marketsync.settings import get_settings
 from marketsync.stocks.models import MarketStock
 from marketsync.stocks.service import MARKETPLACES, PULL, PUSH, configure, due_by_account, pull_stocks, sync_stocks
 from marketsync.sync.models import SyncRun
+from marketsync.sync.pipelines.stocks import lease_name
 
 from .conftest import StockWorld
 
@@ -74,12 +78,34 @@ def test_what_a_push_sets_shows_as_reported_at_the_warehouse_the_marketplace_rea
 def test_a_push_skipped_for_a_held_lease_stays_due_and_a_pull_never_blocks_a_push(world: StockWorld) -> None:
     from marketsync.sync import runs
 
-    assert runs.acquire_lock(world.engine, pipeline=PUSH, account_id=world.account_id, owner="another-worker")
+    assert runs.acquire_lock(world.engine, pipeline=lease_name(PUSH, "ozon"), account_id=world.account_id,
+                             owner="another-worker")
     [outcome] = sync_stocks(world.engine, account_id=world.account_id, systems=["ozon"])
     assert outcome.error and "still running" in outcome.error
     with session_scope(world.engine) as session:
         assert "ozon" in due_by_account(session, PUSH)[world.account_id], "a skipped push is due again at once"
-    assert runs.acquire_lock(world.engine, pipeline=PULL, account_id=world.account_id, owner="another-worker")
-    runs.release_lock(world.engine, pipeline=PUSH, account_id=world.account_id, owner="another-worker")
+    assert runs.acquire_lock(world.engine, pipeline=lease_name(PULL, "ozon"), account_id=world.account_id,
+                             owner="another-worker")
+    runs.release_lock(world.engine, pipeline=lease_name(PUSH, "ozon"), account_id=world.account_id,
+                      owner="another-worker")
     [outcome] = sync_stocks(world.engine, account_id=world.account_id, systems=["ozon"])
     assert outcome.report is not None and outcome.report.pushed > 0, "a running pull does not hold up a push"
+
+
+def test_a_cabinets_marketplaces_are_pushed_side_by_side_at_most_max_concurrent_requests_at_once(
+        world: StockWorld, monkeypatch: pytest.MonkeyPatch) -> None:
+    for limit in (1, 3):
+        monkeypatch.setenv("MAX_CONCURRENT_REQUESTS", str(limit))
+        get_settings.cache_clear()
+        began = utcnow()
+        outcomes = sync_stocks(world.engine, account_id=world.account_id, systems=list(MARKETPLACES), test_mode=True)
+        assert [o.report is not None for o in outcomes] == [True] * 3, outcomes
+        with session_scope(world.engine) as session:
+            spans = sorted(session.execute(select(SyncRun.started_at, SyncRun.finished_at).where(
+                SyncRun.account_id == world.account_id, SyncRun.pipeline == PUSH, SyncRun.started_at >= began)).all())
+        assert len(spans) == 3
+        if limit == 1:
+            assert all(later[0] >= earlier[1] for earlier, later in pairwise(spans)), \
+                "one at a time: each push starts after the one before ended"
+        else:
+            assert max(start for start, _ in spans) < min(end for _, end in spans), "all three under way at once"

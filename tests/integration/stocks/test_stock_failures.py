@@ -85,7 +85,8 @@ def test_a_revoked_key_is_a_misconfiguration_exit_2_and_the_connection_is_marked
 
 def test_another_run_holding_the_cabinets_lock_gives_exit_1_with_one_line(world: StockWorld, sqlite_engine: Engine
                                                                           ) -> None:
-    assert runs.acquire_lock(sqlite_engine, pipeline="push_stocks", account_id=world.account_id, owner="other-worker")
+    assert runs.acquire_lock(sqlite_engine, pipeline="push_stocks:ozon", account_id=world.account_id,
+                             owner="other-worker")
 
     code, out = cli("stocks", "sync", "--user", EMAIL, "--source", "ozon")
 

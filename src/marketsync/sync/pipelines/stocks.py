@@ -5,8 +5,8 @@ A push lists the marketplace's offers, matches them to our product keys (sync.ma
 marketplace holds at our warehouse only for items never pushed (what we pushed before is known), asks
 stock_plan what to write and hands it to stock_exporter, the only writer, which commits after every batch.
 A test-mode run reads everything, prints the plan and writes nothing to any marketplace. Each run is a
-`sync_runs` row (pipeline, source = the marketplace); one push and one pull of a cabinet at a time (a lease
-per pipeline).
+`sync_runs` row (pipeline, source = the marketplace); one push and one pull of a cabinet's marketplace at a time
+(a lease per pipeline and marketplace), so the marketplaces of one cabinet are pushed side by side.
 """
 
 from __future__ import annotations
@@ -38,6 +38,11 @@ from marketsync.sync.stock_exporter import push_stocks as export_stocks
 from marketsync.sync.stock_plan import StockItem, describe, plan_stocks
 
 PUSH, PULL = "push_stocks", "pull_stocks"
+
+
+def lease_name(pipeline: str, system: str) -> str:
+    """Return the lease one push (or pull) of a cabinet's marketplace holds: `push_stocks:ozon`."""
+    return f"{pipeline}:{system}"
 DEFAULT_INTERVAL_SECONDS = 6 * 3600  # the stock-sync tool's "every 6 hours"
 READ_CHUNK = 1000
 
@@ -76,16 +81,16 @@ def stock_run(session: Session, engine: Engine, conn: Connection, pipeline: str,
     """Open a run with the cabinet's stock lease and the marketplace's connector; close both whatever happens."""
     run = runs.start_run(session, account_id=conn.account_id, pipeline=pipeline, dry_run=dry_run, source=conn.system)
     session.commit()
-    owner = owner or f"run-{run.id}"
-    # One push (or pull) of a cabinet at a time, whichever marketplace: a pull never blocks a push.
-    if not runs.acquire_lock(engine, pipeline=pipeline, account_id=conn.account_id, owner=owner):
+    owner, lease = owner or f"run-{run.id}", lease_name(pipeline, conn.system)
+    # One push (or pull) of a cabinet's marketplace at a time: a pull never blocks a push, nor Ozon Wildberries.
+    if not runs.acquire_lock(engine, pipeline=lease, account_id=conn.account_id, owner=owner):
         reason = notice("stock_already_running")
         runs.finish_run(run, error=reason)
         run.status = "skipped"
         session.commit()
         raise SyncError(reason, run)
     recorder = recorder_for(conn)
-    checkpoint = runs.Checkpoint(session=session, engine=engine, run=run, pipeline=pipeline, owner=owner,
+    checkpoint = runs.Checkpoint(session=session, engine=engine, run=run, pipeline=lease, owner=owner,
                                  buffers=[recorder])
     channel = open_stock_channel(conn, recorder)
     try:
@@ -99,7 +104,7 @@ def stock_run(session: Session, engine: Engine, conn: Connection, pipeline: str,
         session.commit()
         checkpoint.flush()
         channel.close()
-        runs.release_lock(engine, pipeline=pipeline, account_id=conn.account_id, owner=owner)
+        runs.release_lock(engine, pipeline=lease, account_id=conn.account_id, owner=owner)
 
 
 def refresh_offers(session: Session, conn: Connection, channel: StockChannel, checkpoint: runs.Checkpoint) -> int:
