@@ -92,11 +92,17 @@ def forget_unreported(session: Session, conn: Connection, synced_at: datetime, *
 
 
 def save_offered(session: Session, conn: Connection, offered: dict[str, tuple[str, int]]) -> None:
-    """Store the stock we offer per matched stock key ((product key, units)), keeping push results."""
+    """Store the stock we offer per matched stock key ((product key, units)), keeping push results; forget the
+    push state of offers no longer matched (gone, archived, or mapped as not ours), so no page shows them as ours
+    and, matched again, they count as never pushed (what the marketplace reports is read first)."""
     upsert(session, StockPush, [
         {"account_id": conn.account_id, "connection_id": conn.id, "stock_key": key, "product_key": product,
          "offered": units} for key, (product, units) in offered.items()
     ], keys=["connection_id", "stock_key"], update=["product_key", "offered"])
+    still_matched = select(OfferRow.id).where(OfferRow.connection_id == conn.id,
+                                              OfferRow.stock_key == StockPush.stock_key,
+                                              OfferRow.product_key.is_not(None))
+    session.execute(delete(StockPush).where(StockPush.connection_id == conn.id, ~still_matched.exists()))
 
 
 def record_accepted(session: Session, conn: Connection, accepted: dict[str, tuple[str, int]],

@@ -9,12 +9,14 @@ from decimal import Decimal
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from browser import submit
 from marketsync.connections.service import save_connection
 from marketsync.db import session_scope
 from marketsync.sandbox.ozon.seed import OfferSeed, dump_ozon
+from marketsync.stocks.models import StockPush
 from marketsync.sync.filters import set_store
 from ozon_world import OURS, seed_seller
 
@@ -77,6 +79,9 @@ def test_a_mapped_offer_gets_our_stock_and_an_offer_not_ours_is_left_alone(
         "the mapped offer got the cup's stock; the offer marked not ours kept what it had"
     rows = re.findall(r'<a href="/stocks/product\?key=([^"]+)" class="fw-semibold">', page)
     assert rows == ["CUP-1"], "an offer marked not ours leaves the stock table"
+    with session_scope(sqlite_engine) as session:
+        kept = set(session.scalars(select(StockPush.stock_key).where(StockPush.account_id == seller)))
+    assert kept == {"OZ-CUP"}, "its push state is forgotten: mapped back, it counts as never pushed"
     assert "OZ-CUP" in page
     mappings = re.sub(r"\s+", " ", client.get("/stocks/mappings").text)
     assert mappings.count("Применено") == 2 and "Применено: его остаток не изменяется" in mappings
