@@ -68,33 +68,38 @@ Classifier = Callable[[httpx.Response], None]
 
 @dataclass(frozen=True)
 class Budget:
-    """How many requests may be sent per second and per minute (None: no limit on that window)."""
+    """How many requests may be sent per second, per minute and per `window` (requests, milliseconds).
+
+    `window` is how a token bucket is kept (WB: `burst` requests at once, one more every `interval`): `burst`
+    requests per burst × interval, a sliding window that never outruns the bucket at any moment.
+    """
 
     per_second: int | None = None
     per_minute: int | None = None
+    window: tuple[int, int] | None = None
 
     def __post_init__(self) -> None:
-        if self.per_second is None and self.per_minute is None:
-            raise ValueError("a budget needs a limit per second, per minute or both")
-        if any(limit is not None and limit <= 0 for limit in (self.per_second, self.per_minute)):
+        if self.per_second is None and self.per_minute is None and self.window is None:
+            raise ValueError("a budget needs a limit per second, per minute, per window or several")
+        limits = (self.per_second, self.per_minute, *(self.window or ()))
+        if any(limit is not None and limit <= 0 for limit in limits):
             raise ValueError("a budget's limits must be positive")
 
     def rates(self) -> list[Rate]:
-        """Return pyrate-limiter's rates, dropping a window the other one already implies."""
-        second, minute = self.per_second, self.per_minute
-        # pyrate-limiter wants the windows ordered generous-before-tight: a per-minute budget no larger than
-        # the per-second one makes the latter moot, one above 60 × per-second can never be reached.
-        if second is not None and minute is not None:
-            if minute <= second:
-                second = None
-            elif minute >= second * 60:
-                minute = None
-        rates = []
-        if second is not None:
-            rates.append(Rate(second, Duration.SECOND))
-        if minute is not None:
-            rates.append(Rate(minute, Duration.MINUTE))
-        return rates
+        """Return pyrate-limiter's rates, shortest window first, dropping a window another already implies."""
+        candidates = [Rate(limit, interval) for limit, interval in (
+            (self.per_second, Duration.SECOND), (*(self.window or (None, 0)),), (self.per_minute, Duration.MINUTE),
+        ) if limit is not None]
+        kept: list[Rate] = []
+        # pyrate-limiter wants longer windows with more requests and a lower rate: a shorter window allowing as
+        # many is moot, and a longer one at the same or a higher rate can never be reached.
+        for rate in sorted(candidates, key=lambda r: int(r.interval)):
+            while kept and rate.limit <= kept[-1].limit:
+                kept.pop()
+            if kept and rate.limit / int(rate.interval) >= kept[-1].limit / int(kept[-1].interval):
+                continue
+            kept.append(rate)
+        return kept
 
 
 @dataclass
@@ -108,9 +113,10 @@ class HttpConfig:
     system: str
     base_url: str
     credential: str
-    rate_per_second: int
+    rate_per_second: int | None
     breaker_key: str
     rate_per_minute: int | None = None
+    rate_window: tuple[int, int] | None = None  # a token bucket's burst as (requests, milliseconds): Budget.window
     method_budgets: Mapping[str, Budget] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
     recorder: Recorder | None = None
@@ -171,11 +177,13 @@ def reset_breakers() -> None:
 
 
 def limiter_for(system: str, credential: str, rate_per_second: int | None, rate_per_minute: int | None = None,
-                *, scope: str = "") -> Limiter:
+                *, scope: str = "", window: tuple[int, int] | None = None) -> Limiter:
     """Return the rate limiter of one credential (or of one method, `scope`), shared by every process."""
-    budget = Budget(rate_per_second, rate_per_minute)
+    budget = Budget(rate_per_second, rate_per_minute, window)
     scope_part = f"_{sha256_hex(scope)[:8]}" if scope else ""
-    key = f"{system}_{sha256_hex(credential)[:24]}{scope_part}_{rate_per_second or 0}_{rate_per_minute or 0}"
+    window_part = f"_{window[0]}per{window[1]}ms" if window else ""
+    key = (f"{system}_{sha256_hex(credential)[:24]}{scope_part}_{rate_per_second or 0}_{rate_per_minute or 0}"
+           f"{window_part}")
     with _registry_lock:
         if key in _limiters:
             return _limiters[key]
@@ -268,7 +276,7 @@ class HttpClient:
             transport=config.transport, follow_redirects=False,
         )
         self._limiter = limiter_for(config.system, config.credential, config.rate_per_second,
-                                    config.rate_per_minute)
+                                    config.rate_per_minute, window=config.rate_window)
         self._breaker = breaker_for(config.breaker_key)
 
     def close(self) -> None:
@@ -304,7 +312,7 @@ class HttpClient:
         method_budget = self.config.method_budgets.get(url)
         if method_budget is not None:
             limiters.append(limiter_for(self.config.system, self.config.credential, method_budget.per_second,
-                                        method_budget.per_minute, scope=url))
+                                        method_budget.per_minute, scope=url, window=method_budget.window))
         for limiter in limiters:
             # A timeout always: without one pyrate-limiter would block a worker forever on a stuck bucket.
             timeout = self.retry_after_max if budget is None else budget.remaining()

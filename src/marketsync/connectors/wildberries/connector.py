@@ -10,6 +10,7 @@ documents them; a token bucket there, our budgets never exceed its steady rate):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 
@@ -45,6 +46,12 @@ class WildberriesCredentials(BaseModel):
     warehouse_id: int | None = Field(default=None, gt=0)
 
 
+def burst_window(burst: int, interval_ms: int) -> tuple[int, int]:
+    """Return the sliding window that keeps within a WB token bucket (`burst` at once, one more per interval),
+    5 % wider for the network's jitter: requests sent `interval` apart may arrive a little closer."""
+    return burst, math.ceil(burst * interval_ms * 1.05)
+
+
 class WildberriesConnector:
     """Keeps one WB seller's FBS stock at one warehouse equal to ours, and reads what WB reports."""
 
@@ -58,21 +65,21 @@ class WildberriesConnector:
         settings = get_settings()
         self.warehouse_id = credentials.warehouse_id
 
-        def host(base_url: str, per_second: int, per_minute: int, budgets: dict[str, Budget] | None = None,
-                 ) -> HttpClient:
+        def host(base_url: str, per_minute: int, window: tuple[int, int] | None,
+                 budgets: dict[str, Budget] | None = None) -> HttpClient:
             return HttpClient(HttpConfig(
-                system=SYSTEM, base_url=base_url, credential=credentials.token, rate_per_second=per_second,
-                rate_per_minute=per_minute, method_budgets=budgets or {},
+                system=SYSTEM, base_url=base_url, credential=credentials.token, rate_per_second=None,
+                rate_per_minute=per_minute, rate_window=window, method_budgets=budgets or {},
                 breaker_key=f"{SYSTEM}:{connection_key}", headers={"Authorization": credentials.token},
                 recorder=recorder, max_attempts=max_attempts, timeout=timeout,
             ))
 
+        statistics = settings.WB_STATISTICS_REQUESTS_PER_MINUTE
         self.client = WildberriesClient(
-            content=host(settings.WB_CONTENT_API_URL, 2, 100),
-            marketplace=host(settings.WB_MARKETPLACE_API_URL, 5, 300,
-                             {STOCKS_BUDGET: Budget(per_second=5, per_minute=300)}),
-            statistics=host(settings.WB_STATISTICS_API_URL, settings.WB_STATISTICS_REQUESTS_PER_MINUTE,
-                            settings.WB_STATISTICS_REQUESTS_PER_MINUTE),
+            content=host(settings.WB_CONTENT_API_URL, 100, burst_window(5, 600)),
+            marketplace=host(settings.WB_MARKETPLACE_API_URL, 300, burst_window(20, 200),
+                             {STOCKS_BUDGET: Budget(per_minute=300, window=burst_window(20, 200))}),
+            statistics=host(settings.WB_STATISTICS_API_URL, statistics, None),
         )
 
     def close(self) -> None:
