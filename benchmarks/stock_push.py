@@ -179,6 +179,7 @@ def measure(state: Any, system: str, keys: int, *, profile: bool) -> dict[str, A
 
     started = time.monotonic()
     state.reset()  # the documented limits, every window empty
+    world.create_schema()
     account = world.seed_cabinet(keys)
     credentials = world.seed_marketplace(state, system, keys)
     with session_scope() as session:

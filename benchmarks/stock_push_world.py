@@ -43,9 +43,18 @@ def offered_of(i: int, changed: bool = False) -> int:
     return math.floor(total)
 
 
+def create_schema() -> None:
+    """Drop and create every table of the scratch database."""
+    from marketsync.db import get_engine
+    from marketsync.models import metadata
+
+    metadata.drop_all(get_engine())
+    metadata.create_all(get_engine())
+
+
 def seed_cabinet(keys: int) -> int:
-    """Create the schema and a seller with `keys` product keys (plus keys/1000 on no marketplace) in three
-    enabled stores, each row with its stock; return the account."""
+    """Add a seller with `keys` product keys (plus keys/1000 on no marketplace) in three enabled stores, each row
+    with its stock; return the account."""
     from sqlalchemy import insert, select, text
 
     from marketsync.accounts.service import create_user, primary_account_id
@@ -53,12 +62,9 @@ def seed_cabinet(keys: int) -> int:
     from marketsync.catalog.search import search_text
     from marketsync.connections.models import Connection
     from marketsync.db import get_engine, session_scope, utcnow
-    from marketsync.models import metadata
     from marketsync.security import encrypt_json
     from marketsync.sync.filters import set_store
 
-    metadata.drop_all(get_engine())
-    metadata.create_all(get_engine())
     total = keys + keys // 1000
     with session_scope() as session:
         user = create_user(session, email="bench@example.ru", password="correct-horse-42", name="Bench")
