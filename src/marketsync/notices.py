@@ -38,6 +38,8 @@ TEXTS: dict[str, str] = {
     "not_sent": N_("%(system)s is not reachable (%(detail)s)"),
     "unavailable": N_("%(system)s is not available for now (%(detail)s)"),
     "malformed": N_("%(system)s answered something unexpected (%(detail)s)"),
+    "not_found": N_("%(system)s: not found (code %(code)s) at %(path)s"),
+    "stock_updates_blocked": N_("%(system)s blocked stock updates for this seller (code %(code)s): %(detail)s"),
     # connection checks
     "stores_found": N_("Evotor: stores found: %(count)s"),
     "community_found": N_("VK: community «%(name)s», albums: %(albums)s"),
@@ -52,6 +54,17 @@ TEXTS: dict[str, str] = {
     "not_a_source": N_("%(system)s cannot be a catalog source"),
     "not_a_channel": N_("%(system)s cannot be a catalog channel"),
     "not_a_stock_channel": N_("%(system)s does not take stock from us"),
+    "warehouse_found": N_("%(system)s: warehouse «%(name)s» (%(warehouse)s)"),
+    "warehouse_not_found": N_("%(system)s: warehouse %(warehouse)s is not among the seller's warehouses "
+                              "(%(known)s)"),
+    "warehouse_inactive": N_("%(system)s: warehouse %(warehouse)s «%(name)s» is not active (status %(status)s): "
+                             "stock cannot be sent to it"),
+    "campaign_found": N_("%(system)s: shop «%(name)s», campaign %(campaign)s (%(placement)s)"),
+    "campaign_not_found": N_("%(system)s: campaign %(campaign)s was not found"),
+    "campaign_of_another_business": N_("%(system)s: campaign %(campaign)s belongs to business %(owner)s, not to "
+                                       "business %(business)s"),
+    "campaign_not_fbs": N_("%(system)s: campaign %(campaign)s works by %(placement)s, where the marketplace keeps "
+                           "the stock; connect an FBS or DBS shop"),
     # runs
     "not_connected": N_("%(system)s is not connected: connect it on the connections page first"),
     "already_running": N_("another sync of this account is still running"),

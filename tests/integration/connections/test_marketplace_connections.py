@@ -50,7 +50,7 @@ def test_ozon_is_saved_after_a_good_check_and_its_key_never_shown(
     assert settings == {"client_id": world.client_id, "warehouse_id": world.warehouse_id}
     assert creds["api_key"] == world.api_key
     page = client.get("/connections").text
-    assert "Ozon подключён. Ozon: warehouse «Склад на Ленина»" in page
+    assert "Ozon подключён. Ozon: склад «Склад на Ленина»" in page
     assert world.api_key not in page and "…abcd" in page and world.client_id in page
 
 
@@ -69,7 +69,7 @@ def test_ozon_with_a_wrong_key_saves_nothing_and_says_why(
     assert 'id="ozon-error"' in wrong_key.text and "Ozon не принял подключение" in wrong_key.text
     assert "not-the-key-0000" not in wrong_key.text, "a typed key is never sent back"
     assert f'value="{world.client_id}"' in wrong_key.text, "the ids typed stay in the form"
-    assert "Ozon warehouse 4242 is not among the seller" in wrong_warehouse.text
+    assert "Ozon: склада 4242 нет среди складов продавца" in wrong_warehouse.text
     assert "Client-Id положительным числом" in not_a_number.text
     assert _stored(sqlite_engine) == {}
 
@@ -122,7 +122,7 @@ def test_yandex_market_is_saved_after_a_good_check_and_refused_for_an_unknown_sh
 
     refused = submit(client, "/connections/yandex_market", {"token": token, "business_id": "31",
                                                             "campaign_id": "404"})
-    assert refused.status_code == 400 and "campaign 404 was not found" in refused.text
+    assert refused.status_code == 400 and "Яндекс Маркет: кампания 404 не найдена" in refused.text
     assert token not in refused.text and 'value="404"' in refused.text and _stored(sqlite_engine) == {}
 
     saved = submit(client, "/connections/yandex_market", {"token": token, "business_id": "31", "campaign_id": "32"})

@@ -22,6 +22,7 @@ from marketsync.connectors.errors import (
     ConnectorError,
     MalformedResponseError,
     OutcomeUnknownError,
+    Param,
     RateLimited,
     RejectedError,
 )
@@ -76,16 +77,18 @@ def classify(response: httpx.Response) -> None:
         return
     error = _status_of(response)
     text = f"Ozon answered HTTP {status} (code {error.code}): {error.message}"
+    said: dict[str, Param] = {"system": SYSTEM, "code": str(error.code), "detail": error.message}
     lowered = error.message.lower()
     if CIRCLE_OPEN in lowered:
         raise RateLimited(text, retry_after=CIRCLE_OPEN_WAIT, code=error.code)
     # 401 missing headers, 403 missing role / IP restriction / unsigned offer, 404 code 5 on a wrong key,
     # 400 on a Client-Id that is not a number: the connection itself is wrong, retrying cannot help.
     if status in (401, 403) or any(word in lowered for word in AUTH_MESSAGES):
-        raise ConfigError(f"Ozon rejected the credentials: {error.message or f'HTTP {status}'}", code=error.code)
+        raise ConfigError(f"Ozon rejected the credentials: {error.message or f'HTTP {status}'}", code=error.code,
+                          key="token_rejected", params={**said, "detail": error.message or f"HTTP {status}"})
     if status in (400, 404, 409):
-        raise RejectedError(f"Ozon refused the request: {text}", code=error.code)
-    raise ConnectorError(text, code=status)
+        raise RejectedError(f"Ozon refused the request: {text}", code=error.code, key="refused", params=said)
+    raise ConnectorError(text, code=status, key="http_status", params={"system": SYSTEM, "status": status})
 
 
 class OzonClient:

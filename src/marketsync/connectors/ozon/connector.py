@@ -104,22 +104,27 @@ class OzonConnector:
         try:
             warehouses = self.client.warehouse_list().result
         except ConfigError as exc:
-            return CheckResult(ok=False, message=exc.message)
-        except RejectedError as exc:
-            return CheckResult(ok=False, message=f"Ozon refused the check: {exc.message}")
+            return CheckResult(ok=False, message=exc.message, key=exc.key, params=dict(exc.params))
         except ConnectorError as exc:
-            return CheckResult(ok=False, message=f"Ozon is not reachable: {exc.message}")
+            refused = isinstance(exc, RejectedError)
+            return CheckResult(ok=False, message=f"Ozon {'refused the check' if refused else 'is not reachable'}: "
+                                                 f"{exc.message}", key="unreachable",
+                               params={"system": SYSTEM, "cause": {"key": exc.key, "params": dict(exc.params)}})
         ours = next((w for w in warehouses if str(w.warehouse_id) == self.warehouse_id), None)
+        said: dict[str, str | int] = {"system": SYSTEM, "warehouse": self.warehouse_id}
         if ours is None:
             known = ", ".join(f"{w.warehouse_id} «{w.name}»" for w in warehouses) or "none"
             return CheckResult(ok=False, message=f"Ozon warehouse {self.warehouse_id} is not among the seller's "
-                                                 f"FBS warehouses (Client-Id {self.client_id}: {known})")
+                                                 f"FBS warehouses (Client-Id {self.client_id}: {known})",
+                               key="warehouse_not_found", params={**said, "known": known})
         if ours.status and ours.status != ACTIVE_WAREHOUSE:
             return CheckResult(ok=False, message=f"Ozon warehouse {self.warehouse_id} «{ours.name}» is not active "
-                                                 f"(status {ours.status}): Ozon refuses stock for it")
+                                                 f"(status {ours.status}): Ozon refuses stock for it",
+                               key="warehouse_inactive", params={**said, "name": ours.name, "status": ours.status})
         return CheckResult(ok=True, message=f"Ozon: warehouse «{ours.name}» ({ours.warehouse_id}), "
                                             f"{len(warehouses)} warehouse(s) in all",
-                           details={"warehouse_name": ours.name})
+                           details={"warehouse_name": ours.name}, key="warehouse_found",
+                           params={**said, "name": ours.name})
 
     def _infos(self, *, product_ids: Sequence[int] = (), offer_ids: Sequence[str] = ()) -> list[ProductInfo]:
         return self.client.product_info_list(product_ids=product_ids, offer_ids=offer_ids).items

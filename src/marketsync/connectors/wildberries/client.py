@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from marketsync.connectors.errors import ConfigError, ConnectorError, MalformedResponseError, RejectedError
+from marketsync.connectors.errors import ConfigError, ConnectorError, MalformedResponseError, Param, RejectedError
 from marketsync.connectors.wildberries.schemas import (
     CardsPage,
     ErrorBody,
@@ -57,18 +57,24 @@ def classify(response: httpx.Response, *, passes: frozenset[int] = frozenset()) 
         return
     body = _error(response)
     text, code = body.text(), body.code if body.code is not None else status
+    said: dict[str, Param] = {"system": SYSTEM, "code": str(code), "detail": text or str(code)}
     if status == 401:
-        raise ConfigError(f"Wildberries rejected the token (HTTP 401): {text}", code=code)
+        raise ConfigError(f"Wildberries rejected the token (HTTP 401): {text}", code=code, key="token_rejected",
+                          params=said)
     if status == 403:
         raise ConfigError(f"Wildberries: the token has no access to this method (HTTP 403): {text or code}",
-                          code=code)
+                          code=code, key="no_access", params=said)
     if status == 404:
-        raise ConfigError(f"Wildberries: not found (HTTP 404, {code}) at {response.request.url.path}", code=code)
+        raise ConfigError(f"Wildberries: not found (HTTP 404, {code}) at {response.request.url.path}", code=code,
+                          key="not_found", params={**said, "path": response.request.url.path})
     if status == 406:
-        raise ConfigError(f"Wildberries blocked stock updates for this seller (HTTP 406): {text}", code=code)
+        raise ConfigError(f"Wildberries blocked stock updates for this seller (HTTP 406): {text}", code=code,
+                          key="stock_updates_blocked", params=said)
     if status in (400, 409, 413, 422):
-        raise RejectedError(f"Wildberries refused the request (HTTP {status}, {code}): {text}", code=code)
-    raise ConnectorError(f"Wildberries answered HTTP {status}: {text}", code=status)
+        raise RejectedError(f"Wildberries refused the request (HTTP {status}, {code}): {text}", code=code,
+                            key="refused", params=said)
+    raise ConnectorError(f"Wildberries answered HTTP {status}: {text}", code=status, key="http_status",
+                         params={"system": SYSTEM, "status": status})
 
 
 def _pass_conflict(response: httpx.Response) -> None:

@@ -22,6 +22,7 @@ from marketsync.connectors.errors import (
     ConfigError,
     ConnectorError,
     MalformedResponseError,
+    Param,
     RateLimited,
     RejectedError,
 )
@@ -50,8 +51,9 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 class RequestRefusedError(RejectedError):
     """Yandex Market refused a whole request (400/404/423, or `status: ERROR` in a 200); `errors` as sent."""
 
-    def __init__(self, message: str, *, status: int, errors: Sequence[ApiError], code: int | str | None = None):
-        super().__init__(message, code=code)
+    def __init__(self, message: str, *, status: int, errors: Sequence[ApiError], code: int | str | None = None,
+                 key: str | None = None, params: dict[str, Param] | None = None) -> None:
+        super().__init__(message, code=code, key=key, params=params)
         self.status = status
         self.errors = list(errors)
 
@@ -103,14 +105,17 @@ def classify(response: httpx.Response) -> None:
     text = _describe(errors, status)
     if status in (401, 403):
         raise ConfigError(f"{TITLE} refused the Api-Key or access (HTTP {status}: {text})",
-                          code=code or status)
+                          code=code or status, key="token_rejected",
+                          params={"system": SYSTEM, "code": str(code or status), "detail": text})
     if status == 420:
         raise RateLimited(f"{TITLE}: request limit reached (HTTP 420: {text})",
                           retry_after=rate_limit_wait(response), code=code or 420)
     if status in (400, 404, 423):
         raise RequestRefusedError(f"{TITLE} refused the request (HTTP {status}: {text})", status=status,
-                                  errors=errors, code=code or status)
-    raise ConnectorError(f"{TITLE} answered HTTP {status}: {text}", code=code or status)
+                                  errors=errors, code=code or status, key="refused",
+                                  params={"system": SYSTEM, "code": str(code or status), "detail": text})
+    raise ConnectorError(f"{TITLE} answered HTTP {status}: {text}", code=code or status, key="http_status",
+                         params={"system": SYSTEM, "status": status})
 
 
 def _status_error(response: httpx.Response) -> bool:

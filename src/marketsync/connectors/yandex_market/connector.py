@@ -84,6 +84,10 @@ METHOD_BUDGETS = PathBudgets({
 })
 
 
+def _cause(exc: ConnectorError) -> dict[str, object]:
+    return {"key": exc.key, "params": dict(exc.params)}
+
+
 class YandexMarketConnector:
     """Keeps the FBS stock of one Yandex Market shop equal to ours."""
 
@@ -117,29 +121,38 @@ class YandexMarketConnector:
     def check(self) -> CheckResult:
         """Read the shop (GET /v2/campaigns/{campaignId}): it must exist, be FBS/DBS and belong to the business."""
         campaign_id, business_id = self.campaign_id, self.business_id
+        said: dict[str, str | int] = {"system": SYSTEM, "campaign": campaign_id, "business": business_id}
+        missing = CheckResult(ok=False, message=f"{TITLE}: campaign {campaign_id} was not found",
+                              key="campaign_not_found", params=said)
         try:
             campaign = self.client.get_campaign(campaign_id).campaign
         except RequestRefusedError as exc:
             if exc.status == 404:
-                return CheckResult(ok=False, message=f"{TITLE}: campaign {campaign_id} was not found")
-            return CheckResult(ok=False, message=f"{TITLE}: campaign {campaign_id} is not available: {exc.message}")
+                return missing
+            return CheckResult(ok=False, message=f"{TITLE}: campaign {campaign_id} is not available: {exc.message}",
+                               key="unreachable", params={"system": SYSTEM, "cause": _cause(exc)})
         except ConfigError as exc:
-            return CheckResult(ok=False, message=f"{exc.message}; campaign {campaign_id}, business {business_id}")
+            return CheckResult(ok=False, message=f"{exc.message}; campaign {campaign_id}, business {business_id}",
+                               key=exc.key, params=dict(exc.params))
         except ConnectorError as exc:
-            return CheckResult(ok=False, message=f"{TITLE} is not reachable: {exc.message}")
+            return CheckResult(ok=False, message=f"{TITLE} is not reachable: {exc.message}", key="unreachable",
+                               params={"system": SYSTEM, "cause": _cause(exc)})
         if campaign is None or campaign.id != campaign_id:
-            return CheckResult(ok=False, message=f"{TITLE}: campaign {campaign_id} was not found")
+            return missing
         owner = campaign.business.id if campaign.business else None
         if owner != business_id:
             return CheckResult(ok=False, message=f"{TITLE}: campaign {campaign_id} belongs to business {owner}, "
-                                                 f"not to business {business_id}")
+                                                 f"not to business {business_id}",
+                               key="campaign_of_another_business", params={**said, "owner": str(owner)})
         placement = campaign.placement_type or "?"
         if fulfillment_of(campaign.placement_type) != FBS:
             return CheckResult(ok=False, message=f"{TITLE}: campaign {campaign_id} works by {placement}, where "
-                                                 f"Market keeps the stock; connect an FBS or DBS shop")
+                                                 f"Market keeps the stock; connect an FBS or DBS shop",
+                               key="campaign_not_fbs", params={**said, "placement": placement})
         name = campaign.domain or str(campaign_id)
         return CheckResult(ok=True, message=f"{TITLE}: «{name}», campaign {campaign_id} ({placement})",
-                           details={"shop": name, "placement": placement})
+                           details={"shop": name, "placement": placement}, key="campaign_found",
+                           params={**said, "name": name, "placement": placement})
 
     def iter_offers(self) -> Iterator[list[MarketOffer]]:
         """Yield the shop's offers from the business catalogue, 100 a page, archived ones last."""
