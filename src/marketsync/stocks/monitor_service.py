@@ -122,8 +122,12 @@ def gather_facts(session: Session, *, account_id: int) -> list[tuple[SourceFacts
     for conn in _watched(session, account_id):
         pushes = select(SyncRun).where(SyncRun.account_id == account_id, SyncRun.pipeline == PUSH,
                                        SyncRun.source == conn.system, SyncRun.dry_run.is_(False))
-        # Test-mode runs push nothing, so they are no syncs; a push some items of which were refused is "failed".
-        good = list(session.scalars(pushes.where(SyncRun.status == "succeeded")
+        # Test-mode runs push nothing, so they are no syncs. A push whose run ended without an error is a sync even
+        # when the marketplace refused some items (an offer on moderation): every other item is current, and the
+        # refused ones are shown on /stocks and by the CLI's exit code. One in which every item was refused is not.
+        reached = (SyncRun.status == "succeeded") | ((SyncRun.status == "failed") & SyncRun.error.is_(None)
+                                                     & (SyncRun.updated + SyncRun.skipped > 0))
+        good = list(session.scalars(pushes.where(reached)
                                     .order_by(SyncRun.finished_at.desc(), SyncRun.id.desc()).limit(2)))
         latest = session.scalar(pushes.where(SyncRun.status.not_in(runs.LIVE)).order_by(SyncRun.id.desc()).limit(1))
         facts = SourceFacts(account_id=account_id, system=conn.system, connected_at=conn.created_at,

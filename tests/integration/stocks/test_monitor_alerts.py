@@ -191,14 +191,27 @@ def test_a_mode_raises_and_clears_only_what_it_checks(sqlite_engine: Engine, cha
     assert [a.kind for a in _monitor(engine, account, LAST_SYNC).cleared] == ["stale"]
 
 
-def test_test_mode_runs_and_refused_pushes_are_no_successful_sync(sqlite_engine: Engine, channels: Channels) -> None:
+def test_test_mode_runs_and_pushes_refused_whole_are_no_successful_sync(sqlite_engine: Engine,
+                                                                        channels: Channels) -> None:
     account = cabinet(sqlite_engine)
     list_offers(sqlite_engine, account, connect(sqlite_engine, account), 20)
     push(sqlite_engine, account, hours_ago=9)
-    push(sqlite_engine, account, hours_ago=0.2, dry_run=True)
-    push(sqlite_engine, account, hours_ago=0.1, status="failed", failed=2)
+    push(sqlite_engine, account, hours_ago=0.3, dry_run=True)
+    push(sqlite_engine, account, hours_ago=0.2, status="failed", updated=0, failed=2)  # every item refused
+    push(sqlite_engine, account, hours_ago=0.1, status="failed", updated=0, error="Ozon rejected the credentials")
     [finding] = _monitor(sqlite_engine, account).sources[0].findings
     assert finding.kind == "stale" and finding.details["age_hours"] == 9.0
+
+
+def test_a_push_with_some_items_refused_is_a_sync_the_rest_reached_the_marketplace(sqlite_engine: Engine,
+                                                                                   channels: Channels) -> None:
+    account = cabinet(sqlite_engine)
+    list_offers(sqlite_engine, account, connect(sqlite_engine, account), 20)
+    push(sqlite_engine, account, hours_ago=9)
+    push(sqlite_engine, account, hours_ago=0.1, status="failed", updated=17, failed=1)  # one offer on moderation
+    [source] = _monitor(sqlite_engine, account).sources
+    assert source.healthy and source.age_hours == 0.1, "no stale alert while the other items keep arriving"
+    assert source.last_run is not None and source.last_run.status == "failed", "the refusal stays visible"
 
 
 def test_a_marketplace_connected_a_moment_ago_gets_time_for_its_first_sync(sqlite_engine: Engine) -> None:

@@ -27,14 +27,14 @@ def test_after_real_pushes_every_marketplace_has_fresh_figures(world: StockWorld
     world.state.ozon.advance(31)
     outcomes = {o.system: o for o in sync_stocks(world.engine, account_id=world.account_id,
                                                  systems=list(MARKETPLACES))}
-    # The demo world has Ozon refuse one item: that push is "failed", so no successful Ozon sync yet.
+    # The demo world has Ozon refuse one item: the push is "failed" (exit 1), yet the rest reached Ozon: a sync.
     assert [(s, o.ok) for s, o in outcomes.items()] == [("ozon", False), ("wildberries", True),
                                                          ("yandex_market", True)]
     outcome = monitor_service.run_monitor(world.engine, account_id=world.account_id)
     assert [s.title for s in outcome.sources] == ["Ozon", "Wildberries", "Yandex Market"]
     ozon, *others = outcome.sources
-    assert ozon.facts.last is None and ozon.last_run is not None and ozon.last_run.status == "failed"
-    assert ozon.healthy  # connected a moment ago: it has MAX_SYNC_AGE_HOURS for a successful push
+    assert ozon.last_run is not None and ozon.last_run.status == "failed" and ozon.last_run.failed == 1
+    assert ozon.healthy and ozon.facts.last is not None and ozon.age_hours == 0.0
     for source in others:
         assert source.healthy and source.facts.last is not None and source.age_hours == 0.0
         listed, archived = _offers(world, source.system)

@@ -27,7 +27,7 @@ def test_the_week_is_counted_per_marketplace_and_day(sqlite_engine: Engine) -> N
     ozon = connect(sqlite_engine, account, offers=20)
     connect(sqlite_engine, account, "wildberries", offers=20)
     push(sqlite_engine, account, hours_ago=30, updated=10)
-    push(sqlite_engine, account, hours_ago=5, status="failed", updated=4, failed=2)
+    push(sqlite_engine, account, hours_ago=9, status="failed", updated=4, failed=2)
     push(sqlite_engine, account, "wildberries", hours_ago=2, updated=7)
     push(sqlite_engine, account, hours_ago=1, updated=50, dry_run=True)  # test mode pushes nothing
     push(sqlite_engine, account, hours_ago=24 * 7 + 1, updated=99)  # last week
