@@ -52,6 +52,7 @@ TEXTS: dict[str, str] = {
     "not_a_source": N_("%(system)s cannot be a catalog source"),
     "not_a_channel": N_("%(system)s cannot be a catalog channel"),
     "not_a_stock_channel": N_("%(system)s does not take stock from us"),
+    "not_an_event_feed": N_("%(system)s has no buyer events for us to read"),
     # runs
     "not_connected": N_("%(system)s is not connected: connect it on the connections page first"),
     "already_running": N_("another sync of this account is still running"),
@@ -59,6 +60,7 @@ TEXTS: dict[str, str] = {
     "worker_stopped": N_("the worker stopped during this run (no sign of life); it was marked failed"),
     "lock_taken": N_("another run took over this account's lock"),
     "stock_already_running": N_("another stock sync of this cabinet is still running"),
+    "events_already_running": N_("another sync of this cabinet's orders and reviews is still running"),
     "stock_refused": N_("%(system)s refused the stock of %(offer)s (%(code)s): %(detail)s"),
     "answers_lost": N_("the channel lost %(count)s answers in one run: %(cause)s"),
     "internal_error": N_("internal error: %(detail)s"),
