@@ -83,11 +83,9 @@ def _order_payload(order: MarketOrder) -> dict[str, Any]:
 def order_events(known: Mapping[str, KnownOrder], orders: Iterable[MarketOrder]) -> list[Event]:
     """New orders (ids not in `known`) and cancellations (known, not cancelled before, cancelled now)."""
     events: list[Event] = []
-    seen: set[str] = set()
-    for order in orders:
-        if order.order_id in seen:  # a page boundary repeats a row (WB: dateFrom is inclusive)
-            continue
-        seen.add(order.order_id)
+    # A row may come twice (WB: a page boundary, dateFrom is inclusive): its last state is the one that counts.
+    latest = {order.order_id: order for order in orders}
+    for order in latest.values():
         before = known.get(order.order_id)
         if before is None:
             events.append(Event(NEW_ORDERS, order.order_id, order.order_id, order.ordered_at, order.product_id,

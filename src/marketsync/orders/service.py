@@ -3,6 +3,7 @@ which cabinets are due for a sync, and what buyers did today (in Moscow time) an
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -22,6 +23,7 @@ from marketsync.sync.models import SyncRun
 from marketsync.sync.pipelines.events import PULL_EVENTS, lease_ttl, pull_events
 from marketsync.sync.runs import LIVE, SyncError, set_error
 
+log = logging.getLogger(__name__)
 EVENT_SYSTEMS = ("wildberries",)  # marketplaces whose buyers' events are read (Ozon follows)
 
 
@@ -65,13 +67,16 @@ def sync_cabinet_events(engine: Engine, *, account_id: int, silent: bool = False
             return SyncOutcome(account_id, ok=False, error=exc.message)
         except ConnectionSetupError as exc:
             return SyncOutcome(account_id, ok=False, error=str(exc))
+        except Exception as exc:  # recorded on the run as failed; the bot and beat go on with other cabinets
+            log.exception("cabinet %s: the event sync failed", account_id)
+            return SyncOutcome(account_id, ok=False, error=f"{type(exc).__name__}: {exc}")
         return SyncOutcome(account_id, ok=run.status == "succeeded", error=run.error, run_id=run.id,
                            events=dict(run.details.get("events", {})))
 
 
-def close_dead_runs(session: Session) -> int:
+def close_dead_runs(session: Session, *, now: datetime | None = None) -> int:
     """Mark failed every event sync that showed no sign of life for a lease's time; return how many."""
-    cutoff = utcnow() - timedelta(seconds=lease_ttl())
+    cutoff = (now or utcnow()) - timedelta(seconds=lease_ttl())
     dead = list(session.scalars(select(SyncRun).where(SyncRun.pipeline == PULL_EVENTS, SyncRun.status.in_(LIVE),
                                                       SyncRun.heartbeat_at < cutoff)))
     for run in dead:
@@ -87,7 +92,7 @@ def cabinets_due(session: Session, *, now: datetime | None = None) -> list[int]:
     Beat looks every SYNC_INTERVAL, so a cabinet is due when its last sync started more than half an interval
     ago (a run started just after the previous tick must not make the cabinet skip this one) and none is live."""
     now = now or utcnow()
-    close_dead_runs(session)
+    close_dead_runs(session, now=now)
     half = timedelta(seconds=lease_ttl() / 2)
     accounts = sorted(set(session.scalars(select(Connection.account_id).where(
         Connection.system.in_(EVENT_SYSTEMS), Connection.status == "active"))))

@@ -131,6 +131,7 @@ def pull_events(session: Session, engine: Engine, conn: Connection, *, silent: b
         checkpoint.run.details = {"initial": initial, "silent": initial or silent, "subscribers": len(people)}
         back = started - timedelta(days=settings.INITIAL_SYNC_DAYS)
         cards = store.cursor(session, account_id, source, store.CARDS)
+        sync.commit(0)  # every read of the feed starts with no write transaction open
         if cards is None or cards.updated_at < started - timedelta(seconds=CARDS_REFRESH_SECONDS):
             _read_cards(sync)
         _read_orders(sync, _since(session, account_id, source, store.ORDERS, back))
@@ -158,6 +159,7 @@ def _read_cards(sync: EventSync) -> None:
         store.save_cards(sync.session, sync.conn.account_id, sync.conn.system, page, now)
         sync.commit(len(page))
     store.move_cursor(sync.session, sync.conn.account_id, sync.conn.system, store.CARDS, now)
+    sync.commit(0)  # never hold a write transaction across the next read (SQLite has one writer)
 
 
 def _read_orders(sync: EventSync, since: datetime) -> None:
