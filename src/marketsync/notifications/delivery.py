@@ -27,8 +27,8 @@ from marketsync.connectors.telegram.client import TelegramClient
 from marketsync.connectors.telegram.schemas import SentMessage
 from marketsync.db import session_factory, utcnow
 from marketsync.notifications.messages import Card, Rendered, render
-from marketsync.notifications.models import FAILED, PENDING, SENT, SKIPPED, OutboxMessage
-from marketsync.notifications.settings import settings_of, wants
+from marketsync.notifications.models import FAILED, PENDING, SENT, SKIPPED, TYPES, NotificationSetting, OutboxMessage
+from marketsync.notifications.settings import wants
 from marketsync.orders.models import ProductCardRow
 from marketsync.orders.service import day_totals
 from marketsync.settings import get_settings
@@ -153,7 +153,7 @@ def _next_pause(session: Session, account_id: int | None, paced: dict[int, float
 
 def _deliver_one(session: Session, row: OutboxMessage, send: Send, report: DeliveryReport) -> bool:
     """Send one claimed row and record the outcome; False when the whole pass must stop (the token refused)."""
-    if not wants(settings_of(session, account_id=row.account_id, user_id=row.user_id), row.type):
+    if not _wants(session, row):
         _close(session, row, SKIPPED)
         report.skipped += 1
         return True
@@ -199,6 +199,14 @@ def _deliver_one(session: Session, row: OutboxMessage, send: Send, report: Deliv
     report.sent += 1
     report.chats[row.chat_id] = report.chats.get(row.chat_id, 0) + 1
     return True
+
+
+def _wants(session: Session, row: OutboxMessage) -> bool:
+    """Read the person's switches as they are now; no row yet means everything on (a sender never inserts one:
+    two senders would race to)."""
+    found = session.scalar(select(NotificationSetting).where(NotificationSetting.account_id == row.account_id,
+                                                             NotificationSetting.user_id == row.user_id))
+    return wants(found or NotificationSetting(enabled=True, **dict.fromkeys(TYPES, True)), row.type)
 
 
 def _close(session: Session, row: OutboxMessage, state: str, *, error: str | None = None) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
+from notify_helpers import BOT_TOKEN
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
@@ -19,7 +20,6 @@ from marketsync.db import session_scope
 from marketsync.notifications.models import OutboxMessage
 from marketsync.settings import get_settings
 
-BOT_TOKEN = "7100000001:notify-test-bot-token-AAAAAAAAAAAAAAAA"
 _people = itertools.count(1)
 
 
@@ -80,6 +80,7 @@ def make_cabinet(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Callable[..
 def telegram(sandbox_state, sandbox, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:  # type: ignore[no-untyped-def]
     """The sandbox Telegram with the bot of BOT_TOKEN, reached over HTTP; yields the emulator's state."""
     sandbox_state.telegram.add_bot(BOT_TOKEN, "marketsync_notify_bot")
+    monkeypatch.setenv("SANDBOX_VALIDATE_CONTRACT", "1")  # the emulator checks every request and answer
     monkeypatch.setenv("BOT_TOKEN", BOT_TOKEN)
     monkeypatch.setenv("TELEGRAM_API_URL", f"{sandbox.url}/telegram")
     get_settings.cache_clear()
