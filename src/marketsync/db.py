@@ -173,3 +173,24 @@ def _upsert_chunk(session: Session, model: type[Base], rows: list[dict[str, Any]
         stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table).values(rows)
         stmt = stmt.on_conflict_do_update(index_elements=keys, set_={c: stmt.excluded[c] for c in update})
     session.execute(stmt)
+
+
+def insert_ignore(session: Session, model: type[Base], rows: list[dict[str, Any]], *, keys: list[str]) -> None:
+    """Insert rows, leaving alone every row whose unique `keys` already exist (SQLite, PostgreSQL, MariaDB)."""
+    from sqlalchemy.dialects import mysql, postgresql, sqlite
+
+    table: Any = model.__table__
+    dialect = session.get_bind().dialect.name
+    unique = list({tuple(r[k] for k in keys): r for r in rows}.values())
+    for start in range(0, len(unique), UPSERT_CHUNK):
+        chunk = unique[start:start + UPSERT_CHUNK]
+        stmt: Any
+        if dialect in {"mysql", "mariadb"}:
+            # Not INSERT IGNORE, which would also swallow other errors (a too long value, a broken key):
+            # a duplicate sets its own key to itself, a no-op.
+            stmt = mysql.insert(table).values(chunk)
+            stmt = stmt.on_duplicate_key_update({keys[0]: table.c[keys[0]]})
+        else:
+            stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table).values(chunk)
+            stmt = stmt.on_conflict_do_nothing(index_elements=keys)
+        session.execute(stmt)

@@ -65,6 +65,7 @@ TEXTS: dict[str, str] = {
                                        "business %(business)s"),
     "campaign_not_fbs": N_("%(system)s: campaign %(campaign)s works by %(placement)s, where the marketplace keeps "
                            "the stock; connect an FBS or DBS shop"),
+    "not_an_event_feed": N_("%(system)s has no buyer events for us to read"),
     # runs
     "not_connected": N_("%(system)s is not connected: connect it on the connections page first"),
     "already_running": N_("another sync of this account is still running"),
@@ -72,6 +73,7 @@ TEXTS: dict[str, str] = {
     "worker_stopped": N_("the worker stopped during this run (no sign of life); it was marked failed"),
     "lock_taken": N_("another run took over this account's lock"),
     "stock_already_running": N_("another stock sync of this cabinet is still running"),
+    "events_already_running": N_("another sync of this cabinet's orders and reviews is still running"),
     "stock_refused": N_("%(system)s refused the stock of %(offer)s (%(code)s): %(detail)s"),
     "answers_lost": N_("the channel lost %(count)s answers in one run: %(cause)s"),
     "internal_error": N_("internal error: %(detail)s"),

@@ -116,6 +116,12 @@ class Settings(BaseSettings):
     LOW_STOCK_THRESHOLD: int = Field(default=5, ge=0)
     BOT_TOKEN: str | None = None
     ALERT_TELEGRAM_CHAT_ID: str | None = None
+    # Seller notifications (the WB notifications bot's names): how often each cabinet's events are read, how far
+    # back the initial sync reads, when a size's stock total is critical and which reviews are negative.
+    SYNC_INTERVAL: int = Field(default=180, gt=0)
+    INITIAL_SYNC_DAYS: int = Field(default=7, gt=0)
+    CRITICAL_STOCK_THRESHOLD: int = Field(default=2, ge=0)
+    NEGATIVE_REVIEW_MAX_RATING: int = Field(default=3, ge=1, le=5)
     DB_POOL_SIZE: int | None = Field(default=None, gt=0)
     DB_POOL_RECYCLE: int | None = Field(default=None, gt=0)
 

@@ -22,7 +22,11 @@ from marketsync.settings import Settings, get_settings
 
 QUEUES = ("default", "sync")
 ROUTES = {"marketsync.sync.mirror_to_vk": {"queue": "sync"}, "marketsync.stocks.push_stocks": {"queue": "sync"},
-          "marketsync.stocks.pull_stocks": {"queue": "sync"}}
+          "marketsync.stocks.pull_stocks": {"queue": "sync"},
+          "marketsync.notifications.pull_events": {"queue": "sync"}}
+
+
+DELIVERY_TICK_SECONDS = 30
 
 
 def beat_schedule(settings: Settings) -> dict[str, dict[str, object]]:
@@ -39,13 +43,19 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, object]]:
         "stock-monitor": {"task": "marketsync.stocks.monitor", "schedule": crontab(minute=0)},
         "stock-weekly-report": {"task": "marketsync.stocks.weekly_report",
                                 "schedule": crontab(minute=0, hour=6, day_of_week="mon")},
+        # Seller notifications: each cabinet's marketplace events every SYNC_INTERVAL (its delivery follows each
+        # sync), and delivery on its own tick, so what a crash left pending goes out within one interval.
+        "event-syncs": {"task": "marketsync.notifications.sync_cabinets", "schedule": float(settings.SYNC_INTERVAL)},
+        "notifications-deliver": {"task": "marketsync.notifications.deliver",
+                                  "schedule": float(min(settings.SYNC_INTERVAL, DELIVERY_TICK_SECONDS))},
     }
 
 
 def create_celery(settings: Settings | None = None) -> Celery:
     """Build the Celery app for these settings."""
     settings = settings or get_settings()
-    app = Celery("marketsync", broker=settings.broker_url, include=["marketsync.sync.tasks", "marketsync.stocks.tasks"])
+    app = Celery("marketsync", broker=settings.broker_url,
+                 include=["marketsync.sync.tasks", "marketsync.stocks.tasks", "marketsync.notifications.tasks"])
     app.conf.update(
         task_default_queue="default",
         task_queues=[Queue(name) for name in QUEUES],

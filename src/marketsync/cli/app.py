@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from marketsync.cli import connect, filters, monitor, serve, stocks, sync, users
+from marketsync.cli import connect, filters, monitor, notifications, serve, stocks, sync, users
 from marketsync.logs import setup_logging
 
 app = typer.Typer(help="MarketSync: Evotor → VK Market and marketplace sync.", no_args_is_help=True,
@@ -14,6 +14,7 @@ app.add_typer(connect.app, name="connect")
 app.add_typer(filters.app, name="filters")
 app.add_typer(sync.app, name="sync")
 app.add_typer(stocks.app, name="stocks")
+app.add_typer(notifications.app, name="notifications")
 serve.register(app)
 monitor.register(app)
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from marketsync.connections.api_log import ApiLogRecorder
 from marketsync.connections.models import Connection
 from marketsync.connectors import ROLES, connect, credentials_model, title_of
-from marketsync.connectors.capabilities import CatalogChannel, CatalogSource, StockChannel
+from marketsync.connectors.capabilities import CatalogChannel, CatalogSource, EventFeed, StockChannel
 from marketsync.connectors.records import CheckResult
 from marketsync.db import utcnow
 from marketsync.http import time_budget
@@ -143,6 +143,15 @@ def open_stock_channel(conn: Connection, recorder: ApiLogRecorder | None = None)
     connector = open_connector(conn, recorder)
     if not isinstance(connector, StockChannel):
         raise ConnectionSetupError(notice("not_a_stock_channel", system=conn.system))
+    return connector
+
+
+def open_event_feed(conn: Connection, recorder: ApiLogRecorder | None = None) -> EventFeed:
+    """Open a connection as a marketplace whose buyers' events we read; refuse a system that cannot be one."""
+    connector = open_connector(conn, recorder)
+    if not isinstance(connector, EventFeed):
+        connector.close()
+        raise ConnectionSetupError(notice("not_an_event_feed", system=conn.system))
     return connector
 
 

@@ -60,6 +60,7 @@ class Checkpoint:
     owner: str
     buffers: list[Flushable] = field(default_factory=list)
     on_progress: Callable[[SyncRun], None] | None = None
+    ttl: int | None = None  # the lease's time to live (None: SYNC_LOCK_TTL_SECONDS)
     journal: Journal = field(init=False)
 
     def __post_init__(self) -> None:
@@ -71,7 +72,8 @@ class Checkpoint:
         self.journal.flush()
         self.session.commit()
         self.flush()
-        if not renew_lock(self.engine, pipeline=self.pipeline, account_id=self.run.account_id, owner=self.owner):
+        if not renew_lock(self.engine, pipeline=self.pipeline, account_id=self.run.account_id, owner=self.owner,
+                          ttl=self.ttl):
             raise SyncError(notice("lock_taken"))
         if self.on_progress:
             self.on_progress(self.run)

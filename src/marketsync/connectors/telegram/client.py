@@ -31,6 +31,7 @@ from marketsync.settings import get_settings
 
 SYSTEM = "telegram"
 TEXT_MAX = 4096  # sendMessage: text of 1..4096 characters after entities parsing (openapi.json)
+CAPTION_MAX = 1024  # sendPhoto: caption of 0..1024 characters
 # The limits are not in the spec files (CONTRACTS.md §5 marks them [UNCONFIRMED]); Telegram's bot FAQ, as quoted in
 # issues of php-telegram-bot/core, flathunters/flathunter and eternnoir/pyTelegramBotAPI: about 30 messages a
 # second per bot, about one a second in one chat (short bursts tolerated) and no more than 20 a minute in a group.
@@ -92,7 +93,9 @@ class TelegramClient:
     """Calls the Bot API as one bot."""
 
     def __init__(self, token: str, *, base_url: str | None = None, recorder: Recorder | None = None,
-                 max_attempts: int | None = None, timeout: float | None = None) -> None:
+                 max_attempts: int | None = None, timeout: float | None = None, one_chat: bool = True) -> None:
+        """`one_chat`: every message goes to one chat, so sendMessage gets that chat's budget; a sender writing
+        to many chats (notification delivery) paces each chat itself and keeps only the bot-wide budget."""
         if not TOKEN_FORMAT.fullmatch(token or ""):
             raise ConfigError("the bot token is not a Telegram bot token (<bot id>:<secret>)")
         self._prefix = f"/bot{token}"
@@ -102,7 +105,7 @@ class TelegramClient:
             credential=token,
             rate_per_second=BOT_PER_SECOND,
             breaker_key=f"{SYSTEM}:{sha256_hex(token)[:16]}",
-            method_budgets={f"{self._prefix}/sendMessage": CHAT_BUDGET},
+            method_budgets={f"{self._prefix}/sendMessage": CHAT_BUDGET} if one_chat else {},
             recorder=recorder,
             max_attempts=max_attempts,
             timeout=timeout,
@@ -112,9 +115,15 @@ class TelegramClient:
         """Release the HTTP pool."""
         self.http.close()
 
-    def _call(self, method: str, payload: dict[str, Any], model: type[ModelT], *, write: bool) -> ModelT:
-        response = self.http.request("POST", f"{self._prefix}/{method}", json=payload, idempotent=not write,
-                                     classify=classify)
+    def _call(self, method: str, payload: dict[str, Any], model: type[ModelT], *, write: bool,
+              multipart: bool = False) -> ModelT:
+        if multipart:  # a method the spec takes only as multipart/form-data (sendPhoto): every field a form part
+            fields = {k: (None, str(v).lower() if isinstance(v, bool) else str(v)) for k, v in payload.items()}
+            response = self.http.request("POST", f"{self._prefix}/{method}", files=fields, idempotent=not write,
+                                         classify=classify)
+        else:
+            response = self.http.request("POST", f"{self._prefix}/{method}", json=payload, idempotent=not write,
+                                         classify=classify)
         try:
             return model.model_validate(parse_json(response, SYSTEM)["result"])
         except (KeyError, TypeError, ValidationError) as exc:
@@ -132,3 +141,17 @@ class TelegramClient:
         if disable_notification:
             payload["disable_notification"] = True
         return self._call("sendMessage", payload, SentMessage, write=True)
+
+    def send_photo(self, chat_id: str | int, photo: str, *, caption: str = "",
+                   disable_notification: bool = False) -> SentMessage:
+        """sendPhoto: a photo by HTTP URL or file_id with a plain caption (0..1024 characters), multipart as the
+        spec declares it."""
+        if len(caption) > CAPTION_MAX:
+            raise RejectedError(f"a Telegram photo caption holds up to {CAPTION_MAX} characters, "
+                                f"this one {len(caption)}")
+        payload: dict[str, Any] = {"chat_id": wire_chat_id(chat_id), "photo": photo}
+        if caption:
+            payload["caption"] = caption
+        if disable_notification:
+            payload["disable_notification"] = True
+        return self._call("sendPhoto", payload, SentMessage, write=True, multipart=True)

@@ -43,10 +43,21 @@ class Chat(_Wire):
     username: str | None = None
 
 
+class PhotoSize(_Wire):
+    """One size of a photo (`PhotoSize`)."""
+
+    file_id: str
+    file_unique_id: str
+    width: int
+    height: int
+
+
 class SentMessage(_Wire):
-    """The `Message` sendMessage answers with."""
+    """The `Message` sendMessage and sendPhoto answer with."""
 
     message_id: int
     date: int  # Unix time, seconds
     chat: Chat
     text: str | None = None
+    caption: str | None = None
+    photo: list[PhotoSize] | None = None

@@ -1,7 +1,8 @@
 """The HTTP face of the Telegram Bot API: `/bot<token>/<method>` (GET or POST; query, form, multipart or JSON
-parameters; method names case-insensitive), the `{ok, result}` envelope and Telegram's error answers. getMe and
-sendMessage are emulated; any other method answers 404 as an unknown one does, until an issue needs it. The spec
-is read only under SANDBOX_VALIDATE_CONTRACT=1, so the demo runs without the api-specs folder."""
+parameters; method names case-insensitive), the `{ok, result}` envelope and Telegram's error answers. getMe,
+sendMessage and sendPhoto (photos.py) are emulated, with per-chat flood control when armed (flood.py); any other
+method answers 404 as an unknown one does, until an issue needs it. The spec is read only under
+SANDBOX_VALIDATE_CONTRACT=1, so the demo runs without the api-specs folder."""
 
 from __future__ import annotations
 
@@ -15,12 +16,13 @@ from starlette.responses import Response
 from marketsync.sandbox import contract
 from marketsync.sandbox.faults import gateway_failure, lost_write_response, wait_latency
 from marketsync.sandbox.state import SandboxState
+from marketsync.sandbox.telegram.photos import send_photo
 from marketsync.sandbox.telegram.spec import typed_params, validate_telegram_answer, validate_telegram_request
 from marketsync.sandbox.telegram.state import TEXT_MAX, TelegramApiError, TgBot
 
 TOKEN_FORMAT = re.compile(r"\d+:[A-Za-z0-9_-]+")
-EMULATED = {"getme": "getMe", "sendmessage": "sendMessage"}  # Bot API method names are case-insensitive
-WRITE_METHODS = frozenset({"sendMessage"})
+EMULATED = {"getme": "getMe", "sendmessage": "sendMessage", "sendphoto": "sendPhoto"}  # case-insensitive names
+WRITE_METHODS = frozenset({"sendMessage", "sendPhoto"})
 PARSE_MODES = ("HTML", "Markdown", "MarkdownV2")
 
 
@@ -90,7 +92,18 @@ def telegram_router(sandbox: SandboxState) -> APIRouter:
             validate_telegram_request(method, {**raw, **typed_params(method, strings)})
         if method == "getMe":
             return {"ok": True, "result": bot.user()}
+        if method in WRITE_METHODS and (wait := _flood_wait(bot, raw)) is not None:
+            raise TelegramApiError(429, f"Too Many Requests: retry after {wait}", retry_after=wait)
+        if method == "sendPhoto":
+            chat = telegram.find_chat(bot.token, _chat_id(raw.get("chat_id")))
+            return {"ok": True, "result": send_photo(telegram, bot, chat, raw)}
         return {"ok": True, "result": send_message(bot, raw)}
+
+    def _flood_wait(bot: TgBot, raw: dict[str, Any]) -> int | None:
+        chat_id = raw.get("chat_id")
+        if isinstance(chat_id, bool) or not re.fullmatch(r"-?\d+", str(chat_id or "")):
+            return None
+        return telegram.flood.check(bot.token, int(str(chat_id)))
 
     @router.api_route("/bot{token}/{method_name}", methods=["GET", "POST"])
     async def method_endpoint(token: str, method_name: str, request: Request) -> Response:

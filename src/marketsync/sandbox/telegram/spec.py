@@ -41,14 +41,19 @@ class TelegramSpec:
     def params_schema(self, method: str) -> dict[str, Any]:
         """Return the JSON request body's schema of a method ({} for a method without parameters)."""
         body = self._operation(method).get("requestBody")
-        return dict(body["content"]["application/json"]["schema"]) if body else {}
+        return dict(body["content"][self._media(method)]["schema"]) if body else {}
+
+    def _media(self, method: str) -> str:
+        """The request body's media type: JSON where declared, else the one declared (sendPhoto: multipart)."""
+        content = self._operation(method)["requestBody"]["content"]
+        return "application/json" if "application/json" in content else next(iter(content))
 
     def request_validator(self, method: str) -> Draft7Validator:
         """Return the validator of a method's parameters (its application/json request body)."""
         if not self.params_schema(method):
             return Draft7Validator({"type": "object", "maxProperties": 0})
-        return self._validator(method, "request",
-                               f"/paths/~1{method}/post/requestBody/content/application~1json/schema")
+        media = self._media(method).replace("~", "~0").replace("/", "~1")
+        return self._validator(method, "request", f"/paths/~1{method}/post/requestBody/content/{media}/schema")
 
     def response_validator(self, method: str) -> Draft7Validator:
         """Return the validator of a method's success envelope `{"ok": true, "result": ...}`."""

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from marketsync.sandbox.ratelimit import FixedWindowLimiter
+from marketsync.sandbox.telegram.flood import FloodControl
 
 # The demo bot and the operator chat it alerts (demo mode's BOT_TOKEN and ALERT_TELEGRAM_CHAT_ID).
 DEMO_BOT_TOKEN = "7000000001:sandbox-demo-bot-token-AAAAAAAAAAAAAAA"
@@ -60,6 +61,8 @@ class TgMessage:
     date: int
     text: str
     disable_notification: bool = False
+    photo: str | None = None  # sendPhoto: the URL or file_id sent (text is then the caption)
+    caption: str | None = None
 
 
 @dataclass
@@ -88,6 +91,7 @@ class TelegramState:
         self._bots: dict[str, TgBot] = {}
         self.group_limit: int | None = GROUP_MESSAGES_PER_MINUTE
         self.group_windows = FixedWindowLimiter(window_s=60.0)
+        self.flood = FloodControl()  # per-chat 429s, armed by tests and the demo
 
     def reset(self) -> None:
         """Forget every bot."""
@@ -95,6 +99,7 @@ class TelegramState:
             self._bots.clear()
             self.group_limit = GROUP_MESSAGES_PER_MINUTE
             self.group_windows.reset()
+            self.flood.reset()
 
     def add_bot(self, token: str, username: str = "marketsync_sandbox_bot", first_name: str = "MarketSync") -> TgBot:
         """Create (or return) the bot of a token "<bot id>:<secret>"."""
