@@ -154,5 +154,5 @@ def card_photos(session: Session, account_id: int, source: str, product_ids: Ite
         photos.update({product_id: url for product_id, url in session.execute(
             select(ProductCardRow.product_id, ProductCardRow.photo_url).where(
                 ProductCardRow.account_id == account_id, ProductCardRow.source == source,
-                ProductCardRow.product_id.in_(part), ProductCardRow.photo_url.is_not(None)))})
+                ProductCardRow.product_id.in_(part), ProductCardRow.photo_url.is_not(None))) if url})
     return photos
