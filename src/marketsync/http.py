@@ -16,18 +16,15 @@ reported, redacted, to an injected recorder, so this module imports no database 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pybreaker
-from pyrate_limiter import Duration, Limiter, Rate
 from tenacity import RetryCallState, Retrying, retry_if_exception, wait_exponential_jitter
 
 from marketsync.connectors.errors import (
@@ -38,7 +35,8 @@ from marketsync.connectors.errors import (
     RateLimited,
     TransientError,
 )
-from marketsync.security import redact, sha256_hex
+from marketsync.http_limits import Budget, breaker_for, limiter_for, reset_breakers
+from marketsync.security import redact
 from marketsync.settings import get_settings
 
 __all__ = ["Budget", "CallRecord", "HttpClient", "HttpConfig", "OutcomeUnknownError", "TimeBudget",
@@ -66,52 +64,27 @@ Recorder = Callable[[CallRecord], None]
 Classifier = Callable[[httpx.Response], None]
 
 
-@dataclass(frozen=True)
-class Budget:
-    """How many requests may be sent per second and per minute (None: no limit on that window)."""
-
-    per_second: int | None = None
-    per_minute: int | None = None
-
-    def __post_init__(self) -> None:
-        if self.per_second is None and self.per_minute is None:
-            raise ValueError("a budget needs a limit per second, per minute or both")
-        if any(limit is not None and limit <= 0 for limit in (self.per_second, self.per_minute)):
-            raise ValueError("a budget's limits must be positive")
-
-    def rates(self) -> list[Rate]:
-        """Return pyrate-limiter's rates, dropping a window the other one already implies."""
-        second, minute = self.per_second, self.per_minute
-        # pyrate-limiter wants the windows ordered generous-before-tight: a per-minute budget no larger than
-        # the per-second one makes the latter moot, one above 60 × per-second can never be reached.
-        if second is not None and minute is not None:
-            if minute <= second:
-                second = None
-            elif minute >= second * 60:
-                minute = None
-        rates = []
-        if second is not None:
-            rates.append(Rate(second, Duration.SECOND))
-        if minute is not None:
-            rates.append(Rate(minute, Duration.MINUTE))
-        return rates
-
-
 @dataclass
 class HttpConfig:
     """How one connector talks to one remote with one credential.
 
     `method_budgets` maps a request's url as the client passes it (e.g. "/method/market.add"), or the
     `budget_key` it names (paths sharing one limit), to the remote's limit on it for one credential.
+    `host_interval_ms` spaces two requests to this base URL with this credential; `shared_budget` is one
+    budget of the credential across every client of the system (WB: requests a minute per token, all hosts).
+    A 429 naming no wait backs off exponentially within `rate_limit_backoff` (initial, cap), when set.
     """
 
     system: str
     base_url: str
     credential: str
-    rate_per_second: int
+    rate_per_second: int | None
     breaker_key: str
     rate_per_minute: int | None = None
     method_budgets: Mapping[str, Budget] = field(default_factory=dict)
+    host_interval_ms: int | None = None
+    shared_budget: Budget | None = None
+    rate_limit_backoff: tuple[float, float] | None = None
     headers: dict[str, str] = field(default_factory=dict)
     recorder: Recorder | None = None
     transport: httpx.BaseTransport | None = None
@@ -147,65 +120,15 @@ def time_budget(seconds: float) -> Iterator[TimeBudget]:
         _budget.reset(token)
 
 
-_breakers: dict[str, pybreaker.CircuitBreaker] = {}
-_limiters: dict[str, Limiter] = {}
-_registry_lock = threading.Lock()
-
-
-def breaker_for(key: str) -> pybreaker.CircuitBreaker:
-    """Return the circuit breaker of one connection, creating it on first use."""
-    with _registry_lock:
-        if key not in _breakers:
-            _breakers[key] = pybreaker.CircuitBreaker(
-                fail_max=8, reset_timeout=30, exclude=[lambda e: not isinstance(e, TransientError)
-                                                       or isinstance(e, RateLimited)],
-                name=key,
-            )
-        return _breakers[key]
-
-
-def reset_breakers() -> None:
-    """Forget every breaker's state (tests, and the operator's "test connection")."""
-    with _registry_lock:
-        _breakers.clear()
-
-
-def limiter_for(system: str, credential: str, rate_per_second: int | None, rate_per_minute: int | None = None,
-                *, scope: str = "") -> Limiter:
-    """Return the rate limiter of one credential (or of one method, `scope`), shared by every process."""
-    budget = Budget(rate_per_second, rate_per_minute)
-    scope_part = f"_{sha256_hex(scope)[:8]}" if scope else ""
-    key = f"{system}_{sha256_hex(credential)[:24]}{scope_part}_{rate_per_second or 0}_{rate_per_minute or 0}"
-    with _registry_lock:
-        if key in _limiters:
-            return _limiters[key]
-        rates = budget.rates()
-        settings = get_settings()
-        if settings.REDIS_URL:
-            from pyrate_limiter import RedisBucket
-            from redis import Redis
-
-            bucket: Any = RedisBucket.init(rates, Redis.from_url(settings.REDIS_URL), f"marketsync:rl:{key}")
-        else:
-            from pyrate_limiter import SQLiteBucket
-
-            path = Path(settings.RATE_LIMIT_DB_PATH)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            bucket = SQLiteBucket.init_from_file(
-                rates, table=f"rl_{key}", db_path=str(path.resolve()), use_file_lock=True
-            )
-        _limiters[key] = Limiter(bucket)
-        return _limiters[key]
-
-
 def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After") or response.headers.get("X-Ratelimit-Retry")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return None
+    """The longest wait the answer asks for (Retry-After, WB's X-Ratelimit-Retry), None when it names none."""
+    waits = []
+    for name in ("Retry-After", "X-Ratelimit-Retry"):
+        try:
+            waits.append(max(0.0, float(response.headers.get(name, ""))))
+        except ValueError:
+            continue
+    return max(waits) if waits else None
 
 
 class _RetryPolicy:
@@ -218,6 +141,8 @@ class _RetryPolicy:
         self.failures = 0  # answers other than rate limits
         self._backoff = wait_exponential_jitter(multiplier=client.backoff_initial, max=client.backoff_cap,
                                                 jitter=client.backoff_initial)
+        initial, cap = client.config.rate_limit_backoff or (client.backoff_initial, client.backoff_cap)
+        self._limited_backoff = wait_exponential_jitter(multiplier=initial, max=cap, jitter=0)
 
     def retryable(self, exc: BaseException) -> bool:
         """A rate limit always (nothing was done); else only what is safe to send again."""
@@ -228,10 +153,10 @@ class _RetryPolicy:
         return isinstance(exc, TransientError) and (self.idempotent or isinstance(exc, NotSentError))
 
     def wait(self, state: RetryCallState) -> float:
-        """A Retry-After as asked, never cut short; else exponential backoff with jitter."""
+        """A Retry-After as asked, never cut short; else exponential backoff (with jitter but for a 429)."""
         exc = state.outcome.exception() if state.outcome else None
-        if isinstance(exc, RateLimited) and exc.retry_after is not None:
-            return float(exc.retry_after)
+        if isinstance(exc, RateLimited):
+            return float(exc.retry_after) if exc.retry_after is not None else float(self._limited_backoff(state))
         return float(self._backoff(state))
 
     def stop(self, state: RetryCallState) -> bool:
@@ -267,8 +192,18 @@ class HttpClient:
             base_url=config.base_url.rstrip("/"), headers=config.headers, timeout=self._timeout,
             transport=config.transport, follow_redirects=False,
         )
-        self._limiter = limiter_for(config.system, config.credential, config.rate_per_second,
-                                    config.rate_per_minute)
+        # Taken in this order after the method's budget: the credential's, the system-wide one, then the
+        # host's spacing last, so the send follows it at once.
+        self._limiters = []
+        if config.rate_per_second or config.rate_per_minute:
+            self._limiters.append(limiter_for(config.system, config.credential, config.rate_per_second,
+                                              config.rate_per_minute))
+        if (shared := config.shared_budget) is not None:
+            self._limiters.append(limiter_for(config.system, config.credential, shared.per_second,
+                                              shared.per_minute, scope="shared", interval_ms=shared.interval_ms))
+        if config.host_interval_ms:
+            self._limiters.append(limiter_for(config.system, config.credential, None, scope=config.base_url,
+                                              interval_ms=config.host_interval_ms))
         self._breaker = breaker_for(config.breaker_key)
 
     def close(self) -> None:
@@ -300,11 +235,13 @@ class HttpClient:
 
     def _acquire(self, url: str, budget: TimeBudget | None, weight: int = 1, method_only: bool = False) -> None:
         """Take a slot from the credential's budget and the method's; raise RateLimited when none comes in time."""
-        limiters = [] if method_only else [self._limiter]
+        limiters = []
         method_budget = self.config.method_budgets.get(url)
         if method_budget is not None:
             limiters.append(limiter_for(self.config.system, self.config.credential, method_budget.per_second,
-                                        method_budget.per_minute, scope=url))
+                                        method_budget.per_minute, scope=url, interval_ms=method_budget.interval_ms))
+        if not method_only:
+            limiters.extend(self._limiters)
         for limiter in limiters:
             # A timeout always: without one pyrate-limiter would block a worker forever on a stuck bucket.
             timeout = self.retry_after_max if budget is None else budget.remaining()
