@@ -4,12 +4,14 @@ Statistics take `dateFrom` in Moscow time without an offset and answer rows whos
 it (flag=0, always: flag=1 reads one calendar day by order date and would miss a late change). A page holds up
 to ~80,000 rows; the next starts at the full lastChangeDate of the last row, so the rows at that instant come
 again and are dropped here; `[]` ends it. Each page costs a minute of the method's 1/min budget, so a page far
-below the cap (under `last_page_below` rows) is taken as the last one without asking again.
+below the cap (under `last_page_below` rows) is taken as the last one without asking again: an ordinary sync
+is one request per method.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
@@ -51,6 +53,11 @@ def _rows(response: Any, adapter: TypeAdapter[list[RowT]], what: str) -> list[Ro
         raise MalformedResponseError(f"Wildberries {what}: unexpected answer: {exc.errors()[0]['msg']}") from exc
 
 
+def _after(moment: str) -> str:
+    """Return the Moscow time one millisecond after a statistics time."""
+    return (datetime.fromisoformat(moment) + timedelta(milliseconds=1)).isoformat(timespec="milliseconds")
+
+
 class WildberriesReportsClient:
     """Reads orders, sales, feedbacks and the seller's profile over the statistics, feedbacks and common hosts."""
 
@@ -78,9 +85,14 @@ class WildberriesReportsClient:
             fresh = [row for row in rows if key(row) not in at_boundary]
             if fresh:
                 yield fresh
-            # Nothing new: the page only repeated the boundary (a page of rows all at one instant ends it too).
-            if not fresh or len(rows) < self.last_page_below:
+            if len(rows) < self.last_page_below:  # `[]`, or a page the cap did not cut
                 return
+            if not fresh:
+                # A full page of rows all at the boundary instant, every one seen: step a millisecond past it
+                # (WB's finest dateFrom); rows of that instant beyond one page are out of the protocol's reach.
+                date_from = _after(rows[-1].lastChangeDate)
+                at_boundary = set()
+                continue
             date_from = rows[-1].lastChangeDate
             at_boundary = {key(row) for row in rows if row.lastChangeDate == date_from}
 

@@ -31,13 +31,18 @@ def _text(value: str | None) -> str | None:
     return value or None
 
 
+def _size(tech_size: str | None) -> str | None:
+    """A size label; WB's "0" is the one size of a sizeless card, so no size."""
+    return None if tech_size in (None, "", "0") else tech_size
+
+
 def order_from_wire(row: OrderRow) -> MarketOrder:
     """Map an order row (srid → order_id) to a record; a cancelled one carries when it was cancelled."""
     cancelled_at = optional_moscow(row.cancelDate) if row.isCancel else None
     return MarketOrder(
         order_id=row.srid, ordered_at=parse_moscow(row.date), changed_at=parse_moscow(row.lastChangeDate),
         article=row.supplierArticle, product_id=str(row.nmId) if row.nmId is not None else None,
-        barcode=_text(row.barcode), size=_text(row.techSize), price=money(row.priceWithDisc),
+        barcode=_text(row.barcode), size=_size(row.techSize), price=money(row.priceWithDisc),
         warehouse=_text(row.warehouseName), region=_text(row.regionName), cancelled=row.isCancel,
         cancelled_at=cancelled_at,
     )
@@ -57,7 +62,7 @@ def sale_from_wire(row: SaleRow) -> MarketSale | None:
         sale_id=row.saleID, kind=kind, sold_at=parse_moscow(row.date), changed_at=parse_moscow(row.lastChangeDate),
         article=row.supplierArticle, order_id=_text(row.srid),
         product_id=str(row.nmId) if row.nmId is not None else None, barcode=_text(row.barcode),
-        size=_text(row.techSize), price=abs(money(row.priceWithDisc)),  # a return's amounts come negative
+        size=_size(row.techSize), price=abs(money(row.priceWithDisc)),  # a return's amounts come negative
         for_pay=money(row.forPay) if row.forPay is not None else None,
         warehouse=_text(row.warehouseName), region=_text(row.regionName),
     )
@@ -70,7 +75,7 @@ def review_from_wire(item: Feedback) -> MarketReview:
     return MarketReview(
         review_id=item.id, rating=item.productValuation, created_at=parse_moscow(item.createdDate),
         product_id=str(details.nmId) if details.nmId is not None else None, article=_text(details.supplierArticle),
-        size=_text(details.size), text=text or "", author=item.userName or "",
+        size=_size(details.size), text=text or "", author=item.userName or "",
     )
 
 
@@ -78,7 +83,7 @@ def size_stock_from_wire(row: SupplierStock) -> SizeStock:
     """Map a statistics stock row to the units of one size (barcode) at one WB warehouse."""
     return SizeStock(product_id=str(row.nmId), size_key=row.barcode or f"{row.nmId}:{row.techSize}",
                      warehouse=row.warehouseName, quantity=row.quantity, article=row.supplierArticle,
-                     size=_text(row.techSize))
+                     size=_size(row.techSize))
 
 
 def card_from_wire(card: Card) -> ProductCard:

@@ -140,6 +140,11 @@ class WbState:
         """Return the emulator's clock as an aware UTC datetime."""
         return datetime.fromtimestamp(self.clock() + self.clock_offset, UTC)
 
+    def set_now(self, moment: datetime) -> None:
+        """Set the emulator's clock to an aware moment (it runs on from there)."""
+        with self.lock:
+            self.clock_offset = moment.timestamp() - self.clock()
+
     def advance_clock(self, seconds: float) -> datetime:
         """Move the emulator's clock forward (events stamped after it read as later); return the new time."""
         with self.lock:
