@@ -21,7 +21,7 @@ KINDS = ("order", "cancel", "buyout", "return", "review", "stock", "move")
 def run(wb: WbState, token: str, kind: str, params: dict[str, Any]) -> Any:
     """Make one event of `kind` (order, cancel, buyout, return, review, stock, move) with its parameters."""
     at = datetime.fromisoformat(params["at"]) if params.get("at") else None
-    card = {"nm_id": params.get("nmId"), "barcode": params.get("barcode")}
+    card: dict[str, Any] = {"nm_id": params.get("nmId"), "barcode": params.get("barcode")}
     if kind == "order":
         return events.place_order(wb, token, **card, at=at, price=float(params.get("price", 1500)),
                                   warehouse=params.get("warehouse", "Коледино"), region=int(params.get("region", 0)))

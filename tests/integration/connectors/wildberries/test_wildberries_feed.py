@@ -149,7 +149,8 @@ def test_without_a_warehouse_the_check_reads_the_sellers_profile_and_a_push_is_a
     result = connector.check()
 
     assert result.ok and "ИП Кружкин" in result.message
-    assert _calls(sandbox_state, "GET /api/v1/seller-info") == 1 and _calls(sandbox_state, "GET /api/v3/warehouses") == 0
+    assert _calls(sandbox_state, "GET /api/v1/seller-info") == 1
+    assert _calls(sandbox_state, "GET /api/v3/warehouses") == 0
     with pytest.raises(ConfigError) as raised:
         connector.update_stocks([StockUpdate(str(seller["cards"][0]["chrtIDs"][0]), 1)])
     assert raised.value.key == "no_warehouse" and _calls(sandbox_state, "PUT /api/v3/stocks/{warehouseId}") == 0
