@@ -70,7 +70,7 @@ def _env(workdir: Path, database_url: str | None, sandbox_url: str) -> None:
         "SECRET_KEY": "bench", "MARKETSYNC_ENV": "development",
         "OZON_API_URL": f"{sandbox_url}/ozon", "YM_API_URL": f"{sandbox_url}/yandex_market",
         **{f"WB_{host.upper()}_API_URL": f"{sandbox_url}/wildberries/{host}"
-           for host in ("content", "marketplace", "statistics")},
+           for host in ("content", "marketplace", "statistics", "feedbacks", "common")},
     })
     os.environ.pop("REDIS_URL", None)
     os.environ.pop("BATCH_SIZE", None)

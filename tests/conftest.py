@@ -126,13 +126,16 @@ def env(monkeypatch: pytest.MonkeyPatch, tmp_root: Path, sandbox: ServerThread) 
         "VK_API_URL": f"{sandbox.url}/vk",
         "YM_API_URL": f"{sandbox.url}/yandex_market",
         **{f"WB_{host.upper()}_API_URL": f"{sandbox.url}/wildberries/{host}"
-           for host in ("content", "marketplace", "statistics")},
+           for host in ("content", "marketplace", "statistics", "feedbacks", "common")},
         "OZON_API_URL": f"{sandbox.url}/ozon",
         "HTTP_BACKOFF_MAX_SECONDS": "2",
         "HTTP_TIMEOUT_SECONDS": "10",
         "VK_REQUESTS_PER_SECOND": "1000",
         "EVOTOR_REQUESTS_PER_SECOND": "1000",
         "WB_STATISTICS_REQUESTS_PER_MINUTE": "1000",
+        "WB_API_RATE_LIMIT": "100000",  # our own WB pace off, unless a test is about it
+        "WB_API_INTERVAL": "0",
+        "WB_RATE_LIMIT_BACKOFF_MAX_SECONDS": "2",
         "RATE_LIMIT_DB_PATH": str(tmp_root / "ratelimit.sqlite"),
         "BROKER_DATABASE_URL": f"sqlite:///{tmp_root / 'broker.db'}",
     }

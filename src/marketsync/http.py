@@ -16,7 +16,6 @@ reported, redacted, to an injected recorder, so this module imports no database 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -36,7 +35,7 @@ from marketsync.connectors.errors import (
     RateLimited,
     TransientError,
 )
-from marketsync.rate_limits import Budget, limiter_for
+from marketsync.http_limits import Budget, breaker_for, limiter_for, reset_breakers
 from marketsync.security import redact
 from marketsync.settings import get_settings
 
@@ -71,6 +70,9 @@ class HttpConfig:
 
     `method_budgets` maps a request's url as the client passes it (e.g. "/method/market.add"), or the
     `budget_key` it names (paths sharing one limit), to the remote's limit on it for one credential.
+    `host_interval_ms` spaces two requests to this base URL with this credential; `shared_budget` is one
+    budget of the credential across every client of the system (WB: requests a minute per token, all hosts).
+    A 429 naming no wait backs off exponentially within `rate_limit_backoff` (initial, cap), when set.
     """
 
     system: str
@@ -81,6 +83,9 @@ class HttpConfig:
     rate_per_minute: int | None = None
     rate_window: tuple[int, int] | None = None  # a token bucket's burst as (requests, milliseconds): Budget.window
     method_budgets: Mapping[str, Budget] = field(default_factory=dict)
+    host_interval_ms: int | None = None
+    shared_budget: Budget | None = None
+    rate_limit_backoff: tuple[float, float] | None = None
     headers: dict[str, str] = field(default_factory=dict)
     recorder: Recorder | None = None
     transport: httpx.BaseTransport | None = None
@@ -116,36 +121,15 @@ def time_budget(seconds: float) -> Iterator[TimeBudget]:
         _budget.reset(token)
 
 
-_breakers: dict[str, pybreaker.CircuitBreaker] = {}
-_registry_lock = threading.Lock()
-
-
-def breaker_for(key: str) -> pybreaker.CircuitBreaker:
-    """Return the circuit breaker of one connection, creating it on first use."""
-    with _registry_lock:
-        if key not in _breakers:
-            _breakers[key] = pybreaker.CircuitBreaker(
-                fail_max=8, reset_timeout=30, exclude=[lambda e: not isinstance(e, TransientError)
-                                                       or isinstance(e, RateLimited)],
-                name=key,
-            )
-        return _breakers[key]
-
-
-def reset_breakers() -> None:
-    """Forget every breaker's state (tests, and the operator's "test connection")."""
-    with _registry_lock:
-        _breakers.clear()
-
-
 def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After") or response.headers.get("X-Ratelimit-Retry")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return None
+    """The longest wait the answer asks for (Retry-After, WB's X-Ratelimit-Retry), None when it names none."""
+    waits = []
+    for name in ("Retry-After", "X-Ratelimit-Retry"):
+        try:
+            waits.append(max(0.0, float(response.headers.get(name, ""))))
+        except ValueError:
+            continue
+    return max(waits) if waits else None
 
 
 class _RetryPolicy:
@@ -158,6 +142,8 @@ class _RetryPolicy:
         self.failures = 0  # answers other than rate limits
         self._backoff = wait_exponential_jitter(multiplier=client.backoff_initial, max=client.backoff_cap,
                                                 jitter=client.backoff_initial)
+        initial, cap = client.config.rate_limit_backoff or (client.backoff_initial, client.backoff_cap)
+        self._limited_backoff = wait_exponential_jitter(multiplier=initial, max=cap, jitter=0)
 
     def retryable(self, exc: BaseException) -> bool:
         """A rate limit always (nothing was done); else only what is safe to send again."""
@@ -168,10 +154,10 @@ class _RetryPolicy:
         return isinstance(exc, TransientError) and (self.idempotent or isinstance(exc, NotSentError))
 
     def wait(self, state: RetryCallState) -> float:
-        """A Retry-After as asked, never cut short; else exponential backoff with jitter."""
+        """A Retry-After as asked, never cut short; else exponential backoff (with jitter but for a 429)."""
         exc = state.outcome.exception() if state.outcome else None
-        if isinstance(exc, RateLimited) and exc.retry_after is not None:
-            return float(exc.retry_after)
+        if isinstance(exc, RateLimited):
+            return float(exc.retry_after) if exc.retry_after is not None else float(self._limited_backoff(state))
         return float(self._backoff(state))
 
     def stop(self, state: RetryCallState) -> bool:
@@ -207,8 +193,19 @@ class HttpClient:
             base_url=config.base_url.rstrip("/"), headers=config.headers, timeout=self._timeout,
             transport=config.transport, follow_redirects=False,
         )
-        self._limiter = limiter_for(config.system, config.credential, config.rate_per_second,
-                                    config.rate_per_minute, window=config.rate_window)
+        # Taken in this order after the method's budget: the credential's, the system-wide one, then the
+        # host's spacing last, so the send follows it at once.
+        self._limiters = []
+        if config.rate_per_second or config.rate_per_minute or config.rate_window:
+            self._limiters.append(limiter_for(config.system, config.credential, config.rate_per_second,
+                                              config.rate_per_minute, window=config.rate_window))
+        if (shared := config.shared_budget) is not None:
+            self._limiters.append(limiter_for(config.system, config.credential, shared.per_second,
+                                              shared.per_minute, scope="shared", interval_ms=shared.interval_ms,
+                                              window=shared.window))
+        if config.host_interval_ms:
+            self._limiters.append(limiter_for(config.system, config.credential, None, scope=config.base_url,
+                                              interval_ms=config.host_interval_ms))
         self._breaker = breaker_for(config.breaker_key)
 
     def close(self) -> None:
@@ -240,11 +237,14 @@ class HttpClient:
 
     def _acquire(self, url: str, budget: TimeBudget | None, weight: int = 1, method_only: bool = False) -> None:
         """Take a slot from the credential's budget and the method's; raise RateLimited when none comes in time."""
-        limiters = [] if method_only else [self._limiter]
+        limiters = []
         method_budget = self.config.method_budgets.get(url)
         if method_budget is not None:
             limiters.append(limiter_for(self.config.system, self.config.credential, method_budget.per_second,
-                                        method_budget.per_minute, scope=url, window=method_budget.window))
+                                        method_budget.per_minute, scope=url, interval_ms=method_budget.interval_ms,
+                                        window=method_budget.window))
+        if not method_only:
+            limiters.extend(self._limiters)
         for limiter in limiters:
             # A timeout always: without one pyrate-limiter would block a worker forever on a stuck bucket.
             timeout = self.retry_after_max if budget is None else budget.remaining()

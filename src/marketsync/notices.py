@@ -32,6 +32,7 @@ TEXTS: dict[str, str] = {
     "not_paid": N_("%(system)s: the store's subscription is not paid (code %(code)s)"),
     "refused": N_("%(system)s refused the request (code %(code)s): %(detail)s"),
     "photo_refused": N_("%(system)s refused the photo: %(detail)s"),
+    "no_warehouse": N_("%(system)s: no seller warehouse is set for this connection, so its stock is not pushed"),
     "rate_limited": N_("%(system)s asks to slow down"),
     "no_answer": N_("%(system)s gave no proper answer (%(detail)s)"),
     "http_status": N_("%(system)s answered with an error (HTTP %(status)s)"),
@@ -98,6 +99,7 @@ REMEDIES: dict[str, str] = {
     "unavailable": N_("Nothing to do: the next sync tries again by itself."),
     "unreachable": N_("Nothing to do: the next sync tries again by itself."),
     "not_connected": N_("Connect it on the connections page."),
+    "no_warehouse": N_("Enter the id of your seller warehouse on the connections page."),
 }
 
 

@@ -94,8 +94,15 @@ class Settings(BaseSettings):
     HTTP_RETRY_AFTER_MAX_SECONDS: float = 300.0
     VK_REQUESTS_PER_SECOND: int = 3
     EVOTOR_REQUESTS_PER_SECOND: int = 10
-    # WB statistics (/api/v1/supplier/stocks) allows 1 request a minute per seller; raise only against the sandbox.
-    WB_STATISTICS_REQUESTS_PER_MINUTE: int = 1
+    # WB statistics (/api/v1/supplier/orders, /sales, /stocks) allow 1 request a minute per seller and method;
+    # raise only against the sandbox.
+    WB_STATISTICS_REQUESTS_PER_MINUTE: int = Field(default=1, gt=0)
+    # Our own pace towards Wildberries (the notifications issue's names): requests a minute per token over the
+    # hosts the event feed reads (statistics, feedbacks, content, common), and milliseconds between two requests
+    # to one of them (0: none). A 429 naming no wait backs off from one interval, doubling, up to the maximum.
+    WB_API_RATE_LIMIT: int = Field(default=30, gt=0)
+    WB_API_INTERVAL: int = Field(default=2000, ge=0)
+    WB_RATE_LIMIT_BACKOFF_MAX_SECONDS: float = Field(default=300.0, gt=0)
     SYNC_LOCK_TTL_SECONDS: int = 300
     RATE_LIMIT_DB_PATH: str = str(VAR_DIR / "ratelimit.sqlite")
     SANDBOX_ENABLED: bool = False

@@ -30,3 +30,16 @@ def test_a_budget_keeps_only_the_windows_that_bind(budget: Budget, rates: list[R
 def test_a_budget_without_a_positive_limit_is_refused(limits: dict[str, Any]) -> None:
     with pytest.raises(ValueError):
         Budget(**limits)
+
+
+@pytest.mark.parametrize(("budget", "rates"), [
+    (Budget(interval_ms=2000), [Rate(1, 2000)]),
+    (Budget(per_minute=20, interval_ms=2000), [Rate(1, 2000), Rate(20, Duration.MINUTE)]),  # 20 < 30 a minute
+    (Budget(per_minute=60, interval_ms=2000), [Rate(1, 2000)]),  # the interval already allows only 30
+    (Budget(per_second=3, interval_ms=500), [Rate(1, 500)]),
+])
+def test_an_interval_is_one_request_per_window_and_keeps_only_tighter_windows(budget: Budget,
+                                                                                rates: list[Rate]) -> None:
+    got = budget.rates()
+    assert [(r.limit, r.interval) for r in got] == [(r.limit, r.interval) for r in rates]
+    assert validate_rate_list(got)

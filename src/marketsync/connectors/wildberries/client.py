@@ -1,4 +1,5 @@
-"""Wildberries seller API client: one method per endpoint over three hosts (content, marketplace, statistics).
+"""Wildberries seller API client of the stock sync: one method per endpoint over the content, marketplace and
+statistics hosts (what buyers did is read by client_reports.py).
 
 The token goes raw in `Authorization` (securityScheme HeaderApiKey in every WB YAML; WB's knowledge base
 "Система авторизации WB API" shows `Bearer <token>`, and clients in the wild send it raw, so both are
@@ -16,6 +17,7 @@ import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from marketsync.connectors.errors import ConfigError, ConnectorError, MalformedResponseError, Param, RejectedError
+from marketsync.connectors.wildberries.hosts import STOCKS_BUDGET, SYSTEM, WbHosts
 from marketsync.connectors.wildberries.schemas import (
     CardsPage,
     ErrorBody,
@@ -25,12 +27,11 @@ from marketsync.connectors.wildberries.schemas import (
     SupplierStock,
     Warehouse,
 )
-from marketsync.http import HttpClient, parse_json
+from marketsync.http import parse_json
 
-SYSTEM = "wildberries"
+__all__ = ["STOCKS_BUDGET", "STOCKS_MAX", "SYSTEM", "WildberriesClient", "classify"]
 CARDS_PAGE = 100  # /content/v2/get/cards/list: "to get more than 100 cards use the cursor"
 STOCKS_MAX = 1000  # PUT /api/v3/stocks: stocks 1..1000 (maxItems); the read takes as many chrtIds per request
-STOCKS_BUDGET = "seller-stocks"  # one limit for every seller-stock method: 300/min, 200 ms, burst 20
 CONFLICT_WEIGHT = 10  # "Один запрос с кодом ответа 409 учитывается как 10 запросов"
 ModelT = TypeVar("ModelT", bound=BaseModel)
 _STOCK_ROWS = TypeAdapter(list[SupplierStock])
@@ -98,15 +99,10 @@ def _list(response: httpx.Response, adapter: TypeAdapter[list[Any]], what: str) 
 class WildberriesClient:
     """Talks to WB's content, marketplace and statistics hosts (or the sandbox) with one token."""
 
-    def __init__(self, content: HttpClient, marketplace: HttpClient, statistics: HttpClient) -> None:
-        self.content = content
-        self.marketplace = marketplace
-        self.statistics = statistics
-
-    def close(self) -> None:
-        """Close the three connection pools."""
-        for http in (self.content, self.marketplace, self.statistics):
-            http.close()
+    def __init__(self, hosts: WbHosts) -> None:
+        self.content = hosts.content
+        self.marketplace = hosts.marketplace
+        self.statistics = hosts.statistics
 
     def cards_list(self) -> Iterator[CardsPage]:
         """POST /content/v2/get/cards/list (Content: 100/min, 600 ms, burst 5): every card, 100 per page.

@@ -1,24 +1,23 @@
-"""Wildberries as a StockChannel: cards (one offer per size), FBS stock at the seller's warehouse, FBO stock.
+"""Wildberries as a StockChannel (cards, one offer per size; FBS stock at the seller's warehouse; FBO stock)
+and as an EventFeed (orders, buyouts and returns, reviews, stock per size, cards: feed.py).
 
-Hosts and budgets (per seller account, as each operation's description in 02-products.yaml / 12-reports.yaml
-documents them; a token bucket there, our budgets never exceed its steady rate):
-- content: 100 requests/min, interval 600 ms, burst 5 → 2/s and 100/min;
-- marketplace: seller-warehouse methods 300/min, 200 ms, burst 20 → 5/s; seller-stock methods the same, as
-  their own budget, where one 409 counts as 10 requests;
-- statistics (/api/v1/supplier/stocks): 1 request/min, burst 1.
+The hosts, their budgets and our pace are hosts.py's. A connection may have no warehouse (the notifications bot
+asks only for the token): then the check reads the seller's profile on the common host, and a stock push or
+read at "our" warehouse fails with a ConfigError saying the warehouse is missing.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
 
 from pydantic import BaseModel, Field
 
 from marketsync.connectors.errors import ConfigError, ConnectorError
 from marketsync.connectors.records import CheckResult, MarketOffer, StockLevel, StockUpdate, WriteResult
-from marketsync.connectors.wildberries.client import STOCKS_BUDGET, STOCKS_MAX, SYSTEM, WildberriesClient
+from marketsync.connectors.wildberries.client import STOCKS_MAX, SYSTEM, WildberriesClient
+from marketsync.connectors.wildberries.client_reports import WildberriesReportsClient
+from marketsync.connectors.wildberries.feed import FBO_SINCE, WildberriesEventFeed
+from marketsync.connectors.wildberries.hosts import open_hosts
 from marketsync.connectors.wildberries.mapping import (
     chrt_id,
     fbo_level_from_wire,
@@ -29,31 +28,23 @@ from marketsync.connectors.wildberries.mapping import (
     refused_keys,
     stocks_to_wire,
 )
-from marketsync.http import Budget, HttpClient, HttpConfig, Recorder
-from marketsync.settings import get_settings
+from marketsync.http import Recorder
 
-# "For the full stock give the earliest possible dateFrom, e.g. 2019-06-20" (12-reports.yaml).
-FBO_SINCE = datetime(2019, 6, 20, tzinfo=UTC)
 NO_WAREHOUSE = ("Wildberries: no seller warehouse is set for this connection; FBS stock is kept per warehouse, "
                 "so reconnect with --warehouse-id")
 
 
 class WildberriesCredentials(BaseModel):
-    """A WB API token (categories Content, Marketplace and Statistics for stocks) and, for FBS stock, the
-    seller warehouse whose stock we keep; without one only reads that need no warehouse work."""
+    """A WB API token (categories Content, Marketplace and Statistics for stocks; Statistics, Feedbacks and
+    Content for notifications) and, for FBS stock, the seller warehouse whose stock we keep; without one only
+    what needs no warehouse works."""
 
     token: str = Field(min_length=8, max_length=4096)
     warehouse_id: int | None = Field(default=None, gt=0)
 
 
-def burst_window(burst: int, interval_ms: int) -> tuple[int, int]:
-    """Return the sliding window that keeps within a WB token bucket (`burst` at once, one more per interval),
-    5 % wider for the network's jitter: requests sent `interval` apart may arrive a little closer."""
-    return burst, math.ceil(burst * interval_ms * 1.05)
-
-
-class WildberriesConnector:
-    """Keeps one WB seller's FBS stock at one warehouse equal to ours, and reads what WB reports."""
+class WildberriesConnector(WildberriesEventFeed):
+    """Keeps one WB seller's FBS stock at one warehouse equal to ours, reads what WB reports and what buyers did."""
 
     system = SYSTEM
     batch_size = STOCKS_MAX
@@ -62,41 +53,32 @@ class WildberriesConnector:
     def __init__(self, credentials: WildberriesCredentials, *, connection_key: str,
                  recorder: Recorder | None = None, max_attempts: int | None = None,
                  timeout: float | None = None) -> None:
-        settings = get_settings()
         self.warehouse_id = credentials.warehouse_id
-
-        def host(base_url: str, per_minute: int, window: tuple[int, int] | None,
-                 budgets: dict[str, Budget] | None = None) -> HttpClient:
-            return HttpClient(HttpConfig(
-                system=SYSTEM, base_url=base_url, credential=credentials.token, rate_per_second=None,
-                rate_per_minute=per_minute, rate_window=window, method_budgets=budgets or {},
-                breaker_key=f"{SYSTEM}:{connection_key}", headers={"Authorization": credentials.token},
-                recorder=recorder, max_attempts=max_attempts, timeout=timeout,
-            ))
-
-        statistics = settings.WB_STATISTICS_REQUESTS_PER_MINUTE
-        self.client = WildberriesClient(
-            content=host(settings.WB_CONTENT_API_URL, 100, burst_window(5, 600)),
-            marketplace=host(settings.WB_MARKETPLACE_API_URL, 300, burst_window(20, 200),
-                             {STOCKS_BUDGET: Budget(per_minute=300, window=burst_window(20, 200))}),
-            statistics=host(settings.WB_STATISTICS_API_URL, statistics, None),
-        )
+        self.hosts = open_hosts(credentials.token, connection_key=connection_key, recorder=recorder,
+                                max_attempts=max_attempts, timeout=timeout)
+        self.client = WildberriesClient(self.hosts)
+        # The event feed lists cards at our own pace (WB_API_*); the stock push's listing at WB's content limit.
+        self.paced_client = WildberriesClient(self.hosts.paced())
+        self.reports = WildberriesReportsClient(self.hosts)
 
     def close(self) -> None:
         """Release the HTTP pools."""
-        self.client.close()
+        self.hosts.close()
 
     def check(self) -> CheckResult:
-        """List the seller's warehouses (marketplace host); the connection's warehouse must be among them."""
+        """With a warehouse: list the seller's warehouses (marketplace host); ours must be among them. Without
+        one: read the seller's profile (common host, GET /api/v1/seller-info), which any valid token opens."""
         try:
+            if self.warehouse_id is None:
+                seller = self.reports.seller_info()
+                name = seller.name or seller.tradeMark or seller.sid
+                return CheckResult(ok=True, message=f"Wildberries: token accepted, seller «{name}»",
+                                   details={"seller_name": name, "seller_id": seller.sid})
             warehouses = self.client.warehouses()
         except ConfigError as exc:
-            return CheckResult(ok=False, message=exc.message)
+            return CheckResult(ok=False, message=exc.message, key=exc.key, params=dict(exc.params))
         except ConnectorError as exc:
             return CheckResult(ok=False, message=f"Wildberries is not reachable: {exc.message}")
-        if self.warehouse_id is None:
-            return CheckResult(ok=True, message=f"Wildberries: token accepted, {len(warehouses)} seller warehouse(s)",
-                               details={"warehouses": str(len(warehouses))})
         found = next((w for w in warehouses if w.id == self.warehouse_id), None)
         if found is None:
             known = ", ".join(f"{w.id} «{w.name}»" for w in warehouses) or "none"
@@ -107,7 +89,7 @@ class WildberriesConnector:
 
     def _warehouse(self) -> int:
         if self.warehouse_id is None:
-            raise ConfigError(NO_WAREHOUSE)
+            raise ConfigError(NO_WAREHOUSE, key="no_warehouse", params={"system": SYSTEM})
         return self.warehouse_id
 
     def iter_offers(self) -> Iterator[list[MarketOffer]]:

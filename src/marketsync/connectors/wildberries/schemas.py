@@ -18,6 +18,14 @@ class CardSize(_Wire):
     skus: list[str] = Field(default_factory=list)
 
 
+class CardPhoto(_Wire):
+    """One photo of a card, in WB's sizes (big, c516x688, c246x328, square, tm)."""
+
+    big: str | None = None
+    c516x688: str | None = None
+    c246x328: str | None = None
+
+
 class Card(_Wire):
     """A product card (`nmID`) from /content/v2/get/cards/list."""
 
@@ -27,6 +35,7 @@ class Card(_Wire):
     title: str = ""
     brand: str = ""
     sizes: list[CardSize] = Field(default_factory=list)
+    photos: list[CardPhoto] = Field(default_factory=list)
     updatedAt: str | None = None
 
 

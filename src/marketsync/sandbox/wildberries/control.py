@@ -1,5 +1,7 @@
 """/_control/wildberries: seed a seller (token, warehouses, offers), revoke a token, block a seller's stock
-updates (406) and mark a warehouse as being updated (409 StoreIsProcessing)."""
+updates (406), mark a warehouse as being updated (409 StoreIsProcessing), make buyers' events (orders,
+cancellations, buyouts, returns, reviews, stock changes and moves), run one step of the demo stream and move
+the emulator's clock."""
 
 from __future__ import annotations
 
@@ -7,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Body, HTTPException
 
+from marketsync.sandbox.wildberries.demo_events import demo_tick, run
+from marketsync.sandbox.wildberries.events import EventError, event_summary
 from marketsync.sandbox.wildberries.seed import DEFAULT_WAREHOUSES, seed_wildberries
 
 if TYPE_CHECKING:
@@ -26,7 +30,8 @@ def wildberries_control(sandbox: SandboxState) -> APIRouter:
         try:
             return seed_wildberries(sandbox.wildberries, token, offers=body.get("offers") or [],
                                     warehouses=body.get("warehouses") or DEFAULT_WAREHOUSES,
-                                    categories=body.get("categories") or ("content", "marketplace", "statistics"))
+                                    categories=body.get("categories") or ("content", "marketplace", "statistics",
+                                                                                "feedbacks"))
         except (KeyError, TypeError, ValueError, IndexError) as error:
             raise HTTPException(400, f"bad seed: {error!r}") from None
 
@@ -48,6 +53,37 @@ def wildberries_control(sandbox: SandboxState) -> APIRouter:
             raise HTTPException(404, "no such warehouse for that token")
         warehouse.is_processing = bool(body.get("processing", True))
         return {"processing": warehouse.is_processing}
+
+    @router.post("/events")
+    def make_event(body: dict[str, Any] = Body(...)) -> dict[str, Any]:
+        """Make one buyer event: {"token", "kind": order|cancel|buyout|return|review|stock|move, ...} — order
+        {nmId?|barcode?, price?, warehouse?, region?}; cancel/buyout/return {srid}; review {nmId?|barcode?,
+        rating, text?, answer?}; stock {nmId?|barcode?, warehouse, quantity}; move {…, source, target, quantity};
+        any {at?: ISO time with offset, default the emulator's clock}."""
+        token = str(body.get("token"))
+        if sandbox.wildberries.token(token) is None:
+            raise HTTPException(404, "unknown or revoked Wildberries token")
+        try:
+            return event_summary(run(sandbox.wildberries, token, str(body.get("kind")), body))
+        except (EventError, KeyError, TypeError, ValueError) as error:
+            raise HTTPException(400, f"bad event: {error}") from None
+
+    @router.post("/demo/tick")
+    def tick(body: dict[str, Any] = Body(...)) -> dict[str, Any]:
+        """Run one step of the demo stream for {"token"}: one plausible buyer event now."""
+        token = str(body.get("token"))
+        if sandbox.wildberries.token(token) is None:
+            raise HTTPException(404, "unknown or revoked Wildberries token")
+        made = demo_tick(sandbox.wildberries, token)
+        return {"made": event_summary(made) if made is not None else None}
+
+    @router.post("/clock")
+    def advance(body: dict[str, Any] = Body(...)) -> dict[str, str]:
+        """Move the emulator's clock forward by {"seconds"}; return the new time."""
+        try:
+            return {"now": sandbox.wildberries.advance_clock(float(body.get("seconds", 0))).isoformat()}
+        except (TypeError, ValueError):
+            raise HTTPException(400, "seconds must be a number") from None
 
     @router.post("/tokens/{token}/revoke")
     def revoke(token: str) -> dict[str, bool]:

@@ -4,7 +4,8 @@ Most cards carry our product codes as vendorCode (matched by key); some carry ot
 products' barcodes (matched only by barcode), among them a card with three sizes whose barcodes are three of
 our products'; some are foreign (nothing of ours); one matching card is in the trash (never listed); one is
 large-size (КГТ+) and stocked at the seller's second, КГТ+ warehouse. FBS stock follows the Evotor quantity
-for most sizes; WB's own warehouses (FBO) hold some.
+for most sizes; WB's own warehouses (FBO) hold some. Buyers left a week of orders, buyouts, returns and reviews
+(demo_events.py), and `demo_tick` keeps them coming.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import random
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from marketsync.sandbox.wildberries.demo_events import seed_history
 from marketsync.sandbox.wildberries.seed import seed_wildberries
 
 if TYPE_CHECKING:
@@ -61,4 +63,6 @@ def seed_wildberries_demo(state: SandboxState, evotor_token: str, seed: int = 42
                               warehouses=({"name": "Склад на Ленина", "warehouse_id": 1_234_567},
                                           {"name": "Склад КГТ+ Подольск", "warehouse_id": 1_234_568,
                                            "cargo_type": 3}))
+    state.wildberries.seller(token).name = "ИП Демо-продавец"
+    seed_history(state.wildberries, token, random.Random(f"wildberries-events-{seed}"))
     return {"wb_token": token, "wb_warehouse_id": seeded["warehouse_ids"][0]}

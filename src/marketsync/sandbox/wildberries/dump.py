@@ -1,9 +1,12 @@
-"""A readable dump of the emulated WB for /_control/state and tests: a seller's warehouses, cards and stocks."""
+"""A readable dump of the emulated WB for /_control/state and tests: a seller's warehouses, cards, stocks, orders,
+sales and feedbacks."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from marketsync.sandbox.wildberries.feedbacks import feedback_to_wire
+from marketsync.sandbox.wildberries.reports import order_to_wire, sale_to_wire
 from marketsync.sandbox.wildberries.state import WbState
 from marketsync.sandbox.wildberries.wire import fbo_row_to_wire, warehouse_to_wire
 
@@ -25,4 +28,7 @@ def dump_wildberries(wb: WbState, token: str | None) -> dict[str, Any]:
                       for c in seller.cards.values()],
             "fbs": [{"warehouseId": w, "chrtId": chrt, "amount": amount} for (w, chrt), amount in seller.fbs.items()],
             "fbo": [fbo_row_to_wire(row) for row in seller.fbo],
+            "orders": [order_to_wire(order) for order in seller.orders.values()],
+            "sales": [sale_to_wire(sale) for sale in seller.sales.values()],
+            "feedbacks": [feedback_to_wire(item) for item in seller.feedbacks.values()],
         }

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from marketsync.sandbox.state import SandboxState
 
 SERVICE = "wildberries"
+COMMON = "common"
 MEDIA_TYPE = "application/json; charset=utf-8"
 CONFLICT_EXTRA = 9  # a 409 of a seller-stock method counts as 10 requests, the first already taken
 Action = Callable[[WbSeller], tuple[int, Any]]
@@ -55,8 +56,9 @@ def render(status: int, body: Any, headers: dict[str, str] | None = None) -> Res
 
 
 async def serve(sandbox: SandboxState, request: Request, *, host: str, path: str, group: str, write: bool,
-                action: Action, body: Any = None) -> Response:
-    """Answer one request to `host` for the spec path `path`, limited by the seller's `group` bucket."""
+                action: Action, body: Any = None, bucket: str | None = None) -> Response:
+    """Answer one request to `host` for the spec path `path`, limited by the seller's `group` limit (in its own
+    bucket, or in `bucket` where one limit counts apart per host, like /ping's)."""
     wb = sandbox.wildberries
     origin = f"s2s-api-auth-{host}"
     sandbox.stats.record_request(SERVICE, f"{request.method} {path}", write=write)
@@ -80,10 +82,10 @@ async def serve(sandbox: SandboxState, request: Request, *, host: str, path: str
                 raise errors.unauthorized("empty Authorization header", origin)
             if grant is None:
                 raise errors.unauthorized("token problem; token is malformed or withdrawn", origin)
-            if host not in grant.categories:
+            if host not in grant.categories and host != COMMON:  # the common host takes any token
                 raise errors.unauthorized("token scope not allowed", origin)
             seller = wb.sellers[grant.seller_id]
-            verdict = wb.buckets.hit((seller.id, group), wb.limits.get(group))
+            verdict = wb.buckets.hit((seller.id, bucket or group), wb.limits.get(group))
             if not verdict.allowed:
                 sandbox.stats.record_limited(SERVICE)
                 raise errors.too_many_requests(verdict.retry_s, verdict.reset_s, verdict.burst, origin)
@@ -92,8 +94,10 @@ async def serve(sandbox: SandboxState, request: Request, *, host: str, path: str
         status, payload, headers = error.status, error.body, error.headers
         if status == 409 and group == STOCKS and seller is not None:
             wb.buckets.charge((seller.id, group), wb.limits.get(group), CONFLICT_EXTRA)
-    if contract.validation_enabled() and status < 400 and body is not None and not isinstance(body, BadBody):
-        spec.validate_request(path, request.method, body)  # what we accepted, WB's spec must accept too
+    if contract.validation_enabled() and status < 400:  # what we accepted, WB's spec must accept too
+        spec.validate_query(path, request.method, dict(request.query_params))
+        if body is not None and not isinstance(body, BadBody):
+            spec.validate_request(path, request.method, body)
     response = _checked(path, request.method, status, payload, headers)
     if fault is not None and fault.kind in ("lost_write", "lost_write_504"):
         return lost_write_response(fault)

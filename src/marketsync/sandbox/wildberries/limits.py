@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 CONTENT, WAREHOUSES, STOCKS, STATISTICS = "content", "warehouses", "stocks", "statistics"
+ORDERS, SALES, FEEDBACKS = "statistics-orders", "statistics-sales", "feedbacks"
+PING, SELLER_INFO = "ping", "seller-info"
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,11 @@ DEFAULT_LIMITS: dict[str, Limit] = {
     WAREHOUSES: Limit(300, 20),  # seller-warehouse methods: 300/min, 200 ms, burst 20
     STOCKS: Limit(300, 20),  # seller-stock methods: the same, a 409 counting as 10
     STATISTICS: Limit(1, 1),  # /api/v1/supplier/stocks: 1/min, burst 1
+    ORDERS: Limit(1, 1),  # /api/v1/supplier/orders: 1/min, burst 1
+    SALES: Limit(1, 1),  # /api/v1/supplier/sales: 1/min, burst 1
+    FEEDBACKS: Limit(180, 6),  # the Questions and feedbacks category: 3/s, interval 333 ms, burst 6
+    PING: Limit(6, 3),  # /ping: at most 3 requests in 30 s, per host
+    SELLER_INFO: Limit(1, 10),  # /api/v1/seller-info: 1/min, burst 10
 }
 
 

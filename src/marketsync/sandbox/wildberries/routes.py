@@ -1,5 +1,6 @@
 """The HTTP face of the emulated WB: one router per host, each under its own prefix, so each has its own base URL
-(`/wildberries/content`, `/wildberries/marketplace`, `/wildberries/statistics`), like the real hosts."""
+(`/wildberries/content`, `/wildberries/marketplace`, `/wildberries/statistics`, `/wildberries/feedbacks`,
+`/wildberries/common`), like the real hosts."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from starlette.responses import Response
 from marketsync.sandbox.wildberries import errors
 from marketsync.sandbox.wildberries.cards import list_cards
 from marketsync.sandbox.wildberries.gateway import BadBody, json_body, serve
-from marketsync.sandbox.wildberries.limits import CONTENT, STATISTICS, STOCKS, WAREHOUSES
+from marketsync.sandbox.wildberries.limits import CONTENT, ORDERS, SALES, STATISTICS, STOCKS, WAREHOUSES
+from marketsync.sandbox.wildberries.reports import order_to_wire, parse_query, sale_to_wire, select
+from marketsync.sandbox.wildberries.routes_feed import common_router, feedbacks_router, ping_route
 from marketsync.sandbox.wildberries.state import MARKETPLACE, WbSeller
 from marketsync.sandbox.wildberries.stocks import put_stocks, read_stocks
 from marketsync.sandbox.wildberries.wire import fbo_row_to_wire, parse_date_from, warehouse_to_wire
@@ -85,6 +88,34 @@ def wildberries_router(sandbox: SandboxState) -> APIRouter:
         return await serve(sandbox, request, host="statistics", path="/api/v1/supplier/stocks", group=STATISTICS,
                            write=False, action=action)
 
-    for host_router in (content, marketplace, statistics):
+    @statistics.get("/api/v1/supplier/orders")
+    async def supplier_orders(request: Request) -> Response:
+        """GET /api/v1/supplier/orders?dateFrom=&flag=: order rows (flag 0: changed since; 1: of that day)."""
+        query = request.query_params
+
+        def action(seller: WbSeller) -> tuple[int, Any]:
+            since, flag = parse_query(query.get("dateFrom"), query.get("flag"))
+            rows = select(wb, list(seller.orders.values()), since, flag, lambda order: order.date)
+            return 200, [order_to_wire(order) for order in rows]
+
+        return await serve(sandbox, request, host="statistics", path="/api/v1/supplier/orders", group=ORDERS,
+                           write=False, action=action)
+
+    @statistics.get("/api/v1/supplier/sales")
+    async def supplier_sales(request: Request) -> Response:
+        """GET /api/v1/supplier/sales?dateFrom=&flag=: buyout (S…) and return (R…) rows."""
+        query = request.query_params
+
+        def action(seller: WbSeller) -> tuple[int, Any]:
+            since, flag = parse_query(query.get("dateFrom"), query.get("flag"))
+            rows = select(wb, list(seller.sales.values()), since, flag, lambda sale: sale.order.date)
+            return 200, [sale_to_wire(sale) for sale in rows]
+
+        return await serve(sandbox, request, host="statistics", path="/api/v1/supplier/sales", group=SALES,
+                           write=False, action=action)
+
+    for host, host_router in (("content", content), ("statistics", statistics)):
+        host_router.add_api_route("/ping", ping_route(sandbox, host), methods=["GET"])
+    for host_router in (content, marketplace, statistics, feedbacks_router(sandbox), common_router(sandbox)):
         router.include_router(host_router)
     return router

@@ -19,7 +19,9 @@ from referencing.jsonschema import DRAFT7
 from marketsync.sandbox.contract import ContractViolationError, SpecsNotFoundError, find_specs_dir
 
 # Which YAML documents each path we emulate (the statistics stocks live in the reports section).
-SPEC_FILES = {"/api/v1/supplier/stocks": "12-reports.yaml"}
+SPEC_FILES = {"/api/v1/supplier/stocks": "12-reports.yaml", "/api/v1/supplier/orders": "12-reports.yaml",
+              "/api/v1/supplier/sales": "12-reports.yaml", "/api/v1/feedbacks": "09-communications.yaml",
+              "/ping": "01-general.yaml", "/api/v1/seller-info": "01-general.yaml"}
 DEFAULT_FILE = "02-products.yaml"
 
 
@@ -115,6 +117,43 @@ def validate_request(path: str, method: str, body: Any) -> None:
     validator = load_spec(path).validator(path, method.lower(), "request")
     if validator is not None:
         _raise_first(validator, body, f"WB {method.upper()} {path} request")
+
+
+def _query_value_fits(schema: dict[str, Any], value: str) -> bool:
+    kind = schema.get("type")
+    try:
+        if kind == "integer":
+            int(value)
+        elif kind == "number":
+            float(value)
+    except ValueError:
+        return False
+    if kind == "boolean" and value not in ("true", "false"):
+        return False
+    return "enum" not in schema or value in [str(v) for v in schema["enum"]]
+
+
+def validate_query(path: str, method: str, query: dict[str, str]) -> None:
+    """Check a request's query against the operation's parameters: each one declared, typed as declared, and
+    every required one present."""
+    wb_spec = load_spec(path)
+    operation = wb_spec.document["paths"].get(path, {}).get(method.lower())
+    if operation is None:
+        raise ContractViolationError(f"WB {method.upper()} {path} is not in the spec")
+    declared: dict[str, dict[str, Any]] = {}
+    for parameter in operation.get("parameters", []):
+        if "$ref" in parameter:
+            parameter = wb_spec._follow(parameter["$ref"].removeprefix("#/").split("/"))[1]
+        if parameter.get("in") == "query":
+            declared[parameter["name"]] = parameter
+    for name, value in query.items():
+        if name not in declared:
+            raise ContractViolationError(f"WB {method.upper()} {path}: query parameter {name!r} is not in the spec")
+        if not _query_value_fits(declared[name].get("schema", {}), value):
+            raise ContractViolationError(f"WB {method.upper()} {path}: {name}={value!r} does not fit its schema")
+    missing = sorted(name for name, p in declared.items() if p.get("required") and name not in query)
+    if missing:
+        raise ContractViolationError(f"WB {method.upper()} {path}: required query parameters missing: {missing}")
 
 
 def validate_response(path: str, method: str, status: int, body: Any) -> None:

@@ -10,10 +10,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from marketsync.sandbox.wildberries.buyers import WbFeedback, WbOrder, WbSale
 from marketsync.sandbox.wildberries.limits import DEFAULT_LIMITS, Limit, TokenBuckets
 
-CONTENT, MARKETPLACE, STATISTICS = "content", "marketplace", "statistics"
-ALL_CATEGORIES = frozenset({CONTENT, MARKETPLACE, STATISTICS})
+CONTENT, MARKETPLACE, STATISTICS, FEEDBACKS = "content", "marketplace", "statistics", "feedbacks"
+ALL_CATEGORIES = frozenset({CONTENT, MARKETPLACE, STATISTICS, FEEDBACKS})
 MOSCOW = timedelta(hours=3)
 
 
@@ -88,6 +89,12 @@ class WbSeller:
     fbs: dict[tuple[int, int], int] = field(default_factory=dict)  # (warehouse id, chrtID) → amount
     fbo: list[FboRow] = field(default_factory=list)
     stock_blocked: bool = False  # WB banned the seller's stock updates: PUT answers 406 StatusNotAcceptable
+    orders: dict[str, WbOrder] = field(default_factory=dict)  # srid → ordered unit
+    sales: dict[str, WbSale] = field(default_factory=dict)  # saleID → buyout or return
+    feedbacks: dict[str, WbFeedback] = field(default_factory=dict)
+    name: str = "ИП Демо-продавец"
+    trade_mark: str = ""
+    sid: str = ""
 
 
 @dataclass(frozen=True)
@@ -112,6 +119,8 @@ class WbState:
         with self.lock:
             self.limits: dict[str, Limit | None] = dict(DEFAULT_LIMITS)
             self.fbo_page_size = 60_000  # "a conditional limit of 60000 rows per answer"
+            self.statistics_page_size = 80_000  # orders, sales: "a conditional limit of 80000 rows"
+            self.clock_offset = 0.0  # seconds the emulator's clock runs ahead of `clock` (advance_clock)
             self.tokens: dict[str, WbToken] = {}
             self.revoked: set[str] = set()
             self.sellers: dict[str, WbSeller] = {}
@@ -129,7 +138,18 @@ class WbState:
 
     def now(self) -> datetime:
         """Return the emulator's clock as an aware UTC datetime."""
-        return datetime.fromtimestamp(self.clock(), UTC)
+        return datetime.fromtimestamp(self.clock() + self.clock_offset, UTC)
+
+    def set_now(self, moment: datetime) -> None:
+        """Set the emulator's clock to an aware moment (it runs on from there)."""
+        with self.lock:
+            self.clock_offset = moment.timestamp() - self.clock()
+
+    def advance_clock(self, seconds: float) -> datetime:
+        """Move the emulator's clock forward (events stamped after it read as later); return the new time."""
+        with self.lock:
+            self.clock_offset += max(0.0, seconds)
+            return self.now()
 
     # -- tokens and sellers ------------------------------------------------------------------------------
     def add_token(self, token: str, seller_id: str | None = None,
@@ -137,7 +157,7 @@ class WbState:
         """Register a token for a seller (a new one unless given); return the seller id."""
         with self.lock:
             seller_id = seller_id or f"seller-{len(self.sellers) + 1}"
-            self.sellers.setdefault(seller_id, WbSeller(seller_id))
+            self.sellers.setdefault(seller_id, WbSeller(seller_id, sid=str(uuid.uuid5(uuid.NAMESPACE_URL, seller_id))))
             self.tokens[token] = WbToken(seller_id, frozenset(categories))
             self.revoked.discard(token)
             return seller_id

@@ -1,0 +1,111 @@
+"""Request budgets of the outbound HTTP client and their registries: rate limiters shared by every process
+(SQLite embedded, Redis distributed, keyed by a hash of the credential) and one circuit breaker per connection.
+
+A Budget is what one remote allows one credential: requests per second, per minute, and a minimum interval
+between two requests (WB_API_INTERVAL: "at most one request per interval" is a sliding window of one).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pybreaker
+from pyrate_limiter import Duration, Limiter, Rate
+
+from marketsync.connectors.errors import RateLimited, TransientError
+from marketsync.security import sha256_hex
+from marketsync.settings import get_settings
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How many requests may be sent per second, per minute and per `window` (requests, milliseconds), and how
+    far apart at least (`interval_ms`); None: no limit of that kind.
+
+    `window` is how a token bucket is kept (WB: `burst` requests at once, one more every `interval`): `burst`
+    requests per burst × interval, a sliding window that never outruns the bucket at any moment.
+    """
+
+    per_second: int | None = None
+    per_minute: int | None = None
+    interval_ms: int | None = None
+    window: tuple[int, int] | None = None
+
+    def __post_init__(self) -> None:
+        limits = (self.per_second, self.per_minute, self.interval_ms, *(self.window or ()))
+        if all(limit is None for limit in limits):
+            raise ValueError("a budget needs a limit per second, per minute, per window, an interval or several")
+        if any(limit is not None and limit <= 0 for limit in limits):
+            raise ValueError("a budget's limits must be positive")
+
+    def rates(self) -> list[Rate]:
+        """Return pyrate-limiter's rates, shortest window first, dropping a window another already implies."""
+        limits = [(self.per_second, Duration.SECOND), (self.per_minute, Duration.MINUTE),
+                  (1 if self.interval_ms else None, self.interval_ms or 0), (*(self.window or (None, 0)),)]
+        kept: list[Rate] = []
+        # pyrate-limiter wants longer windows with more requests and a lower rate: a shorter window allowing as
+        # many is moot, and a longer one at the same or a higher rate can never be reached.
+        for rate in sorted((Rate(limit, interval) for limit, interval in limits if limit is not None),
+                           key=lambda r: (int(r.interval), r.limit)):
+            while kept and rate.limit <= kept[-1].limit:
+                kept.pop()
+            if kept and rate.limit / int(rate.interval) >= kept[-1].limit / int(kept[-1].interval):
+                continue
+            kept.append(rate)
+        return kept
+
+
+_breakers: dict[str, pybreaker.CircuitBreaker] = {}
+_limiters: dict[str, Limiter] = {}
+_registry_lock = threading.Lock()
+
+
+def breaker_for(key: str) -> pybreaker.CircuitBreaker:
+    """Return the circuit breaker of one connection, creating it on first use."""
+    with _registry_lock:
+        if key not in _breakers:
+            _breakers[key] = pybreaker.CircuitBreaker(
+                fail_max=8, reset_timeout=30, exclude=[lambda e: not isinstance(e, TransientError)
+                                                       or isinstance(e, RateLimited)],
+                name=key,
+            )
+        return _breakers[key]
+
+
+def reset_breakers() -> None:
+    """Forget every breaker's state (tests, and the operator's "test connection")."""
+    with _registry_lock:
+        _breakers.clear()
+
+
+def limiter_for(system: str, credential: str, rate_per_second: int | None, rate_per_minute: int | None = None,
+                *, scope: str = "", interval_ms: int | None = None, window: tuple[int, int] | None = None) -> Limiter:
+    """Return the rate limiter of one credential (or of one method or host, `scope`), shared by every process."""
+    budget = Budget(rate_per_second, rate_per_minute, interval_ms, window)
+    scope_part = f"_{sha256_hex(scope)[:8]}" if scope else ""
+    spacing = (f"_i{interval_ms}" if interval_ms else "") + (f"_w{window[0]}per{window[1]}" if window else "")
+    key = (f"{system}_{sha256_hex(credential)[:24]}{scope_part}_{rate_per_second or 0}_{rate_per_minute or 0}"
+           f"{spacing}")
+    with _registry_lock:
+        if key in _limiters:
+            return _limiters[key]
+        rates = budget.rates()
+        settings = get_settings()
+        if settings.REDIS_URL:
+            from pyrate_limiter import RedisBucket
+            from redis import Redis
+
+            bucket: Any = RedisBucket.init(rates, Redis.from_url(settings.REDIS_URL), f"marketsync:rl:{key}")
+        else:
+            from pyrate_limiter import SQLiteBucket
+
+            path = Path(settings.RATE_LIMIT_DB_PATH)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            bucket = SQLiteBucket.init_from_file(
+                rates, table=f"rl_{key}", db_path=str(path.resolve()), use_file_lock=True
+            )
+        _limiters[key] = Limiter(bucket)
+        return _limiters[key]
