@@ -138,6 +138,13 @@ def open_channel(conn: Connection, recorder: ApiLogRecorder | None = None) -> Ca
     return connector
 
 
+def pushes_stock(conn: Connection) -> bool:
+    """Whether a marketplace connection names where our stock goes: a warehouse the system may leave optional (a
+    WB key entered in the Telegram bot, for notifications only) must be set before any stock is pushed."""
+    field = credentials_model(conn.system).model_fields.get("warehouse_id")
+    return field is None or field.is_required() or bool((conn.settings or {}).get("warehouse_id"))
+
+
 def open_stock_channel(conn: Connection, recorder: ApiLogRecorder | None = None) -> StockChannel:
     """Open a connection as a marketplace whose stock we push; refuse a system that cannot be one."""
     connector = open_connector(conn, recorder)

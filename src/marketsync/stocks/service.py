@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from marketsync.catalog.models import Product
 from marketsync.connections.models import Connection
-from marketsync.connections.service import get_connection, mark_broken, system_title
+from marketsync.connections.service import get_connection, mark_broken, pushes_stock, system_title
 from marketsync.connectors.errors import ConfigError, ConnectorError
 from marketsync.db import session_factory, utcnow
 from marketsync.notices import of_error
@@ -32,6 +32,7 @@ from marketsync.sync.runs import LIVE, SyncError, fail_dead_runs
 SOURCES = {"ozon": "ozon", "wb": "wildberries", "ym": "yandex_market"}
 MARKETPLACES = tuple(SOURCES.values())
 log = logging.getLogger(__name__)
+NO_WAREHOUSE = "no seller warehouse is set for this connection, so no stock is pushed: set it on /connections"
 DEFAULT_INTERVAL = 6 * 3600  # stock_configs.interval_seconds' default: the tool's "every 6 hours"
 
 
@@ -65,9 +66,10 @@ def configure(session: Session, *, account_id: int, system: str, reserve: int | 
 
 
 def connected_marketplaces(session: Session, account_id: int) -> list[Connection]:
-    """Return a cabinet's marketplace connections in the CLI's order (Ozon, Wildberries, Yandex Market)."""
+    """Return a cabinet's marketplace connections that take our stock, in the CLI's order (Ozon, Wildberries,
+    Yandex Market); a WB key given only for notifications (no warehouse) is not one of them."""
     found = {c.system: c for c in session.scalars(select(Connection).where(
-        Connection.account_id == account_id, Connection.system.in_(MARKETPLACES)))}
+        Connection.account_id == account_id, Connection.system.in_(MARKETPLACES))) if pushes_stock(c)}
     return [found[system] for system in MARKETPLACES if system in found]
 
 
@@ -103,7 +105,10 @@ def sync_stocks(engine: Engine, *, account_id: int, systems: Sequence[str], full
     """Refresh the source (Evotor), then push every asked marketplace that is connected, in this process."""
     with session_factory(engine)() as session:
         conns = {c.system: c.id for c in connected_marketplaces(session, account_id)}
-    outcomes = [MarketOutcome(system, error=f"{system_title(system)} is not connected", misconfigured=True)
+        keys_only = {system for system in systems if system not in conns
+                     and get_connection(session, account_id, system) is not None}
+    outcomes = [MarketOutcome(system, error=NO_WAREHOUSE if system in keys_only
+                              else f"{system_title(system)} is not connected", misconfigured=True)
                 for system in systems if system not in conns]
     wanted = [system for system in systems if system in conns]
     if wanted and refresh:
