@@ -108,15 +108,17 @@ def enter_key(session: Session, *, telegram_id: int, name: str | None, key: str)
 
     Nobody gets in with a key WB refuses, even one that some cabinet already holds (it may have been revoked)."""
     key = key.strip()
-    user = register_telegram_person(session, telegram_id, name)
-    if not key or len(key) > KEY_MAX or any(c.isspace() for c in key):
+    # A key is printable ASCII (it travels in an HTTP header): anything else is not one, whatever WB would say.
+    if not key or len(key) > KEY_MAX or not key.isascii() or not key.isprintable() or " " in key:
         return KeyOutcome(KeyVerdict.WRONG)
+    # Asked before the session's first query: no database transaction stays open while WB answers.
     try:
         result = check_credentials(SYSTEM, {"token": key}, key=f"tg-{telegram_id}")
     except ConnectionSetupError:  # not even shaped like a key (too short)
         return KeyOutcome(KeyVerdict.WRONG)
     if not result.ok:
         return _verdict_of_check(result.message, result.details)
+    user = register_telegram_person(session, telegram_id, name)
     existing = find_by_key(session, system=SYSTEM, token=key)
     if existing is not None:
         already = wb_cabinet_of(session, user.id) == existing.account_id

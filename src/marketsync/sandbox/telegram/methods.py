@@ -10,7 +10,7 @@ import asyncio
 import json
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -189,9 +189,10 @@ def call_update_method(telegram: TelegramState, bot: TgBot, method: str, params:
     return _commands(telegram, bot, method, params)
 
 
-async def wait_for_updates(params: dict[str, Any], payload: dict[str, Any],
-                           again: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """Hold an empty getUpdates answer up to its `timeout` seconds, answering as soon as an update comes."""
+async def wait_for_updates(params: dict[str, Any], payload: dict[str, Any], again: Callable[[], dict[str, Any]],
+                           gone: Callable[[], Awaitable[bool]]) -> dict[str, Any]:
+    """Hold an empty getUpdates answer up to its `timeout` seconds, answering as soon as an update comes; stop
+    when the client has gone (its offset must not confirm updates it will never read)."""
     try:
         timeout = min(float(params.get("timeout") or 0), LONG_POLL_MAX_SECONDS)
     except (TypeError, ValueError):
@@ -199,6 +200,8 @@ async def wait_for_updates(params: dict[str, Any], payload: dict[str, Any],
     deadline = time.monotonic() + timeout
     while payload.get("ok") and not payload.get("result") and time.monotonic() < deadline:
         await asyncio.sleep(POLL_STEP_SECONDS)
+        if await gone():
+            return payload
         payload = again()
     return payload
 

@@ -130,7 +130,8 @@ def telegram_router(sandbox: SandboxState) -> APIRouter:
             raw = await _raw_params(request)
             payload = call(token, method, raw)
             if method == "getUpdates":  # the long poll: an empty answer waits for an update up to `timeout`
-                payload = await wait_for_updates(raw, payload, lambda: _safe(lambda: call(token, method, raw)))
+                payload = await wait_for_updates(raw, payload, lambda: _safe(lambda: call(token, method, raw)),
+                                                 request.is_disconnected)
         except TelegramApiError as error:
             payload = error.body()
         if contract.validation_enabled():

@@ -60,7 +60,6 @@ class BotUpdates:
     """One bot's pending updates, webhook, commands, the people's messages and the callback queries."""
 
     pending: list[dict[str, Any]] = field(default_factory=list)
-    next_update_id: int = 100_000_001
     webhook: Webhook | None = None
     commands: dict[tuple[str, str], list[dict[str, str]]] = field(default_factory=dict)
     user_messages: list[UserMessage] = field(default_factory=list)
@@ -76,6 +75,9 @@ class UpdateHub:
         self.lock = lock
         self._bots: dict[str, BotUpdates] = {}
         self._callback_ids = itertools.count(4_200_000_000_001)
+        # Update ids only grow, across resets too: a getUpdates still waiting from before a reset confirms by
+        # offset, and must not confirm (delete) updates made after it.
+        self._update_ids = itertools.count(100_000_001)
 
     def reset(self) -> None:
         """Forget every queue, webhook and command (the webhook threads stop on their next look)."""
@@ -92,8 +94,7 @@ class UpdateHub:
     def _push(self, token: str, kind: str, body: dict[str, Any]) -> dict[str, Any]:
         with self.lock:
             updates = self.of(token)
-            update = {"update_id": updates.next_update_id, kind: body}
-            updates.next_update_id += 1
+            update = {"update_id": next(self._update_ids), kind: body}
             updates.pending.append(update)
             return update
 
