@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import typer
 
 
@@ -18,7 +20,5 @@ def register(app: typer.Typer) -> None:
 
         if not get_settings().BOT_TOKEN:
             fail("BOT_TOKEN is not set: the bot needs its token from @BotFather")
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             run_bot()
-        except KeyboardInterrupt:
-            pass
