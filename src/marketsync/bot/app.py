@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import TelegramNetworkError
 from aiogram.types import BotCommand, ErrorEvent
 
 from marketsync.bot import texts
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 WEBHOOK_CHECK_SECONDS = 300
+STARTUP_RETRY_MAX_SECONDS = 30.0
 DEFAULT_CRITICAL_STOCK_THRESHOLD = 2
 
 
@@ -88,10 +90,24 @@ async def register_webhook(bot: Bot, url: str, secret: str) -> None:
         log.info("telegram webhook set to %s", url)
 
 
+async def _until_reachable(bot: Bot) -> None:
+    """Remove a webhook left set (Telegram refuses getUpdates under one) and publish the commands, waiting for
+    the Bot API to answer (in the demo it lives in the web process, which may still be starting)."""
+    delay = 1.0
+    while True:
+        try:
+            await bot.delete_webhook(drop_pending_updates=False)
+            await set_commands(bot)
+            return
+        except TelegramNetworkError as exc:
+            log.warning("the Bot API does not answer yet (%s); retrying in %.0f s", exc, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, STARTUP_RETRY_MAX_SECONDS)
+
+
 async def run_polling(dispatcher: Dispatcher, bot: Bot, *, timeout: int = 30) -> None:
-    """Long-poll getUpdates until cancelled (a webhook left set would make Telegram refuse: removed first)."""
-    await bot.delete_webhook(drop_pending_updates=False)
-    await set_commands(bot)
+    """Long-poll getUpdates until cancelled."""
+    await _until_reachable(bot)
     await dispatcher.start_polling(bot, polling_timeout=timeout, handle_signals=False, close_bot_session=True)
 
 

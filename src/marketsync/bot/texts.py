@@ -5,19 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from marketsync.notifications.models import (
-    CRITICAL_STOCKS,
-    NEGATIVE_REVIEWS,
-    NEW_ORDERS,
-    ORDER_BUYOUTS,
-    ORDER_CANCELLATIONS,
-    ORDER_RETURNS,
-)
 from marketsync.notifications.onboarding import KeyOutcome, KeyVerdict, Switches
 from marketsync.orders.digest import OrdersDigest, StockLine
 
-TYPE_TITLES = {NEW_ORDERS: "Новые заказы", ORDER_BUYOUTS: "Выкупы", ORDER_CANCELLATIONS: "Отмены",
-               ORDER_RETURNS: "Возвраты", NEGATIVE_REVIEWS: "Негативные отзывы", CRITICAL_STOCKS: "Критические остатки"}
+# The notification types as the settings name them (notifications.models.TYPES), as the settings menu names them.
+TYPE_TITLES = {"new_orders": "Новые заказы", "order_buyouts": "Выкупы", "order_cancellations": "Отмены",
+               "order_returns": "Возвраты", "negative_reviews": "Негативные отзывы",
+               "critical_stocks": "Критические остатки"}
 ALL_TITLE = "Все уведомления"
 
 MENU_NOTIFICATIONS, MENU_ORDERS, MENU_STOCKS = "🔔 Уведомления", "📦 Заказы", "📉 Остатки"

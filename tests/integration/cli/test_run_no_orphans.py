@@ -4,6 +4,7 @@ them keeps running: nothing goes on syncing or sending behind the operator's bac
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -80,10 +81,8 @@ def test_killing_run_with_sigkill_leaves_no_process_behind(tmp_path: Path, sandb
             bot = [pid for pid in started if "marketsync bot" in _command(pid)]
             polled = sandbox_state.stats.snapshot().get("telegram", {}).get("by_method", {}).get("getUpdates")
             web = False
-            try:
+            with contextlib.suppress(httpx.HTTPError):
                 web = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code < 500
-            except httpx.HTTPError:
-                pass
             # The worker, its embedded beat (a fork of the worker) and the bot, the bot already polling.
             if web and polled and bot and len(commands) >= 3:
                 break
