@@ -1,9 +1,10 @@
 """The whole onboarding dialogue, driven through the Telegram emulator over real HTTP with aiogram's own long
 polling: /start asks for the WB key; a wrong key gets a clear message and no menu; a valid key says the sync is
 running and opens the menu only once it has finished; a second person with the same key joins the same cabinet;
-the settings switches edit their message at once and change the database; the menu shows orders and stocks.
+the settings switches edit their message at once and change the database; the menu shows orders and stocks. On
+SQLite, PostgreSQL and MariaDB.
 
-The initial sync here is `fake_initial_sync`, which writes what a sync would (an order, a critical size): the real
+The initial sync here is `FakeInitialSync`, which writes what a sync would (an order, a critical size): the real
 one (`marketsync.notifications.service.sync_cabinet_events`, wt-notify) replaces it after the merge, in
 `test_the_onboarding_dialogue_from_start_to_menu` and `test_a_second_person_with_the_same_key_joins_that_cabinet`.
 """
@@ -64,7 +65,7 @@ class FakeInitialSync:
 
 
 @pytest.fixture
-def running_bot(sqlite_engine: Engine, sandbox: ServerThread, sandbox_state: Any, env: dict[str, str],
+def running_bot(engine: Engine, sandbox: ServerThread, sandbox_state: Any, env: dict[str, str],
                 monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[PollingBot, FakeInitialSync]]:
     """The bot polling the emulator, a WB seller whose key is WB_KEY, the fake initial sync."""
     monkeypatch.setenv("SANDBOX_VALIDATE_CONTRACT", "1")  # the emulator checks aiogram's requests and its answers
@@ -73,7 +74,7 @@ def running_bot(sqlite_engine: Engine, sandbox: ServerThread, sandbox_state: Any
     sandbox_state.telegram.add_bot(BOT_TOKEN)
     seed_wildberries(sandbox_state.wildberries, WB_KEY)
     fake = FakeInitialSync()
-    dispatcher = build_dispatcher(engine=sqlite_engine, initial_sync=fake)
+    dispatcher = build_dispatcher(engine=engine, initial_sync=fake)
     with PollingBot(dispatcher, build_bot(BOT_TOKEN, f"{sandbox.url}/telegram")) as polling:
         yield polling, fake
         fake.release.set()
@@ -84,7 +85,7 @@ def _person(sandbox_state: Any, chat_id: int, name: str) -> Person:
 
 
 def test_the_onboarding_dialogue_from_start_to_menu(running_bot: tuple[PollingBot, FakeInitialSync],
-                                                    sandbox_state: Any, sqlite_engine: Engine) -> None:
+                                                    sandbox_state: Any, engine: Engine) -> None:
     _polling, sync = running_bot
     anna = _person(sandbox_state, ANNA, "Анна")
     commands = sandbox_state.telegram.updates.of(BOT_TOKEN).commands
@@ -105,7 +106,7 @@ def test_the_onboarding_dialogue_from_start_to_menu(running_bot: tuple[PollingBo
     assert "keyboard" in (done.reply_markup or {}) and anna.has_menu()
     assert sync.calls == [{"account_id": sync.calls[0]["account_id"], "silent": True}]
 
-    with session_scope(sqlite_engine) as session:
+    with session_scope(engine) as session:
         user = session.scalar(select(User).join(OAuthIdentity).where(OAuthIdentity.provider == "telegram",
                                                                      OAuthIdentity.subject == str(ANNA)))
         assert user is not None and user.email is None and user.name == "Анна"
@@ -124,7 +125,7 @@ def test_the_onboarding_dialogue_from_start_to_menu(running_bot: tuple[PollingBo
 
 
 def test_settings_switches_edit_their_message_and_change_the_database(
-        running_bot: tuple[PollingBot, FakeInitialSync], sandbox_state: Any, sqlite_engine: Engine) -> None:
+        running_bot: tuple[PollingBot, FakeInitialSync], sandbox_state: Any, engine: Engine) -> None:
     _polling, sync = running_bot
     sync.release.set()
     anna = _person(sandbox_state, ANNA, "Анна")
@@ -147,14 +148,14 @@ def test_settings_switches_edit_their_message_and_change_the_database(
     anna.press(edited, "ns:all")
     wait_for(lambda: "выключены все" in next(m for m in anna.received() if m.message_id == panel.message_id).text,
              message="the global switch shown off")
-    with session_scope(sqlite_engine) as session:
+    with session_scope(engine) as session:
         row = session.scalar(select(NotificationSetting))
         assert row is not None and row.order_returns is False and row.enabled is False and row.new_orders is True
     assert len([m for m in anna.received() if "Уведомления" in m.text]) == 1  # edited in place, never resent
 
 
 def test_a_second_person_with_the_same_key_joins_that_cabinet(
-        running_bot: tuple[PollingBot, FakeInitialSync], sandbox_state: Any, sqlite_engine: Engine) -> None:
+        running_bot: tuple[PollingBot, FakeInitialSync], sandbox_state: Any, engine: Engine) -> None:
     _polling, sync = running_bot
     sync.release.set()
     anna, boris = _person(sandbox_state, ANNA, "Анна"), _person(sandbox_state, BORIS, "Борис")
@@ -166,7 +167,7 @@ def test_a_second_person_with_the_same_key_joins_that_cabinet(
     boris.wait_text("Синхронизация завершена")
     assert boris.has_menu()
 
-    with session_scope(sqlite_engine) as session:
+    with session_scope(engine) as session:
         assert session.scalar(select(func.count()).select_from(Connection)) == 1
         cabinet = session.scalar(select(Connection.account_id))
         members = dict(session.execute(select(OAuthIdentity.subject, AccountMember.role)
