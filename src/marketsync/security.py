@@ -81,6 +81,15 @@ def sha256_hex(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
+def fingerprint(value: str, *, purpose: str = "credential") -> str:
+    """Return the keyed fingerprint of a secret: HMAC-SHA256 under a key derived from SECRET_KEY (hex).
+
+    The same secret always gives the same fingerprint (so it can be looked up by an index) while a stolen database
+    without SECRET_KEY cannot test guesses against it."""
+    key = hashlib.sha256(f"marketsync-fingerprint:{purpose}:{get_settings().SECRET_KEY}".encode()).digest()
+    return hmac.new(key, value.strip().encode(), hashlib.sha256).hexdigest()
+
+
 def _fernet_key(material: str) -> bytes:
     # A Fernet key is 32 url-safe base64 bytes; derive one deterministically from arbitrary text.
     if len(material) == 44:

@@ -122,6 +122,11 @@ class Settings(BaseSettings):
     # The weekly report lists the offers whose stock we offer is at or below this many units.
     LOW_STOCK_THRESHOLD: int = Field(default=5, ge=0)
     BOT_TOKEN: str | None = None
+    # The bot long-polls getUpdates unless this is set; then Telegram posts updates to this URL (served by the web
+    # app at its path) with TELEGRAM_WEBHOOK_SECRET (derived from SECRET_KEY when empty) in a header.
+    TELEGRAM_WEBHOOK_URL: str | None = None
+    TELEGRAM_WEBHOOK_SECRET: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,256}$")
+    BOT_POLL_TIMEOUT_SECONDS: int = Field(default=30, ge=0, le=50)
     ALERT_TELEGRAM_CHAT_ID: str | None = None
     # Seller notifications (the WB notifications bot's names): how often each cabinet's events are read, how far
     # back the initial sync reads, when a size's stock total is critical and which reviews are negative.

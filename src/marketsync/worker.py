@@ -12,6 +12,7 @@ from pathlib import Path
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import beat_init
 from celery.signals import setup_logging as celery_setup_logging
 from kombu import Queue
 from sqlalchemy.engine import make_url
@@ -113,6 +114,15 @@ def declare_queues(app: Celery) -> None:
         channel = conn.default_channel
         for name in QUEUES:
             Queue(name).bind(channel).declare()
+
+
+@beat_init.connect
+def _beat_dies_with_its_parent(**_kwargs: object) -> None:
+    # The embedded beat is a fork of the worker, where PR_SET_PDEATHSIG is cleared: without this, a SIGKILLed
+    # worker (itself killed because `marketsync run` died) would leave beat running and enqueueing.
+    from marketsync.processes import die_with_parent
+
+    die_with_parent()
 
 
 celery_app = create_celery()

@@ -192,7 +192,7 @@ def register(session: Session, body: dict[str, Any]) -> Link:
 
 def wants_invite(link: Link) -> bool:
     """Whether a registration should mail an invite (a new user with a real address to set a password)."""
-    return link.created and not link.user.email.endswith("@" + PLACEHOLDER_DOMAIN)
+    return link.created and not (link.user.email or "").endswith("@" + PLACEHOLDER_DOMAIN)
 
 
 def verify(session: Session, body: dict[str, Any]) -> Link:

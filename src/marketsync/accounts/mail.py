@@ -90,7 +90,9 @@ def send_token_mail(background: BackgroundTasks, session: Session, user: User, k
     """Issue a fresh single-use token for `kind` (confirm / reset / invite) and mail its link to the user.
 
     Over the per-recipient or per-client limit (accounts.throttle) nothing is issued or sent and the
-    user's previous link stays valid; returns whether the mail went out."""
+    user's previous link stays valid; returns whether the mail went out (never for a user without an e-mail)."""
+    if user.email is None:
+        return False
     if not throttle.reserve_message(user.email, client):
         log.warning("account mail (%s) to user %s not sent: too many mails asked for", kind, user.id)
         return False
@@ -105,7 +107,7 @@ def send_token_mail(background: BackgroundTasks, session: Session, user: User, k
 def send_taken_mail(background: BackgroundTasks, user: User, *, client: str | None) -> bool:
     """Tell the owner of an address that someone tried to register with it (with a link to reset the
     password); limited like every account mail. Returns whether the mail went out."""
-    if not throttle.reserve_message(user.email, client):
+    if user.email is None or not throttle.reserve_message(user.email, client):
         return False
     queue(background, compose("taken", to=user.email, locale=user.locale, url=link("/forgot-password"),
                               name=user.name))

@@ -30,7 +30,8 @@ class User(Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    # None for a person who came through the Telegram bot (an oauth_identities row names them instead).
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     name: Mapped[str | None] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(32))
@@ -45,6 +46,11 @@ class User(Base):
     memberships: Mapped[list[AccountMember]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
+
+    @property
+    def label(self) -> str:
+        """Return how pages and messages name the user: the e-mail, else the name, else `#id`."""
+        return self.email or self.name or f"#{self.id}"
 
 
 class AccountMember(Base):

@@ -225,20 +225,23 @@ def _refused(session: Session, actor: User, target: User, action: str) -> Outcom
 
 def edit_form(user: User, roles: list[str]) -> UserEdit:
     """Return the edit form's values for a user as they are now."""
-    return UserEdit(name=user.name or "", email=user.email, phone=user.phone or "",
+    return UserEdit(name=user.name or "", email=user.email or "", phone=user.phone or "",
                     role="admin" if "admin" in roles else "user")
 
 
-def _edit_errors(session: Session, target: User, edit: UserEdit) -> tuple[dict[str, str], str]:
+def _edit_errors(session: Session, target: User, edit: UserEdit) -> tuple[dict[str, str], str | None]:
     errors = profile_errors(edit.name, edit.phone)
-    normalized = ""
-    try:
-        normalized = normalize_email(edit.email)
-    except AccountError:
-        errors["email"] = _("Enter a valid e-mail address.")
+    normalized: str | None = ""
+    if target.email is None and not edit.email.strip():
+        normalized = None  # a Telegram person without an e-mail may stay without one
     else:
-        if email_taken(session, normalized, except_user_id=target.id):
-            errors["email"] = _("A user with this e-mail already exists.")
+        try:
+            normalized = normalize_email(edit.email)
+        except AccountError:
+            errors["email"] = _("Enter a valid e-mail address.")
+        else:
+            if email_taken(session, normalized, except_user_id=target.id):
+                errors["email"] = _("A user with this e-mail already exists.")
     if edit.role not in ASSIGNABLE_ROLES:
         errors["role"] = _("Choose one of the roles.")
     return errors, normalized
@@ -264,7 +267,7 @@ def edit_user(session: Session, actor: User, target: User, edit: UserEdit) -> Ou
         target.phone_confirmed_at = None  # an admin typed it; the user has not proved they own it
     set_platform_role(session, target, edit.role)
     session.flush()
-    return Outcome(_("The changes to %(email)s are saved.", email=target.email))
+    return Outcome(_("The changes to %(email)s are saved.", email=target.label))
 
 
 def invite_user(session: Session, *, email: str, name: str) -> tuple[User | None, dict[str, str]]:
@@ -288,9 +291,9 @@ def activate_user(session: Session, actor: User, target: User) -> Outcome:
     if refused := _refused(session, actor, target, "activate"):
         return refused
     if target.status == "active":
-        return Outcome(_("%(email)s is already active.", email=target.email), "info")
+        return Outcome(_("%(email)s is already active.", email=target.label), "info")
     activate(session, target)
-    return Outcome(_("%(email)s is active and can sign in.", email=target.email))
+    return Outcome(_("%(email)s is active and can sign in.", email=target.label))
 
 
 def suspend_user(session: Session, actor: User, target: User) -> Outcome:
@@ -298,20 +301,22 @@ def suspend_user(session: Session, actor: User, target: User) -> Outcome:
     if refused := _refused(session, actor, target, "suspend"):
         return refused
     if target.status == "suspended":
-        return Outcome(_("%(email)s is already suspended.", email=target.email), "info")
+        return Outcome(_("%(email)s is already suspended.", email=target.label), "info")
     suspend(session, target)
-    return Outcome(_("%(email)s is suspended and signed out everywhere.", email=target.email), "warning")
+    return Outcome(_("%(email)s is suspended and signed out everywhere.", email=target.label), "warning")
 
 
 def mail_refusal(session: Session, actor: User, target: User, kind: str) -> Outcome | None:
     """Say why a password-reset (`reset`) or invitation (`invite`) mail may not go to `target`, else None."""
     if refused := _refused(session, actor, target, "reset-password" if kind == "reset" else "send-invite"):
         return refused
+    if target.email is None:
+        return Outcome(_("%(email)s has no e-mail address to send a link to.", email=target.label), "warning")
     if kind == "reset" and target.status == "suspended":  # the public form refuses them too: activate first
-        return Outcome(_("%(email)s is suspended. Activate the user first.", email=target.email), "warning")
+        return Outcome(_("%(email)s is suspended. Activate the user first.", email=target.label), "warning")
     if kind == "invite" and target.status != "pending":
         return Outcome(_("%(email)s has already joined; an invitation is only for a pending user.",
-                         email=target.email), "warning")
+                         email=target.label), "warning")
     return None
 
 
@@ -319,7 +324,7 @@ def delete_target(session: Session, actor: User, target: User) -> Outcome:
     """Delete a user and every cabinet they were the last owner of, with all its data."""
     if refused := _refused(session, actor, target, "delete"):
         return refused
-    email = target.email
+    email = target.label
     cabinets = delete_user(session, target)
     return Outcome(_("%(email)s is deleted. Cabinets removed with all their data: %(count)s.", email=email,
                      count=len(cabinets)), "info")

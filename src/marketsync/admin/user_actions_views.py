@@ -49,7 +49,7 @@ def _mail(request: Request, session: DbSession, actor: CurrentUser, background: 
         sent, tone = _("Too many mails were sent to %(email)s. Try again in an hour."), "warning"
     else:
         tone = "success"
-    return _back(request, target.id, Outcome(sent % {"email": target.email}, tone))
+    return _back(request, target.id, Outcome(sent % {"email": target.label}, tone))
 
 
 @router.post("/users/{user_id}/reset-password", dependencies=WRITE)

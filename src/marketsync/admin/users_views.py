@@ -81,7 +81,7 @@ def users_export(request: Request) -> StreamingResponse:
     statuses = {"pending": _("Pending"), "active": _("Active"), "suspended": _("Suspended")}
     role_names = {"system": _("Instance owner"), "admin": _("Administrator"), "user": _("Seller")}
     columns: list[Column[UserRow]] = [
-        Column(_("E-mail"), lambda r: r.user.email),
+        Column(_("E-mail"), lambda r: r.user.email or ""),
         Column(_("Name"), lambda r: r.user.name),
         Column(_("Phone"), lambda r: r.user.phone),
         Column(_("Status"), lambda r: statuses.get(r.user.status, r.user.status)),

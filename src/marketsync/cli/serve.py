@@ -12,6 +12,8 @@ from types import FrameType
 import typer
 import uvicorn
 
+from marketsync.processes import die_with_parent
+
 HOST = typer.Option("127.0.0.1", "--host", help="Address to listen on.")
 PORT = typer.Option(8000, "--port", help="Port to listen on.")
 
@@ -35,6 +37,25 @@ def worker_command(*, beat: bool) -> list[str]:
     return cmd
 
 
+def bot_command() -> list[str]:
+    """The bot's command line (`marketsync bot`)."""
+    return [sys.executable, "-m", "marketsync", "bot"]
+
+
+def child_environment(host: str, port: int) -> dict[str, str]:
+    """The children's environment: BASE_URL is this server's real address when it is not set."""
+    env = dict(os.environ)
+    if not env.get("BASE_URL") and not env.get("DOMAIN"):
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+        env["BASE_URL"] = f"http://{shown}:{port}"
+    return env
+
+
+def start_child(command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """Start a child in its own process group (Ctrl-C reaches it once, through us) that dies with us."""
+    return subprocess.Popen(command, start_new_session=True, env=env, preexec_fn=die_with_parent)
+
+
 def serve_web(host: str, port: int) -> None:
     """Serve the web app in the foreground."""
     # log_config=None, log_level=None: uvicorn keeps the configuration of marketsync.logs (LOG_LEVEL).
@@ -45,12 +66,20 @@ def serve_web(host: str, port: int) -> None:
 def run_embedded(host: str, port: int, *, on_started: object = None) -> None:
     """Start the worker (with beat) as a child and the web server here; stop both on SIGTERM/Ctrl-C."""
     from marketsync.cli.migrate import migrate_database
+    from marketsync.settings import get_settings
 
+    env = child_environment(host, port)
+    if env.get("BASE_URL") != os.environ.get("BASE_URL"):
+        os.environ["BASE_URL"] = env["BASE_URL"]  # the web app here links to itself by the same address
+        get_settings.cache_clear()
     migrate_database()
     os.makedirs("var", exist_ok=True)
-    # Its own process group: Ctrl-C reaches the worker once, through us, and a forced stop takes the embedded
-    # beat (a grandchild) with it instead of leaving it orphaned.
-    child = subprocess.Popen(worker_command(beat=True), start_new_session=True)
+    # Each in its own process group: Ctrl-C reaches it once, through us, and a forced stop takes the embedded beat
+    # (a grandchild) with it. Each dies with us (PR_SET_PDEATHSIG), even when we are killed with SIGKILL; the
+    # embedded beat dies with the worker, its parent, as Celery's beat process is a child of the worker.
+    children = [start_child(worker_command(beat=True), env)]
+    if get_settings().BOT_TOKEN:
+        children.append(start_child(bot_command(), env))
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         raise KeyboardInterrupt
@@ -67,7 +96,8 @@ def run_embedded(host: str, port: int, *, on_started: object = None) -> None:
         pass
     finally:
         signal.signal(signal.SIGTERM, previous)
-        stop_process_group(child, grace=20)
+        for child in reversed(children):
+            stop_process_group(child, grace=20)
         typer.echo("stopped")
 
 

@@ -21,6 +21,9 @@ class Connection(Base):
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
     system: Mapped[str] = mapped_column(String(32))
     credentials_encrypted: Mapped[str] = mapped_column(Text)
+    # HMAC-SHA256 of the API key under a key derived from SECRET_KEY: finds the cabinet a key belongs to (a second
+    # person joining a shared WB cabinet) without decrypting any stored key.
+    credential_fingerprint: Mapped[str | None] = mapped_column(String(64), index=True)
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(16), default="active")
     last_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -17,7 +17,7 @@ from marketsync.connectors.records import CheckResult
 from marketsync.db import utcnow
 from marketsync.http import time_budget
 from marketsync.notices import Notice, notice, of_check
-from marketsync.security import decrypt_json, encrypt_json, is_secret_name
+from marketsync.security import decrypt_json, encrypt_json, fingerprint, is_secret_name
 
 SYSTEMS = ("evotor", "vk", "ozon", "wildberries", "yandex_market")  # what /connections shows, in its order
 CHECK_ATTEMPTS = 2
@@ -103,6 +103,7 @@ def save_connection(session: Session, *, account_id: int, system: str, credentia
         conn = Connection(account_id=account_id, system=system, credentials_encrypted="")
         session.add(conn)
     conn.credentials_encrypted = encrypt_json(creds)
+    conn.credential_fingerprint = credential_fingerprint(system, creds)
     # Secrets stay only in the encrypted blob; ids (group, client, warehouse, campaign) are shown in clear.
     conn.settings = {k: v for k, v in creds.items() if not is_secret_name(k)}
     conn.status = "active"
@@ -110,6 +111,21 @@ def save_connection(session: Session, *, account_id: int, system: str, credentia
     conn.last_checked_at = utcnow()
     session.flush()
     return conn, result
+
+
+def credential_fingerprint(system: str, credentials: dict[str, Any]) -> str | None:
+    """Return the keyed fingerprint of a connection's API key (its `token`), or None for a system without one."""
+    token = credentials.get("token")
+    return fingerprint(f"{system}:{str(token).strip()}") if token else None
+
+
+def find_by_key(session: Session, *, system: str, token: str) -> Connection | None:
+    """Return the oldest connection to a system whose API key is `token`, found by its fingerprint (no key is
+    decrypted)."""
+    key = credential_fingerprint(system, {"token": token})
+    return session.scalar(select(Connection).where(Connection.system == system,
+                                                   Connection.credential_fingerprint == key)
+                          .order_by(Connection.id).limit(1))
 
 
 def credentials_of(conn: Connection) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from marketsync.sandbox.evotor.routes import evotor_router
 from marketsync.sandbox.mail_views import mail_router
 from marketsync.sandbox.ozon.routes import ozon_router
 from marketsync.sandbox.state import SandboxState, default_state
+from marketsync.sandbox.telegram.chat import telegram_chat_router
 from marketsync.sandbox.telegram.routes import telegram_router
 from marketsync.sandbox.vk.routes import vk_router
 from marketsync.sandbox.wildberries.routes import wildberries_router
@@ -32,6 +33,7 @@ def create_sandbox_app(state: SandboxState | None = None, *, mail_dir: Path | No
     app.include_router(wildberries_router(sandbox))
     app.include_router(ozon_router(sandbox))
     app.include_router(telegram_router(sandbox))
+    app.include_router(telegram_chat_router(sandbox))  # /telegram/chat and /_control/telegram/...
     app.include_router(control_router(sandbox))
     app.include_router(mail_router(mail_dir))
 

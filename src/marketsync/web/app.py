@@ -47,7 +47,18 @@ SANDBOX_APIS = ("/sandbox/evotor/", "/sandbox/vk/", "/sandbox/ozon/", "/sandbox/
 def csrf_exempt(path: str) -> bool:
     """Whether a path takes unsafe requests without a CSRF token: the health probe, the emulated foreign APIs
     and the Evotor webhooks (a server calling with its Bearer secret, no browser and no cookies)."""
-    return path == "/health" or path.startswith(SANDBOX_APIS) or path in EVOTOR_WEBHOOKS
+    return (path == "/health" or path.startswith(SANDBOX_APIS) or path in EVOTOR_WEBHOOKS
+            or path == _telegram_webhook_path())
+
+
+def _telegram_webhook_path() -> str | None:
+    # Telegram posts with its secret-token header, no cookies: the webhook checks that header instead of CSRF.
+    settings = get_settings()
+    if not (settings.BOT_TOKEN and settings.TELEGRAM_WEBHOOK_URL):
+        return None
+    from marketsync.bot.webhook import webhook_path
+
+    return webhook_path(settings)
 
 
 class _EveryPathButExempt:
@@ -161,6 +172,11 @@ def _include_routers(app: FastAPI) -> None:
                    stocks_unmatched_router, stocks_router, stock_product_router):  # /stocks/<key> last
         hide_pages(router.routes)  # the API schema lists the JSON endpoints, not the pages and form posts
         app.include_router(router)
+    settings = get_settings()
+    if settings.BOT_TOKEN and settings.TELEGRAM_WEBHOOK_URL:
+        from marketsync.bot.webhook import webhook_router
+
+        app.include_router(webhook_router(settings))
 
 
 def _mount_sandbox(app: FastAPI) -> None:

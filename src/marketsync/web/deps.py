@@ -28,7 +28,7 @@ class Viewer:
     """What pages show of the signed-in user; a plain copy, still readable after the session rolled back."""
 
     id: int
-    email: str
+    email: str | None
     name: str | None
     can_admin: bool = False
 

@@ -1,8 +1,9 @@
 """The HTTP face of the Telegram Bot API: `/bot<token>/<method>` (GET or POST; query, form, multipart or JSON
 parameters; method names case-insensitive), the `{ok, result}` envelope and Telegram's error answers. getMe,
-sendMessage and sendPhoto (photos.py) are emulated, with per-chat flood control when armed (flood.py); any other
-method answers 404 as an unknown one does, until an issue needs it. The spec is read only under
-SANDBOX_VALIDATE_CONTRACT=1, so the demo runs without the api-specs folder."""
+sendMessage and sendPhoto (photos.py) are emulated here, with per-chat flood control when armed (flood.py), the
+update side (getUpdates, webhooks, callbacks, edits, commands) in methods.py; any other method answers 404 as an
+unknown one does, until an issue needs it. The spec is read only under SANDBOX_VALIDATE_CONTRACT=1, so the demo
+runs without the api-specs folder."""
 
 from __future__ import annotations
 
@@ -16,12 +17,20 @@ from starlette.responses import Response
 from marketsync.sandbox import contract
 from marketsync.sandbox.faults import gateway_failure, lost_write_response, wait_latency
 from marketsync.sandbox.state import SandboxState
+from marketsync.sandbox.telegram.methods import (
+    UPDATE_METHODS,
+    call_update_method,
+    message_wire,
+    reply_markup_of,
+    wait_for_updates,
+)
 from marketsync.sandbox.telegram.photos import send_photo
 from marketsync.sandbox.telegram.spec import typed_params, validate_telegram_answer, validate_telegram_request
 from marketsync.sandbox.telegram.state import TEXT_MAX, TelegramApiError, TgBot
 
 TOKEN_FORMAT = re.compile(r"\d+:[A-Za-z0-9_-]+")
 EMULATED = {"getme": "getMe", "sendmessage": "sendMessage", "sendphoto": "sendPhoto"}  # case-insensitive names
+EMULATED.update({name.lower(): name for name in UPDATE_METHODS})
 WRITE_METHODS = frozenset({"sendMessage", "sendPhoto"})
 PARSE_MODES = ("HTML", "Markdown", "MarkdownV2")
 
@@ -63,6 +72,13 @@ def _chat_id(value: Any) -> int | str:
     return str(value)
 
 
+def _safe(run: Any) -> dict[str, Any]:
+    try:
+        return dict(run())
+    except TelegramApiError as error:
+        return error.body()
+
+
 def telegram_router(sandbox: SandboxState) -> APIRouter:
     """Build the router serving `/telegram/...` from `sandbox`."""
     router = APIRouter(prefix="/telegram")
@@ -78,9 +94,9 @@ def telegram_router(sandbox: SandboxState) -> APIRouter:
         if params.get("parse_mode") not in (None, "", *PARSE_MODES):
             raise TelegramApiError(400, f"Bad Request: unsupported parse_mode \"{params['parse_mode']}\"")
         quiet = params.get("disable_notification") in (True, "true", "True", "1")
-        message = telegram.send_message(bot.token, chat, text, disable_notification=quiet)
-        return {"message_id": message.message_id, "from": bot.user(), "chat": chat.wire(), "date": message.date,
-                "text": message.text}
+        message = telegram.send_message(bot.token, chat, text, disable_notification=quiet,
+                                        reply_markup=reply_markup_of(params))
+        return message_wire(bot, chat.wire(), message)
 
     def call(token: str, method: str, raw: dict[str, Any]) -> dict[str, Any]:
         bot = telegram.bot(token)
@@ -97,6 +113,8 @@ def telegram_router(sandbox: SandboxState) -> APIRouter:
         if method == "sendPhoto":
             chat = telegram.find_chat(bot.token, _chat_id(raw.get("chat_id")))
             return {"ok": True, "result": send_photo(telegram, bot, chat, raw)}
+        if method in UPDATE_METHODS:
+            return {"ok": True, "result": call_update_method(telegram, bot, method, raw)}
         return {"ok": True, "result": send_message(bot, raw)}
 
     def _flood_wait(bot: TgBot, raw: dict[str, Any]) -> int | None:
@@ -122,7 +140,11 @@ def telegram_router(sandbox: SandboxState) -> APIRouter:
         try:
             if not TOKEN_FORMAT.fullmatch(token) or method_name.lower() not in EMULATED:
                 raise TelegramApiError(404, "Not Found")
-            payload = call(token, method, await _raw_params(request))
+            raw = await _raw_params(request)
+            payload = call(token, method, raw)
+            if method == "getUpdates":  # the long poll: an empty answer waits for an update up to `timeout`
+                payload = await wait_for_updates(raw, payload, lambda: _safe(lambda: call(token, method, raw)),
+                                                 request.is_disconnected)
         except TelegramApiError as error:
             payload = error.body()
         if contract.validation_enabled():

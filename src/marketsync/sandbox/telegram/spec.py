@@ -38,22 +38,24 @@ class TelegramSpec:
                                                                    registry=self.registry)
             return self._validators[(method, part)]
 
-    def params_schema(self, method: str) -> dict[str, Any]:
-        """Return the JSON request body's schema of a method ({} for a method without parameters)."""
+    def _content_type(self, method: str) -> str | None:
+        # JSON where the spec offers it; multipart where it is the only body (setWebhook, sendPhoto: uploads).
         body = self._operation(method).get("requestBody")
-        return dict(body["content"][self._media(method)]["schema"]) if body else {}
+        if not body:
+            return None
+        return next((kind for kind in ("application/json", "multipart/form-data") if kind in body["content"]), None)
 
-    def _media(self, method: str) -> str:
-        """The request body's media type: JSON where declared, else the one declared (sendPhoto: multipart)."""
-        content = self._operation(method)["requestBody"]["content"]
-        return "application/json" if "application/json" in content else next(iter(content))
+    def params_schema(self, method: str) -> dict[str, Any]:
+        """Return the request body's schema of a method ({} for a method without parameters)."""
+        kind = self._content_type(method)
+        return dict(self._operation(method)["requestBody"]["content"][kind]["schema"]) if kind else {}
 
     def request_validator(self, method: str) -> Draft7Validator:
-        """Return the validator of a method's parameters (its application/json request body)."""
+        """Return the validator of a method's parameters (its application/json, else multipart, request body)."""
         if not self.params_schema(method):
             return Draft7Validator({"type": "object", "maxProperties": 0})
-        media = self._media(method).replace("~", "~0").replace("/", "~1")
-        return self._validator(method, "request", f"/paths/~1{method}/post/requestBody/content/{media}/schema")
+        kind = str(self._content_type(method)).replace("/", "~1")
+        return self._validator(method, "request", f"/paths/~1{method}/post/requestBody/content/{kind}/schema")
 
     def response_validator(self, method: str) -> Draft7Validator:
         """Return the validator of a method's success envelope `{"ok": true, "result": ...}`."""

@@ -10,6 +10,7 @@ from typing import Any
 
 from marketsync.sandbox.ratelimit import FixedWindowLimiter
 from marketsync.sandbox.telegram.flood import FloodControl
+from marketsync.sandbox.telegram.updates import UpdateHub
 
 # The demo bot and the operator chat it alerts (demo mode's BOT_TOKEN and ALERT_TELEGRAM_CHAT_ID).
 DEMO_BOT_TOKEN = "7000000001:sandbox-demo-bot-token-AAAAAAAAAAAAAAA"
@@ -63,6 +64,8 @@ class TgMessage:
     disable_notification: bool = False
     photo: str | None = None  # sendPhoto: the URL or file_id sent (text is then the caption)
     caption: str | None = None
+    reply_markup: dict[str, Any] | None = None  # the keyboard the message carries (inline or reply)
+    edit_date: int | None = None
 
 
 @dataclass
@@ -92,11 +95,13 @@ class TelegramState:
         self.group_limit: int | None = GROUP_MESSAGES_PER_MINUTE
         self.group_windows = FixedWindowLimiter(window_s=60.0)
         self.flood = FloodControl()  # per-chat 429s, armed by tests and the demo
+        self.updates = UpdateHub(lock)  # what people write and press, the webhook, commands (updates.py)
 
     def reset(self) -> None:
         """Forget every bot."""
         with self.lock:
             self._bots.clear()
+            self.updates.reset()
             self.group_limit = GROUP_MESSAGES_PER_MINUTE
             self.group_windows.reset()
             self.flood.reset()
@@ -157,7 +162,8 @@ class TelegramState:
                 raise TelegramApiError(400, "Bad Request: chat not found")
             return chat
 
-    def send_message(self, token: str, chat: TgChat, text: str, *, disable_notification: bool = False) -> TgMessage:
+    def send_message(self, token: str, chat: TgChat, text: str, *, disable_notification: bool = False,
+                     reply_markup: dict[str, Any] | None = None) -> TgMessage:
         """Keep one message a bot sent to a chat; return it (429 past a group's messages a minute)."""
         with self.lock:
             bot = self._require(token)
@@ -166,7 +172,8 @@ class TelegramState:
                 if not window.allowed:
                     raise TelegramApiError(429, f"Too Many Requests: retry after {window.reset_s}",
                                            retry_after=window.reset_s)
-            message = TgMessage(bot.next_message_id, chat.id, int(time.time()), text, disable_notification)
+            message = TgMessage(bot.next_message_id, chat.id, int(time.time()), text, disable_notification,
+                                reply_markup=reply_markup)
             bot.next_message_id += 1
             bot.messages.append(message)
             return message

@@ -1,0 +1,180 @@
+"""The whole onboarding dialogue, driven through the Telegram emulator over real HTTP with aiogram's own long
+polling: /start asks for the WB key; a wrong key gets a clear message and no menu; a valid key says the sync is
+running and opens the menu only once it has finished; a second person with the same key joins the same cabinet;
+the settings switches edit their message at once and change the database; the menu shows orders and stocks. On
+SQLite, PostgreSQL and MariaDB.
+
+The initial sync here is `FakeInitialSync`, which writes what a sync would (an order, a critical size): the real
+one (`marketsync.notifications.service.sync_cabinet_events`, wt-notify) replaces it after the merge, in
+`test_the_onboarding_dialogue_from_start_to_menu` and `test_a_second_person_with_the_same_key_joins_that_cabinet`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from bot_harness import Person, PollingBot, wait_for
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+
+from marketsync.accounts.models import AccountMember, OAuthIdentity, User
+from marketsync.bot import texts
+from marketsync.bot.app import build_bot, build_dispatcher
+from marketsync.connections.models import Connection
+from marketsync.db import session_scope
+from marketsync.notifications.models import NotificationSetting
+from marketsync.orders.models import Order, SizeStockTotal
+from marketsync.sandbox.server import ServerThread
+from marketsync.sandbox.wildberries.seed import seed_wildberries
+from marketsync.security import fingerprint
+from marketsync.settings import get_settings
+
+pytestmark = pytest.mark.timeout(120)
+BOT_TOKEN = "7100000001:onboarding-test-bot-token-AAAAAAAAAA"
+WB_KEY = "wb-test-key-onboarding-0123456789abcdef"
+ANNA, BORIS = 881000001, 881000002
+
+
+class FakeInitialSync:
+    """Stands in for sync_cabinet_events: waits until released (so the test sees the menu wait for it), then
+    writes what a first sync stores: one order today and one size at a critical stock."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.calls: list[dict[str, Any]] = []
+
+    def __call__(self, engine: Engine, *, account_id: int, silent: bool = True) -> Any:
+        self.calls.append({"account_id": account_id, "silent": silent})
+        assert self.release.wait(30), "the test never released the sync"
+        now = datetime.now(UTC)
+        with session_scope(engine) as session:
+            if not session.scalar(select(func.count()).select_from(Order).where(Order.account_id == account_id)):
+                session.add(Order(account_id=account_id, source="wildberries", external_id=f"srid-{account_id}",
+                                  ordered_at=now - timedelta(minutes=5), changed_at=now, article="PLATYE-42",
+                                  size="M", price=Decimal("2490.00"), warehouse="Коледино", region="Москва"))
+                session.add(SizeStockTotal(account_id=account_id, source="wildberries", product_id="100500",
+                                           size_key="100500:M", article="PLATYE-42", size="M", total=1,
+                                           warehouses=2, critical=True))
+        return SimpleNamespace(ok=True, error=None)
+
+
+@pytest.fixture
+def running_bot(engine: Engine, sandbox: ServerThread, sandbox_state: Any, env: dict[str, str],
+                monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[PollingBot, FakeInitialSync]]:
+    """The bot polling the emulator, a WB seller whose key is WB_KEY, the fake initial sync."""
+    monkeypatch.setenv("SANDBOX_VALIDATE_CONTRACT", "1")  # the emulator checks aiogram's requests and its answers
+    monkeypatch.setenv("BASE_URL", "https://cabinet.example.ru")
+    get_settings.cache_clear()
+    sandbox_state.telegram.add_bot(BOT_TOKEN)
+    seed_wildberries(sandbox_state.wildberries, WB_KEY)
+    fake = FakeInitialSync()
+    dispatcher = build_dispatcher(engine=engine, initial_sync=fake)
+    with PollingBot(dispatcher, build_bot(BOT_TOKEN, f"{sandbox.url}/telegram")) as polling:
+        yield polling, fake
+        fake.release.set()
+
+
+def _person(sandbox_state: Any, chat_id: int, name: str) -> Person:
+    return Person(sandbox_state.telegram, BOT_TOKEN, chat_id, name)
+
+
+def test_the_onboarding_dialogue_from_start_to_menu(running_bot: tuple[PollingBot, FakeInitialSync],
+                                                    sandbox_state: Any, engine: Engine) -> None:
+    _polling, sync = running_bot
+    anna = _person(sandbox_state, ANNA, "Анна")
+    commands = sandbox_state.telegram.updates.of(BOT_TOKEN).commands
+    wait_for(lambda: commands, message="setMyCommands at startup")
+    assert {c["command"] for entry in commands.values() for c in entry} == {"start", "menu", "settings", "help"}
+
+    anna.say_and_wait("/start", "API-ключ Wildberries")
+    anna.say_and_wait("это-не-ключ-0000000000", "Ключ не подошёл")
+    anna.say_and_wait(texts.MENU_ORDERS, "Сначала пришлите API-ключ")
+    anna.say_and_wait("/menu", "Сначала пришлите API-ключ")
+    assert not anna.has_menu() and sync.calls == []
+
+    anna.say_and_wait(WB_KEY, "синхронизация")
+    wait_for(lambda: sync.calls, message="the initial sync to start")
+    assert not anna.has_menu(), "the menu opened before the initial sync finished"
+    sync.release.set()
+    done = anna.wait_text("Синхронизация завершена")
+    assert "keyboard" in (done.reply_markup or {}) and anna.has_menu()
+    assert sync.calls == [{"account_id": sync.calls[0]["account_id"], "silent": True}]
+
+    with session_scope(engine) as session:
+        user = session.scalar(select(User).join(OAuthIdentity).where(OAuthIdentity.provider == "telegram",
+                                                                     OAuthIdentity.subject == str(ANNA)))
+        assert user is not None and user.email is None and user.name == "Анна"
+        connection = session.scalar(select(Connection).where(Connection.system == "wildberries"))
+        assert connection is not None and connection.account_id == sync.calls[0]["account_id"]
+        assert connection.credential_fingerprint == fingerprint(f"wildberries:{WB_KEY}")
+        assert WB_KEY not in connection.credentials_encrypted
+
+    orders = anna.say_and_wait(texts.MENU_ORDERS, "Заказы сегодня")
+    assert "1 на 2 490,00 ₽" in orders.text and "PLATYE-42 (M)" in orders.text and "Коледино → Москва" in orders.text
+    stocks = anna.say_and_wait(texts.MENU_STOCKS, "Критические остатки")
+    assert "PLATYE-42, размер M: 1 шт." in stocks.text
+    cabinet = anna.say_and_wait(texts.MENU_CABINET, "https://cabinet.example.ru")
+    assert cabinet.reply_markup and cabinet.reply_markup["inline_keyboard"][0][0]["url"] == "https://cabinet.example.ru"
+    anna.say_and_wait("/help", "/settings")
+
+
+def test_settings_switches_edit_their_message_and_change_the_database(
+        running_bot: tuple[PollingBot, FakeInitialSync], sandbox_state: Any, engine: Engine) -> None:
+    _polling, sync = running_bot
+    sync.release.set()
+    anna = _person(sandbox_state, ANNA, "Анна")
+    anna.say_and_wait("/start", "API-ключ")
+    anna.say_and_wait(WB_KEY, "Синхронизация завершена")
+
+    panel = anna.say_and_wait("/settings", "Уведомления: включены")
+    buttons = [b["text"] for row in panel.reply_markup["inline_keyboard"] for b in row]  # type: ignore[index]
+    assert buttons == ["✅ Все уведомления", "✅ Новые заказы", "✅ Выкупы", "✅ Отмены", "✅ Возвраты",
+                       "✅ Негативные отзывы", "✅ Критические остатки"]
+    query = anna.press(panel, "ns:order_returns")
+    wait_for(lambda: "❌ Возвраты" in next(m for m in anna.received() if m.message_id == panel.message_id).text,
+             message="the settings message edited")
+    edited = next(m for m in anna.received() if m.message_id == panel.message_id)
+    shown = [b["text"] for row in edited.reply_markup["inline_keyboard"] for b in row]  # type: ignore[index]
+    assert edited.edit_date is not None and "❌ Возвраты" in shown and "✅ Выкупы" in shown
+    answer = wait_for(lambda: sandbox_state.telegram.updates.of(BOT_TOKEN).callbacks[query].answered)
+    assert answer and sandbox_state.telegram.updates.of(BOT_TOKEN).callbacks[query].text == "Возвраты: выключено"
+
+    anna.press(edited, "ns:all")
+    wait_for(lambda: "выключены все" in next(m for m in anna.received() if m.message_id == panel.message_id).text,
+             message="the global switch shown off")
+    with session_scope(engine) as session:
+        row = session.scalar(select(NotificationSetting))
+        assert row is not None and row.order_returns is False and row.enabled is False and row.new_orders is True
+    assert len([m for m in anna.received() if "Уведомления" in m.text]) == 1  # edited in place, never resent
+
+
+def test_a_second_person_with_the_same_key_joins_that_cabinet(
+        running_bot: tuple[PollingBot, FakeInitialSync], sandbox_state: Any, engine: Engine) -> None:
+    _polling, sync = running_bot
+    sync.release.set()
+    anna, boris = _person(sandbox_state, ANNA, "Анна"), _person(sandbox_state, BORIS, "Борис")
+    anna.say_and_wait("/start", "API-ключ")
+    anna.say_and_wait(WB_KEY, "Синхронизация завершена")
+    boris.say_and_wait("/start", "API-ключ")
+    joined = boris.say_and_wait(f"  {WB_KEY}  ", "синхронизация")
+    assert "этот кабинет уже подключён" in joined.text
+    boris.wait_text("Синхронизация завершена")
+    assert boris.has_menu()
+
+    with session_scope(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Connection)) == 1
+        cabinet = session.scalar(select(Connection.account_id))
+        members = dict(session.execute(select(OAuthIdentity.subject, AccountMember.role)
+                                       .join(AccountMember, AccountMember.user_id == OAuthIdentity.user_id)
+                                       .where(AccountMember.account_id == cabinet)).all())
+    assert members == {str(ANNA): "owner", str(BORIS): "manager"}
+    assert [call["account_id"] for call in sync.calls] == [cabinet, cabinet]
+    assert all(call["silent"] for call in sync.calls)
+    orders = boris.say_and_wait(texts.MENU_ORDERS, "Заказы сегодня")
+    assert "PLATYE-42" in orders.text
