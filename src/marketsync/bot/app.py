@@ -28,12 +28,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 WEBHOOK_CHECK_SECONDS = 300
 STARTUP_RETRY_MAX_SECONDS = 30.0
-DEFAULT_CRITICAL_STOCK_THRESHOLD = 2
 
 
 def production_initial_sync(engine: Engine, *, account_id: int, silent: bool = True) -> Any:
-    """Run the cabinet's event sync (notifications.service, imported only when a person needs it)."""
-    from marketsync.notifications.service import sync_cabinet_events  # type: ignore[attr-defined,unused-ignore]
+    """Run the cabinet's event sync (orders.service, imported only when a person needs it)."""
+    from marketsync.orders.service import sync_cabinet_events
 
     return sync_cabinet_events(engine, account_id=account_id, silent=silent)
 
@@ -56,8 +55,7 @@ def build_dispatcher(*, engine: Engine | None = None, initial_sync: Callable[...
     dispatcher["engine"] = engine or get_engine()
     dispatcher["initial_sync"] = initial_sync or production_initial_sync
     dispatcher["base_url"] = settings.BASE_URL
-    dispatcher["critical_threshold"] = int(getattr(settings, "CRITICAL_STOCK_THRESHOLD",
-                                                   DEFAULT_CRITICAL_STOCK_THRESHOLD))
+    dispatcher["critical_threshold"] = settings.CRITICAL_STOCK_THRESHOLD
     return dispatcher
 
 

@@ -1,9 +1,11 @@
 """`marketsync demo` (and `make demo`): the whole product on the built-in sandbox with a connected account.
 
 The sandbox lives in the web process, so the demo account is connected once the server is up: a thread
-seeds the sandbox through its control API, creates the demo user, connects both systems over HTTP exactly
+seeds the sandbox through its control API, creates the demo user, connects every system over HTTP exactly
 as a seller would, enables every store and group, and queues the first sync at once (beat fires an
-interval entry only after one interval).
+interval entry only after one interval). Then the demo seller opens the Telegram bot as a person would, in the
+sandbox's chat page (/sandbox/telegram/chat): /start and the cabinet's Wildberries key, and from then on a
+stream of buyer events in the WB sandbox reaches that chat as notifications.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ DEMO_PASSWORD = "demo12345"
 DEMO_ADMIN_EMAIL = "admin@marketsync.local"
 DEMO_ADMIN_PASSWORD = "admin12345"
 DEMO_LOG_FILE = os.path.join("var", "marketsync.log")
+DEMO_SYNC_INTERVAL = "60"  # seconds between two reads of WB's events: WB's statistics allow one a minute
+DEMO_EVENT_EVERY = 20.0  # seconds between two buyer events the WB sandbox makes up
 log = logging.getLogger(__name__)
 
 
@@ -47,6 +51,7 @@ def demo_environment(host: str, port: int) -> dict[str, str]:
         "BOT_TOKEN": DEMO_BOT_TOKEN,
         "ALERT_TELEGRAM_CHAT_ID": str(DEMO_CHAT_ID),
         "ALERT_EMAIL": os.environ.get("ALERT_EMAIL") or "alerts@marketsync.local",
+        "SYNC_INTERVAL": os.environ.get("SYNC_INTERVAL") or DEMO_SYNC_INTERVAL,
     }
     # The environment or .env may move the sink (SANDBOX_SMTP_PORT, 0 = off); the mail settings follow it.
     try:
@@ -108,6 +113,41 @@ def prepare_account(base_url: str) -> dict[str, Any]:
     return creds
 
 
+def open_bot_chat(base_url: str, wb_token: str, *, timeout: float = 90) -> None:
+    """Play the demo seller in the sandbox chat: /start, then the cabinet's WB key once the bot asks for it."""
+    from marketsync.sandbox.telegram.chat import DEMO_PERSON_CHAT_ID, DEMO_PERSON_NAME
+    from marketsync.sandbox.telegram.state import DEMO_BOT_TOKEN
+
+    control = f"{base_url}/sandbox/_control/telegram"
+    person = {"token": DEMO_BOT_TOKEN, "chat_id": DEMO_PERSON_CHAT_ID, "first_name": DEMO_PERSON_NAME}
+
+    def bot_messages() -> int:
+        chat = httpx.get(f"{control}/chat", params={"token": DEMO_BOT_TOKEN, "chat_id": DEMO_PERSON_CHAT_ID},
+                         timeout=10).raise_for_status().json()
+        return sum(1 for message in chat["messages"] if message["side"] == "bot")
+
+    if bot_messages():
+        return  # a demo restarted on its database: the person went through this already
+    httpx.post(f"{control}/write", json={**person, "text": "/start"}, timeout=10).raise_for_status()
+    deadline = time.monotonic() + timeout
+    while not bot_messages():  # the bot asks for the key; one sent before it would be no answer to anything
+        if time.monotonic() > deadline:
+            raise TimeoutError("the demo bot did not answer /start")
+        time.sleep(0.5)
+    httpx.post(f"{control}/write", json={**person, "text": wb_token}, timeout=10).raise_for_status()
+
+
+def stream_buyer_events(base_url: str, wb_token: str, every: float = DEMO_EVENT_EVERY) -> None:
+    """Have the WB sandbox make up one buyer event (order, buyout, cancellation, return, review, stock) now and
+    then, for as long as the demo runs."""
+    while True:
+        time.sleep(every)
+        try:
+            httpx.post(f"{base_url}/sandbox/_control/wildberries/demo/tick", json={"token": wb_token}, timeout=10)
+        except httpx.HTTPError as exc:  # the server is stopping, or busy: the next tick tries again
+            log.debug("demo event not made: %s", exc)
+
+
 def _log_hint() -> str:
     from marketsync.settings import get_settings
 
@@ -136,14 +176,21 @@ def run_demo(host: str, port: int) -> None:
             while not server.started and time.monotonic() < deadline:
                 time.sleep(0.2)
             try:
-                prepare_account(base_url)
+                creds = prepare_account(base_url)
             except Exception as exc:  # the server still runs; say what went wrong
                 typer.echo(f"error: the demo account could not be prepared: {exc}", err=True)
                 return
+            try:
+                open_bot_chat(base_url, creds["wb_token"])
+            except Exception as exc:  # the rest of the demo works without the bot
+                typer.echo(f"error: the demo chat with the bot could not be opened: {exc}", err=True)
+            threading.Thread(target=stream_buyer_events, args=(base_url, creds["wb_token"]), daemon=True).start()
             typer.echo(f"\nMarketSync demo is running at {base_url}\n"
                        f"  log in as {DEMO_EMAIL} / {DEMO_PASSWORD} (seller)"
                        f" or {DEMO_ADMIN_EMAIL} / {DEMO_ADMIN_PASSWORD} (admin panel: {base_url}/admin)\n"
                        f"  the first sync has started: {base_url}/sync, then {base_url}/vk-catalog\n"
+                       f"  the Telegram bot, played in the sandbox: {base_url}/sandbox/telegram/chat "
+                       f"(buyer events arrive there as notifications)\n"
                        f"{_log_hint()}"
                        f"  Ctrl-C stops everything\n")
 

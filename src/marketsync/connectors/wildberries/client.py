@@ -30,6 +30,7 @@ from marketsync.connectors.wildberries.schemas import (
 from marketsync.http import parse_json
 
 __all__ = ["STOCKS_BUDGET", "STOCKS_MAX", "SYSTEM", "WildberriesClient", "classify"]
+STOCKS_LAST_PAGE_BELOW = 30_000  # half of /api/v1/supplier/stocks' "conditional limit of 60000 rows"
 CARDS_PAGE = 100  # /content/v2/get/cards/list: "to get more than 100 cards use the cursor"
 STOCKS_MAX = 1000  # PUT /api/v3/stocks: stocks 1..1000 (maxItems); the read takes as many chrtIds per request
 CONFLICT_WEIGHT = 10  # "Один запрос с кодом ответа 409 учитывается как 10 запросов"
@@ -103,6 +104,7 @@ class WildberriesClient:
         self.content = hosts.content
         self.marketplace = hosts.marketplace
         self.statistics = hosts.statistics
+        self.stocks_last_page_below = STOCKS_LAST_PAGE_BELOW
 
     def cards_list(self) -> Iterator[CardsPage]:
         """POST /content/v2/get/cards/list (Content: 100/min, 600 ms, burst 5): every card, 100 per page.
@@ -160,7 +162,9 @@ class WildberriesClient:
         """GET /api/v1/supplier/stocks (1 request/min): WB-warehouse stock rows changed since `date_from`.
 
         Paged as documented: each next dateFrom is the full lastChangeDate of the previous page's last row;
-        an empty array ends it. Rows equal to that boundary come again, so the caller drops repeats.
+        an empty array ends it, and so does a page well short of WB's 60,000-row cap (asking again would cost a
+        minute only to get the rows changed since, which the next read sees anyway). Rows equal to that boundary
+        come again, so the caller drops repeats.
         """
         seen_boundaries: set[str] = set()
         while True:
@@ -170,6 +174,8 @@ class WildberriesClient:
             if not rows:
                 return
             yield rows
+            if len(rows) < self.stocks_last_page_below:
+                return
             date_from = rows[-1].lastChangeDate
             if date_from in seen_boundaries:  # a page of rows all at one time: nothing newer to ask for
                 return

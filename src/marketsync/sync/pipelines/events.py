@@ -7,8 +7,9 @@ flag=0 from the last lastChangeDate stored), commit and renew the lease. So a cr
 a rerun finds the page stored and makes no second row (unique dedupe keys). Nothing is queued on the cabinet's
 initial sync (no 'initial' cursor yet; it reads INITIAL_SYNC_DAYS back) nor on a silent one (the sync in which a
 second person joins), and only for members subscribed when the sync started. Each run is a `sync_runs` row
-(pipeline pull_events, source = the marketplace) under a lease per cabinet that lives SYNC_INTERVAL seconds, so a
-dead worker's lease never blocks the cabinet for longer than two intervals.
+(pipeline pull_events, source = the marketplace) under a lease per cabinet that lives SYNC_INTERVAL seconds, kept
+alive by a thread while the run waits on WB's limits (sync.lease_keeper), so a dead worker's lease never blocks the
+cabinet for longer than two intervals.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from marketsync.orders import store
 from marketsync.orders.models import Review, Sale
 from marketsync.settings import get_settings
 from marketsync.sync import runs
+from marketsync.sync.lease_keeper import lease_kept
 from marketsync.sync.models import SyncRun
 from marketsync.sync.runs import SyncError
 
@@ -104,7 +106,9 @@ def event_run(session: Session, engine: Engine, conn: Connection, *, owner: str 
     feed: EventFeed | None = None
     try:
         feed = open_event_feed(conn, recorder)
-        yield checkpoint, feed
+        with lease_kept(engine, run_id=run.id, pipeline=PULL_EVENTS, account_id=conn.account_id, owner=owner,
+                        ttl=ttl):
+            yield checkpoint, feed
         runs.finish_run(run)
     except Exception as exc:
         session.rollback()
