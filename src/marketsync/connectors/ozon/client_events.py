@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -40,7 +40,7 @@ FBO_OFFSET_MAX = 20_000  # /v2/posting/fbo/list: "Максимальное зн�
 RETURNS_LIMIT = 500  # /v1/returns/list: "Максимальное значение — 500"
 REVIEWS_LIMIT = 100  # /v1/review/list: 20..100
 WITH = {"analytics_data": True, "financial_data": True}  # region, warehouse, payout
-Posting = FbsPosting | FboPosting
+PostingT = TypeVar("PostingT", FbsPosting, FboPosting)
 
 
 class ReviewsUnavailable(ConfigError):
@@ -64,7 +64,7 @@ def wire_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _processed(posting: Posting) -> datetime | None:
+def _processed(posting: FbsPosting | FboPosting) -> datetime | None:
     return posting.in_process_at or getattr(posting, "created_at", None)
 
 
@@ -98,26 +98,26 @@ class OzonEventsClient:
             -> Iterator[list[FbsPosting]]:
         """Yield every FBS posting processed in [since, to] page by page (`offset` while `has_next`)."""
 
-        def fetch(start: datetime, offset: int) -> tuple[list[Posting], bool]:
+        def fetch(start: datetime, offset: int) -> tuple[list[FbsPosting], bool]:
             page = self.fbs_postings(start, to, offset=offset, status=status).result
             return list(page.postings), page.has_next
 
-        yield from self._pages(fetch, since, offset_max=None)  # type: ignore[misc]
+        yield from self._pages(fetch, since, offset_max=None)
 
     def iter_fbo_postings(self, since: datetime, to: datetime, status: str | None = None) \
             -> Iterator[list[FboPosting]]:
         """Yield every FBO posting processed in [since, to] page by page (a short page is the last)."""
 
-        def fetch(start: datetime, offset: int) -> tuple[list[Posting], bool]:
+        def fetch(start: datetime, offset: int) -> tuple[list[FboPosting], bool]:
             limit = POSTINGS_LIMIT
             page = self.fbo_postings(start, to, offset=offset, status=status, limit=limit).result
             return list(page), len(page) >= limit
 
-        yield from self._pages(fetch, since, offset_max=FBO_OFFSET_MAX)  # type: ignore[misc]
+        yield from self._pages(fetch, since, offset_max=FBO_OFFSET_MAX)
 
     @staticmethod
-    def _pages(fetch: Callable[[datetime, int], tuple[list[Posting], bool]], since: datetime,
-               offset_max: int | None) -> Iterator[list[Posting]]:
+    def _pages(fetch: Callable[[datetime, int], tuple[list[PostingT], bool]], since: datetime,
+               offset_max: int | None) -> Iterator[list[PostingT]]:
         start, offset, given = since, 0, set[str]()
         while True:
             postings, more = fetch(start, offset)

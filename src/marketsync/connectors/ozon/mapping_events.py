@@ -84,8 +84,10 @@ def _delivered_at(posting: Posting, seen_at: datetime) -> datetime:
     if isinstance(posting, FbsPosting):
         analytics = posting.analytics_data
         end = analytics.delivery_date_end if analytics else None
-        if end is not None or posting.delivering_date is not None:
-            return end or posting.delivering_date  # type: ignore[return-value]
+        if end is not None:
+            return end
+        if posting.delivering_date is not None:
+            return posting.delivering_date
     return _processed(posting, seen_at)
 
 
@@ -137,7 +139,7 @@ def card_from_info(info: ProductInfo) -> ProductCard | None:
     """A product's card keyed by its SKU (None until Ozon gave it one), with its main picture."""
     if not info.sku:
         return None
-    photo = (info.primary_image or info.images or [None])[0]
+    photo = next(iter(info.primary_image or info.images), None)
     return ProductCard(product_id=str(info.sku), article=info.offer_id, title=info.name, photo_url=photo or None)
 
 
