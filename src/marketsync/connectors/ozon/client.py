@@ -11,7 +11,7 @@ integer → 400 code 3 "Client-Id header value should be positive integer"; the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import httpx
@@ -97,8 +97,10 @@ class OzonClient:
     def __init__(self, http: HttpClient) -> None:
         self.http = http
 
-    def _read(self, path: str, body: dict[str, Any], model: type[ModelT]) -> ModelT:
-        response = self.http.request("POST", path, json=body, idempotent=True, classify=classify)
+    def read(self, path: str, body: dict[str, Any], model: type[ModelT],
+             classify_with: Callable[[httpx.Response], None] = classify) -> ModelT:
+        """POST a request that changes nothing (so it may be retried) and read the answer as `model`."""
+        response = self.http.request("POST", path, json=body, idempotent=True, classify=classify_with)
         try:
             return model.model_validate(parse_json(response, SYSTEM))
         except ValidationError as exc:
@@ -106,12 +108,12 @@ class OzonClient:
 
     def warehouse_list(self) -> WarehouseList:
         """POST /v1/warehouse/list: the seller's FBS and rFBS warehouses (no request body is declared)."""
-        return self._read(WAREHOUSE_LIST, {}, WarehouseList)
+        return self.read(WAREHOUSE_LIST, {}, WarehouseList)
 
     def product_list(self, last_id: str = "", limit: int | None = None) -> ProductList:
         """POST /v3/product/list: one page (limit 1..1000) of every product, archived ones included."""
         body = {"filter": {"visibility": "ALL"}, "last_id": last_id, "limit": limit or PRODUCT_LIST_LIMIT}
-        return self._read(PRODUCT_LIST, body, ProductList)
+        return self.read(PRODUCT_LIST, body, ProductList)
 
     def iter_product_pages(self) -> Iterator[ProductList]:
         """POST /v3/product/list page by page, passing `result.last_id` back until a short or empty page."""
@@ -125,29 +127,31 @@ class OzonClient:
             seen.add(result.last_id)
             last_id = result.last_id
 
-    def product_info_list(self, *, product_ids: Sequence[int] = (), offer_ids: Sequence[str] = ()) -> \
-            ProductInfoList:
-        """POST /v3/product/info/list: sku, barcodes and name of at most 1000 products in total."""
-        if not 0 < len(product_ids) + len(offer_ids) <= INFO_LIST_MAX:
+    def product_info_list(self, *, product_ids: Sequence[int] = (), offer_ids: Sequence[str] = (),
+                          skus: Sequence[int] = ()) -> ProductInfoList:
+        """POST /v3/product/info/list: sku, barcodes, name and images of at most 1000 products in total."""
+        if not 0 < len(product_ids) + len(offer_ids) + len(skus) <= INFO_LIST_MAX:
             raise ValueError(f"product info takes 1..{INFO_LIST_MAX} ids")
         body: dict[str, Any] = {}
         if product_ids:
             body["product_id"] = [str(i) for i in product_ids]
         if offer_ids:
             body["offer_id"] = list(offer_ids)
-        return self._read(PRODUCT_INFO_LIST, body, ProductInfoList)
+        if skus:
+            body["sku"] = [str(s) for s in skus]
+        return self.read(PRODUCT_INFO_LIST, body, ProductInfoList)
 
     def stocks_by_warehouse_fbs(self, skus: Sequence[int]) -> FbsStocks:
         """POST /v1/product/info/stocks-by-warehouse/fbs: present and reserved per SKU and seller warehouse."""
         if not 0 < len(skus) <= FBS_STOCKS_SKUS:
             raise ValueError(f"FBS stocks take 1..{FBS_STOCKS_SKUS} SKUs")
-        return self._read(FBS_STOCKS, {"sku": [str(s) for s in skus]}, FbsStocks)
+        return self.read(FBS_STOCKS, {"sku": [str(s) for s in skus]}, FbsStocks)
 
     def analytics_stocks(self, skus: Sequence[int]) -> AnalyticsStocks:
         """POST /v1/analytics/stocks: FBO stock per SKU and Ozon warehouse, at most 100 SKUs a call."""
         if not 0 < len(skus) <= ANALYTICS_STOCKS_SKUS:
             raise ValueError(f"analytics stocks take 1..{ANALYTICS_STOCKS_SKUS} SKUs")
-        return self._read(ANALYTICS_STOCKS, {"skus": [str(s) for s in skus]}, AnalyticsStocks)
+        return self.read(ANALYTICS_STOCKS, {"skus": [str(s) for s in skus]}, AnalyticsStocks)
 
     def products_stocks(self, stocks: Sequence[dict[str, Any]]) -> StocksUpdateAnswer:
         """POST /v2/products/stocks: set FBS stock of ≤ 100 offer-warehouse pairs (80 requests/min per seller,

@@ -1,4 +1,5 @@
-"""Ozon as a StockChannel: the seller's offers, FBS stock at the connection's warehouse, FBO stock, updates."""
+"""Ozon as a StockChannel (the seller's offers, FBS stock at the connection's warehouse, FBO stock, updates) and
+as an EventFeed (postings, buyouts, returns, reviews, stock per offer, cards: events.py)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from marketsync.connectors.ozon.client import (
     SYSTEM,
     OzonClient,
 )
+from marketsync.connectors.ozon.events import OzonEventFeed
 from marketsync.connectors.ozon.mapping import (
     fbo_level_from_wire,
     fbs_level_from_wire,
@@ -65,8 +67,8 @@ class OzonCredentials(BaseModel):
         return value.strip() if isinstance(value, str) else value
 
 
-class OzonConnector:
-    """The FBS stock of one Ozon seller at one warehouse."""
+class OzonConnector(OzonEventFeed):
+    """The FBS stock of one Ozon seller at one warehouse, and what its buyers did."""
 
     system = SYSTEM
     batch_size = STOCKS_UPDATE_MAX

@@ -55,7 +55,7 @@ class ProductList(BaseModel):
 
 
 class ProductInfo(BaseModel):
-    """One product of `/v3/product/info/list`: what matching needs (sku, barcodes, name)."""
+    """One product of `/v3/product/info/list`: what matching needs (sku, barcodes, name) and its pictures."""
 
     id: int
     offer_id: str
@@ -64,6 +64,8 @@ class ProductInfo(BaseModel):
     barcodes: list[str] = Field(default_factory=list)
     is_archived: bool = False
     is_autoarchived: bool = False
+    images: list[str] = Field(default_factory=list)  # in the site's order; the first is the main one ...
+    primary_image: list[str] = Field(default_factory=list)  # ... unless this names the main image
 
 
 class ProductInfoList(BaseModel):

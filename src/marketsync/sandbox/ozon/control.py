@@ -1,4 +1,5 @@
-"""`/_control/ozon/...`: seed a seller, refuse a key, the unsigned offer, the clock, "Circle is open", limits."""
+"""`/_control/ozon/...`: seed a seller, refuse a key, the unsigned offer, the clock, "Circle is open", limits, and
+buyers' events (postings, cancellations, deliveries, returns, reviews) with the seller's Premium Plus switch."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from typing import Any
 
 from fastapi import APIRouter, Body, HTTPException
 
+from marketsync.sandbox.ozon.demo_events import demo_tick
 from marketsync.sandbox.ozon.errors import DEACTIVATED_KEY, KEY_REFUSALS, OFFER_NOT_SIGNED
+from marketsync.sandbox.ozon.events import EventError, event_summary, run, set_premium_plus
 from marketsync.sandbox.ozon.operations import OPERATIONS
 from marketsync.sandbox.ozon.seed import OfferSeed, seed_ozon
 from marketsync.sandbox.ozon.state import OzonState
@@ -49,10 +52,40 @@ def ozon_control_router(ozon: OzonState) -> APIRouter:
                 "message": None if body.get("signed", True) else OFFER_NOT_SIGNED}
 
     @router.post("/clock/advance")
-    def advance(body: dict[str, Any] = Body(...)) -> dict[str, float]:
-        """Move the clock on (`{"seconds": 30}`): rate windows and the 30 s pair interval pass."""
+    def advance(body: dict[str, Any] = Body(...)) -> dict[str, float | str]:
+        """Move the clock on (`{"seconds": 30}`): rate windows and the 30 s pair interval pass, and events are
+        stamped that much later (`utc`)."""
         ozon.advance(float(body.get("seconds", 0)))
-        return {"now": ozon.now()}
+        return {"now": ozon.now(), "utc": ozon.utcnow().isoformat()}
+
+    @router.post("/events")
+    def make_event(body: dict[str, Any] = Body(...)) -> dict[str, Any]:
+        """Make one buyer event: {"client_id", "kind": posting|cancel|deliver|return|return_status|review, ...} —
+        posting {offer_id?, scheme? fbs|fbo, warehouse_id?, quantity?, price?, city?}; cancel/deliver
+        {posting_number}; return {posting_number, offer_id?}; return_status {return_id, status}; review
+        {offer_id?, rating, text?}; any {at?: ISO time with offset, default the emulator's clock}."""
+        try:
+            return event_summary(run(ozon, int(body["client_id"]), str(body.get("kind")), body))
+        except (EventError, KeyError, TypeError, ValueError) as error:
+            raise HTTPException(400, f"bad event: {error}") from None
+
+    @router.post("/demo/tick")
+    def tick(body: dict[str, Any] = Body(...)) -> dict[str, Any]:
+        """Run one step of the demo stream for {"client_id"}: one plausible buyer event now."""
+        try:
+            made = demo_tick(ozon, int(body["client_id"]))
+        except (KeyError, TypeError, ValueError) as error:
+            raise HTTPException(400, f"bad tick: {error}") from None
+        return {"made": event_summary(made) if made is not None else None}
+
+    @router.post("/sellers/{client_id}/premium")
+    def premium(client_id: int, body: dict[str, Any] = Body(...)) -> dict[str, Any]:
+        """Switch the seller's Premium Plus (`{"enabled": false}`: /v1/review/list answers 403)."""
+        try:
+            set_premium_plus(ozon, client_id, bool(body.get("enabled", True)))
+        except KeyError as error:
+            raise HTTPException(404, str(error.args[0])) from None
+        return {"client_id": client_id, "premium_plus": bool(body.get("enabled", True))}
 
     @router.post("/circle")
     def circle(body: dict[str, Any] = Body(...)) -> dict[str, Any]:

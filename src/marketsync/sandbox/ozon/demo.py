@@ -1,7 +1,8 @@
 """The demo seller on Ozon, derived deterministically from the demo Evotor catalog: most offers carry our
 product key (article, else code) as offer_id, some another article and one of our barcodes (matched by
 barcode only), some are foreign (no product of ours); a few archived, one still on moderation; FBS stock at
-our warehouse and a second one, a disabled third warehouse, FBO stock at Ozon's warehouses."""
+our warehouse and a second one, a disabled third warehouse, FBO stock at Ozon's warehouses. Buyers left a week of
+postings, cancellations, buyouts, returns and reviews (demo_events.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import string
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from marketsync.sandbox.ozon.demo_events import seed_history
 from marketsync.sandbox.ozon.seed import OfferSeed, seed_ozon
 from marketsync.sandbox.ozon.state import FBO_WAREHOUSES
 
@@ -70,12 +72,13 @@ def seed_ozon_demo(state: SandboxState, evotor_token: str, seed: int = 42) -> di
         fbs, fbo = _stocks(rng, ours, second)
         offers.append(OfferSeed(offer_id, product.name, tuple(barcodes if roll < BY_KEY else barcodes[:1]),
                                 archived=rng.random() < 0.03, price_sent=len(offers) != 5, price=product.price,
-                                fbs=fbs, fbo=fbo))
+                                fbs=fbs, fbo=fbo, photos=(0, 1, 1, 3)[number % 4]))
     for index in range(max(3, len(offers) // 20)):
         fbs, fbo = _stocks(rng, ours, second)
         offers.append(OfferSeed(f"OZ-F{index + 1:04d}", f"{rng.choice(FOREIGN)} {index + 1}", (_ean13(rng),),
                                 fbs=fbs, fbo=fbo))
     credentials = seed_ozon(state.ozon, client_id=client_id, api_key=api_key, warehouses=warehouses,
                             offers=offers)
+    seed_history(state.ozon, client_id, random.Random(f"ozon-events-{seed}"))
     return {"ozon_client_id": credentials["client_id"], "ozon_api_key": api_key,
             "ozon_warehouse_id": credentials["warehouse_id"]}

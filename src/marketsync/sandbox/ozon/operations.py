@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from marketsync.sandbox.ozon.errors import OzonError, bad_request
+from marketsync.sandbox.ozon.operations_events import EVENT_OPERATIONS
 from marketsync.sandbox.ozon.state import FBO_WAREHOUSES, OzonProduct, OzonSeller, OzonState
 from marketsync.sandbox.ozon.wire import (
     fbo_row_to_wire,
@@ -215,4 +216,5 @@ OPERATIONS: dict[str, tuple[Operation, bool]] = {  # path → (what it does, whe
     "/v1/product/info/stocks-by-warehouse/fbs": (fbs_stocks, False),
     "/v1/analytics/stocks": (analytics_stocks, False),
     "/v2/products/stocks": (products_stocks, True),
+    **EVENT_OPERATIONS,  # buyers' postings, returns and reviews
 }

@@ -25,6 +25,7 @@ class OfferSeed:
     price: Decimal = Decimal("0")
     fbs: Mapping[int, int | tuple[int, int]] = field(default_factory=dict)
     fbo: Mapping[int, int] = field(default_factory=dict)
+    photos: int = 1
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> OfferSeed:
@@ -34,7 +35,8 @@ class OfferSeed:
                    barcodes=tuple(str(b) for b in data.get("barcodes") or ()), archived=bool(data.get("archived")),
                    price_sent=bool(data.get("price_sent", True)), price=Decimal(str(data.get("price", "0"))),
                    fbs=fbs,  # type: ignore[arg-type]
-                   fbo={int(k): int(v) for k, v in (data.get("fbo") or {}).items()})
+                   fbo={int(k): int(v) for k, v in (data.get("fbo") or {}).items()},
+                   photos=int(data.get("photos", 1)))
 
 
 def seed_ozon(state: OzonState, *, client_id: int, api_key: str,
@@ -50,7 +52,8 @@ def seed_ozon(state: OzonState, *, client_id: int, api_key: str,
         count = 0
         for offer in offers:
             state.add_product(client_id, offer.offer_id, offer.name or offer.offer_id, barcodes=list(offer.barcodes),
-                              archived=offer.archived, price_sent=offer.price_sent, price=offer.price)
+                              archived=offer.archived, price_sent=offer.price_sent, price=offer.price,
+                              photos=offer.photos)
             for warehouse_id, stock in offer.fbs.items():
                 present, reserved = stock if isinstance(stock, tuple) else (stock, 0)
                 state.set_fbs(client_id, offer.offer_id, warehouse_id, present, reserved)

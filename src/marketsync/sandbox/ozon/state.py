@@ -1,12 +1,13 @@
 """The emulated Ozon's data per seller (Client-Id): API keys, FBS warehouses, products, FBS and FBO stock,
-when each offer-warehouse pair was last updated, and the limits Ozon enforces, on a clock tests can advance."""
+when each offer-warehouse pair was last updated, buyers' postings, returns and reviews (postings.py), and the
+limits Ozon enforces, on a clock tests can advance (`now` for the windows, `utcnow` for the events' stamps)."""
 
 from __future__ import annotations
 
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +20,7 @@ from marketsync.sandbox.ozon.errors import (
     missing_headers,
     rate_limited,
 )
+from marketsync.sandbox.ozon.postings import SellerEvents
 from marketsync.sandbox.ratelimit import FixedWindowLimiter
 
 # Ozon's own (FBO) warehouses: (warehouse_id, name, cluster_id, cluster_name), shared by every seller.
@@ -54,6 +56,7 @@ class OzonProduct:
     price: Decimal = Decimal("0")
     created_at: datetime = BASE_TIME
     updated_at: datetime = BASE_TIME
+    images: list[str] = field(default_factory=list)  # the first is the main one (`primary_image` left empty)
 
 
 @dataclass
@@ -70,6 +73,7 @@ class OzonSeller:
     fbo: dict[int, dict[int, int]] = field(default_factory=dict)
     pair_updated_at: dict[tuple[int, int], float] = field(default_factory=dict)
     offer_signed: bool = True
+    events: SellerEvents = field(default_factory=SellerEvents)
 
     def product(self, offer_id: str) -> OzonProduct | None:
         """Return the product with this offer id, if any."""
@@ -105,6 +109,10 @@ class OzonState:
     def now(self) -> float:
         """Return the emulator's monotonic time in seconds (real time plus what tests advanced)."""
         return time.monotonic() + self._offset
+
+    def utcnow(self) -> datetime:
+        """Return the emulator's wall clock in UTC (real time plus what tests advanced): events are stamped so."""
+        return datetime.now(UTC) + timedelta(seconds=self._offset)
 
     def advance(self, seconds: float) -> None:
         """Move the clock forward: rate windows and the 30 s pair interval pass without waiting."""
@@ -200,7 +208,7 @@ class OzonState:
 
     def add_product(self, client_id: int, offer_id: str, name: str, *, barcodes: list[str] | None = None,
                     archived: bool = False, price_sent: bool = True, price: Decimal = Decimal("0"),
-                    created_at: datetime = BASE_TIME) -> OzonProduct:
+                    created_at: datetime = BASE_TIME, photos: int = 1) -> OzonProduct:
         """Create a product card; its product_id and SKU come from the state's counters (unique per Ozon)."""
         with self.lock:
             seller = self.seller(client_id)
@@ -208,6 +216,9 @@ class OzonState:
                 raise ValueError(f"offer_id {offer_id!r} already exists")
             product = OzonProduct(self._next_product_id, offer_id, self._next_sku if price_sent else 0, name,
                                   list(barcodes or []), archived, price_sent, price, created_at, created_at)
+            # Ozon keeps pictures on its CDN, under a number of their own; the file name is ours to choose.
+            product.images = [f"https://cdn1.ozone.ru/s3/multimedia-{n}/{product.product_id}{n}.jpg"
+                              for n in range(1, photos + 1)]
             self._next_product_id += 1
             self._next_sku += 1
             seller.products[product.product_id] = product

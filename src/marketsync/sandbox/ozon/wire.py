@@ -83,7 +83,7 @@ def info_to_wire(seller: OzonSeller, product: OzonProduct) -> dict[str, Any]:
         "min_price": "",
         "marketing_price": price,
         "vat": "0.2",
-        "images": [],
+        "images": list(product.images),
         "primary_image": [],
         "statuses": {"is_created": product.price_sent, "moderate_status": "approved" if product.price_sent
                      else "moderating", "status": status, "status_name": "Готов к продаже" if product.price_sent
