@@ -223,4 +223,4 @@ def _render(session: Session, row: OutboxMessage) -> Rendered:
     card = Card(card_row.title if card_row else "", row.photo_url or (card_row.photo_url if card_row else None))
     totals = day_totals(session, account_id=row.account_id, at=row.event_at or row.created_at)
     return render(row.type, row.payload, event_at=row.event_at, card=card, day_count=totals.count,
-                  day_amount=totals.amount)
+                  day_amount=totals.amount, source=row.source)

@@ -27,6 +27,7 @@ HEADINGS = {
     NEGATIVE_REVIEWS: "⚠️ Негативный отзыв",
     CRITICAL_STOCKS: "📦 Критический остаток",
 }
+MARKETPLACES = {"wildberries": ("Wildberries", "Артикул WB"), "ozon": ("Ozon", "SKU Ozon")}  # name, product id
 TITLES = {  # the settings' names of the types (bot buttons, CLI help)
     NEW_ORDERS: "Новые заказы", ORDER_BUYOUTS: "Выкупы", ORDER_CANCELLATIONS: "Отмены", ORDER_RETURNS: "Возвраты",
     NEGATIVE_REVIEWS: "Негативные отзывы", CRITICAL_STOCKS: "Критические остатки",
@@ -73,13 +74,14 @@ def _line(label: str, value: Any) -> str | None:
 
 
 def render(kind: str, payload: dict[str, Any], *, event_at: datetime | None, card: Card,
-           day_count: int, day_amount: Decimal) -> Rendered:
+           day_count: int, day_amount: Decimal, source: str = "wildberries") -> Rendered:
     """Build the message of one outbox row: heading, product, facts, the time in MSK and the day's totals."""
     article = payload.get("article") or ""
-    lines: list[str | None] = [HEADINGS.get(kind, kind), ""]
+    marketplace, product_label = MARKETPLACES.get(source, (source, "Код товара"))
+    lines: list[str | None] = [f"{HEADINGS.get(kind, kind)} · {marketplace}", ""]
     lines.append(card.title or article or str(payload.get("product_id") or "Товар"))
     lines.append(_line("Артикул", article))
-    lines.append(_line("Артикул WB", payload.get("product_id")))
+    lines.append(_line(product_label, payload.get("product_id")))
     lines.append(_line("Размер", payload.get("size")))
     if kind == CRITICAL_STOCKS:
         lines.append(f"Остаток на всех складах: {payload.get('total', 0)} шт. (было {payload.get('before', 0)})")

@@ -13,10 +13,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from marketsync.connections.models import Connection
-from marketsync.connections.service import ConnectionSetupError, mark_broken
-from marketsync.connectors.errors import ConfigError, ConnectorError
+from marketsync.connections.service import ConnectionSetupError
+from marketsync.connectors.errors import ConnectorError
 from marketsync.db import session_factory, utcnow
-from marketsync.notices import notice, of_error
+from marketsync.notices import notice
 from marketsync.orders.models import Order
 from marketsync.orders.moscow import day_bounds
 from marketsync.sync.models import SyncRun
@@ -24,7 +24,7 @@ from marketsync.sync.pipelines.events import PULL_EVENTS, lease_ttl, pull_events
 from marketsync.sync.runs import LIVE, SyncError, set_error
 
 log = logging.getLogger(__name__)
-EVENT_SYSTEMS = ("wildberries",)  # marketplaces whose buyers' events are read (Ozon follows)
+EVENT_SYSTEMS = ("wildberries", "ozon")  # marketplaces whose buyers' events are read, in this order
 
 
 @dataclass
@@ -39,30 +39,44 @@ class SyncOutcome:
     events: dict[str, int] = field(default_factory=dict)
 
 
-def event_connection(session: Session, account_id: int) -> Connection | None:
-    """Return the cabinet's marketplace connection whose events are read (Wildberries), if any."""
-    return session.scalar(select(Connection).where(Connection.account_id == account_id,
-                                                   Connection.system.in_(EVENT_SYSTEMS)).order_by(Connection.id))
+def event_connections(session: Session, account_id: int) -> list[Connection]:
+    """Return the cabinet's marketplace connections whose buyers' events are read (Wildberries, then Ozon)."""
+    found = {c.system: c for c in session.scalars(select(Connection).where(
+        Connection.account_id == account_id, Connection.system.in_(EVENT_SYSTEMS)))}
+    return [found[system] for system in EVENT_SYSTEMS if system in found]
 
 
 def sync_cabinet_events(engine: Engine, *, account_id: int, silent: bool = False) -> SyncOutcome:
-    """Read the cabinet's orders, sales, reviews, stocks and cards now and queue its notifications.
+    """Read the cabinet's orders, sales, reviews, stocks and cards from each of its marketplaces now and queue
+    its notifications; the outcome is ok when every marketplace's sync was.
 
     `silent`: store everything and notify nobody (the sync in which a second person joins the cabinet)."""
     with session_factory(engine)() as session:
-        conn = event_connection(session, account_id)
-        if conn is None:
-            return SyncOutcome(account_id, ok=False, error=notice("not_connected", system="wildberries").english)
+        conns = [conn.id for conn in event_connections(session, account_id)]
+    if not conns:
+        return SyncOutcome(account_id, ok=False, error=notice("not_connected", system="wildberries").english)
+    outcomes = [_sync_one(engine, account_id, conn_id, silent=silent) for conn_id in conns]
+    events: dict[str, int] = {}
+    for outcome in outcomes:
+        for kind, count in outcome.events.items():
+            events[kind] = events.get(kind, 0) + count
+    errors = [outcome.error for outcome in outcomes if outcome.error]
+    return SyncOutcome(account_id, ok=all(o.ok for o in outcomes), error="; ".join(errors) or None,
+                       skipped=any(o.skipped for o in outcomes), run_id=outcomes[-1].run_id, events=events)
+
+
+def _sync_one(engine: Engine, account_id: int, connection_id: int, *, silent: bool) -> SyncOutcome:
+    """Sync one marketplace's events. A refused key is recorded on the run, never marks the connection broken:
+    the same connection may push stock, which has its own check (an Ozon key without the postings role)."""
+    with session_factory(engine)() as session:
+        conn = session.get(Connection, connection_id)
+        assert conn is not None
         try:
             run = pull_events(session, engine, conn, silent=silent)
         except SyncError as exc:
             run_id = exc.run.id if exc.run is not None else None
             return SyncOutcome(account_id, ok=False, error=str(exc), skipped=exc.notice.key == "events_already_running",
                                run_id=run_id)
-        except ConfigError as exc:
-            mark_broken(conn, of_error(exc))
-            session.commit()
-            return SyncOutcome(account_id, ok=False, error=exc.message)
         except ConnectorError as exc:
             return SyncOutcome(account_id, ok=False, error=exc.message)
         except ConnectionSetupError as exc:
@@ -87,7 +101,7 @@ def close_dead_runs(session: Session, *, now: datetime | None = None) -> int:
 
 
 def cabinets_due(session: Session, *, now: datetime | None = None) -> list[int]:
-    """Return the cabinets with an active Wildberries connection whose events are due for a sync.
+    """Return the cabinets with an active Wildberries or Ozon connection whose events are due for a sync.
 
     Beat looks every SYNC_INTERVAL, so a cabinet is due when its last sync started more than half an interval
     ago (a run started just after the previous tick must not make the cabinet skip this one) and none is live."""

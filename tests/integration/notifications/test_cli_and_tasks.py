@@ -66,7 +66,7 @@ def test_beat_syncs_each_due_cabinet_and_delivers_after_it(make_cabinet: Callabl
     get_settings.cache_clear()
     time.sleep(0.6)
     assert tasks.pull_events(cabinet.account_id) is True
-    assert [m.text.splitlines()[0] for m in telegram.messages(BOT_TOKEN, OWNER)] == ["🛒 Новый заказ"]
+    assert [m.text.splitlines()[0] for m in telegram.messages(BOT_TOKEN, OWNER)] == ["🛒 Новый заказ · Wildberries"]
     schedule = beat_schedule(get_settings())
     assert schedule["event-syncs"]["schedule"] == 1.0
     assert schedule["event-syncs"]["task"] == "marketsync.notifications.sync_cabinets"
