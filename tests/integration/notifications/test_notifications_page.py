@@ -67,6 +67,8 @@ def test_the_history_names_type_moscow_time_product_state_attempts_error_and_sen
     page = client.get("/notifications").text
 
     assert "Уведомления" in page and "telegram-not-linked" not in page
+    assert 'active fw-semibold" href="/orders"' in page, "the menu's Orders section holds the notifications tab"
+    assert '<a class="nav-link active" href="/notifications" aria-current="page">Уведомления</a>' in page
     assert _events(client) == [sent, failed, skipped], "newest events first"
     assert _cells(page, sent) == ["25.11.2025 23:30", f"Новые заказы Wildberries · {sent}",
                                   "Платье летнее ART-1 · размер M", "Отправлено", "1", "25.11.2025 23:33"]

@@ -128,7 +128,7 @@ def test_each_line_names_the_operation_product_marketplace_price_and_place(
     assert _cells(page, dropped)[2] == "ART-2 ART-2 · размер M", "no card: the article names it"
     assert _cells(page, bought)[1] == "Выкуп" and _cells(page, bought)[4] == "2 490,00 ₽ к перечислению 2 100,50 ₽"
     assert _cells(page, returned)[1] == "Возврат"
-    assert 'href="/orders" aria-current="page"' in page or 'active fw-semibold" href="/orders"' in page
+    assert 'active fw-semibold" href="/orders"' in page and '<a class="nav-link" href="/notifications">' in page
 
 
 def test_filters_by_marketplace_operation_state_and_moscow_dates(
