@@ -143,7 +143,7 @@ def _ordered(sides: list[AnySelect], table: TableQuery, limit: int | None = None
             part = side.subquery()
             side = select(part).order_by(*listing.order_keys(table, _sorts(part.c), "at", part.c.key,
                                                                 never_empty=SORTS)).limit(limit)
-        parts.append(select(side.subquery()))  # SQLite takes ORDER BY / LIMIT in a compound's member only so
+        parts.append(select(side.subquery()))  # a UNION member may carry ORDER BY / LIMIT only as a subquery
     lines = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("lines")
     return listing.ordered(select(lines), table, _sorts(lines.c), "at", lines.c.key, never_empty=SORTS)
 
