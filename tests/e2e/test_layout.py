@@ -9,7 +9,7 @@ from journey import ADMIN_PASSWORD
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
 
 PAGES = ("/profile", "/connections", "/catalog/stores", "/sync", "/stocks", "/stocks/unmatched", "/stocks/mappings",
-         "/monitor", "/monitor/report", "/admin/users", "/admin/users/1", "/admin/logs")
+         "/monitor", "/monitor/report", "/orders", "/notifications", "/admin/users", "/admin/users/1", "/admin/logs")
 LONG_EMAIL = "ivan.petrovich.sidorov-shop@example-company.ru"
 ONE_LINE = """() => {
   const boxes = [...document.querySelectorAll('header a, header button')].filter(e => e.offsetParent)
