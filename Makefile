@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/log_table.py
 	$(PY) benchmarks/stock_pages.py
 	$(PY) benchmarks/stock_push.py
+	$(PY) benchmarks/notification_latency.py
 	$(PY) benchmarks/event_detection.py
 
 # The 400-line cap per module, and the import contract naming every page and task module, are unit tests, so
