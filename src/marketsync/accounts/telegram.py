@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from marketsync.accounts import tokens
 from marketsync.accounts.models import Account, AccountMember, OAuthIdentity, User, UserRole
 from marketsync.accounts.rbac import ensure_roles
 
@@ -80,3 +81,12 @@ def join_cabinet(session: Session, user: User, account_id: int, *, role: str = "
     if member is None:
         session.add(AccountMember(account_id=account_id, user_id=user.id, role=role))
         session.flush()
+
+
+def cabinet_link(session: Session, telegram_id: int, base_url: str) -> str | None:
+    """Return a one-time link signing the Telegram person into the web cabinet (valid TELEGRAM_LINK_MINUTES,
+    used up by the first sign-in; opening it only shows a button, so a link preview cannot spend it)."""
+    user = telegram_person(session, telegram_id)
+    if user is None:
+        return None
+    return f"{base_url.rstrip('/')}/login/telegram?token={tokens.issue(session, user, tokens.Purpose.TELEGRAM)}"

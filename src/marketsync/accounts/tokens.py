@@ -21,6 +21,7 @@ from marketsync.security import constant_time_equals, new_token, sha256_hex
 from marketsync.settings import get_settings
 
 MAX_CODE_ATTEMPTS = 5
+TELEGRAM_LINK_MINUTES = 15  # the bot's sign-in link: opened at once or asked for again
 
 
 class Purpose(StrEnum):
@@ -30,6 +31,7 @@ class Purpose(StrEnum):
     RESET = "reset"
     INVITE = "invite"
     PHONE = "phone"
+    TELEGRAM = "telegram"  # the bot's one-time link into the web cabinet
 
 
 class TokenError(ValueError):
@@ -49,7 +51,8 @@ def lifetime(purpose: Purpose) -> timedelta:
     settings = get_settings()
     hours = {Purpose.CONFIRM: settings.CONFIRM_EXPIRE_HOURS, Purpose.RESET: settings.RESET_EXPIRE_HOURS,
              Purpose.INVITE: settings.INVITE_EXPIRE_HOURS,
-             Purpose.PHONE: settings.PHONE_CODE_EXPIRE_MINUTES / 60}[purpose]
+             Purpose.PHONE: settings.PHONE_CODE_EXPIRE_MINUTES / 60,
+             Purpose.TELEGRAM: TELEGRAM_LINK_MINUTES / 60}[purpose]
     return timedelta(hours=hours)
 
 

@@ -161,6 +161,40 @@ def login(request: Request, session: DbSession, email: FormStr = "", password: F
     return response
 
 
+@router.get("/login/telegram", response_class=HTMLResponse)
+def telegram_link_page(request: Request, session: DbSession, token: str = "") -> Response:
+    """Show the bot's one-time sign-in link as a button (a link preview fetching the page spends nothing)."""
+    try:
+        user = peek(session, token, Purpose.TELEGRAM)
+    except TokenError as exc:
+        return _telegram_link_failure(request, exc.reason)
+    return render(request, "accounts/telegram_link.html", {"token": token, "name": user.label})
+
+
+@router.post("/login/telegram", response_class=HTMLResponse)
+def telegram_link(request: Request, session: DbSession, token: FormStr = "") -> Response:
+    """Use the bot's link up and sign its Telegram person in; go to their orders."""
+    try:
+        user = consume(session, token, Purpose.TELEGRAM)
+    except TokenError as exc:
+        return _telegram_link_failure(request, exc.reason)
+    if user.status != "active":
+        return render(request, "accounts/message.html", {"heading": _("Sign-in refused"), "tone": "danger",
+                                                         "text": _("Your account is suspended. Contact support.")},
+                      status_code=403)
+    response = RedirectResponse("/orders", status_code=303)
+    start_session(session, request, response, user)
+    return response
+
+
+def _telegram_link_failure(request: Request, reason: str) -> HTMLResponse:
+    text = {"used": _("This link has already been used."),
+            "expired": _("This link has expired.")}.get(reason, _("This link is not valid."))
+    return render(request, "accounts/message.html",
+                  {"heading": _("The link does not work"), "tone": "danger",
+                   "text": text + " " + _("Ask the bot for a new one: the «🏠 Кабинет» button.")}, status_code=400)
+
+
 @router.get("/logout", response_class=HTMLResponse)
 def logout_page(request: Request, user: OptionalUser) -> Response:
     """Ask to confirm signing out (signing out changes state, so it is a POST)."""

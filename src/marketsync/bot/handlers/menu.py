@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 
 from aiogram import F, Router
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, LinkPreviewOptions, Message
 
+from marketsync.accounts.telegram import cabinet_link
 from marketsync.bot import keyboards, texts
 from marketsync.bot.work import in_session
 from marketsync.notifications.onboarding import Person, person, switches, toggle
@@ -91,9 +92,13 @@ async def stocks(message: Message, engine: Engine, critical_threshold: int) -> N
 
 
 async def cabinet(message: Message, engine: Engine, base_url: str) -> None:
-    """Give the link to the web cabinet."""
-    if await _member(message, engine):
-        await message.answer(texts.CABINET.format(url=base_url), reply_markup=keyboards.cabinet_link(base_url))
+    """Give a one-time link signing the person into the web cabinet (no preview: a preview is no sign-in)."""
+    who = message.from_user
+    if who is None or not await _member(message, engine):
+        return
+    link = await in_session(engine, lambda s: cabinet_link(s, who.id, base_url)) or base_url
+    await message.answer(texts.CABINET.format(url=link), reply_markup=keyboards.cabinet_link(link),
+                         link_preview_options=LinkPreviewOptions(is_disabled=True))
 
 
 def build_router() -> Router:
