@@ -5,11 +5,12 @@ seeds the sandbox through its control API, creates the demo user, connects every
 as a seller would, enables every store and group, and queues the first sync at once (beat fires an
 interval entry only after one interval). Then the demo seller opens the Telegram bot as a person would, in the
 sandbox's chat page (/sandbox/telegram/chat): /start and the cabinet's Wildberries key, and from then on a
-stream of buyer events in the WB sandbox reaches that chat as notifications.
+stream of buyer events in the WB and Ozon sandboxes reaches that chat as notifications.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import threading
@@ -137,13 +138,16 @@ def open_bot_chat(base_url: str, wb_token: str, *, timeout: float = 90) -> None:
     httpx.post(f"{control}/write", json={**person, "text": wb_token}, timeout=10).raise_for_status()
 
 
-def stream_buyer_events(base_url: str, wb_token: str, every: float = DEMO_EVENT_EVERY) -> None:
-    """Have the WB sandbox make up one buyer event (order, buyout, cancellation, return, review, stock) now and
-    then, for as long as the demo runs."""
-    while True:
+def stream_buyer_events(base_url: str, creds: dict[str, Any], every: float = DEMO_EVENT_EVERY) -> None:
+    """Have the WB and Ozon sandboxes take turns making up one buyer event (order, buyout, cancellation, return,
+    review, stock) now and then, for as long as the demo runs."""
+    ticks = [("wildberries", {"token": creds["wb_token"]}), ("wildberries", {"token": creds["wb_token"]}),
+             ("ozon", {"client_id": creds["ozon_client_id"]})]
+    for turn in itertools.count():
         time.sleep(every)
+        system, body = ticks[turn % len(ticks)]
         try:
-            httpx.post(f"{base_url}/sandbox/_control/wildberries/demo/tick", json={"token": wb_token}, timeout=10)
+            httpx.post(f"{base_url}/sandbox/_control/{system}/demo/tick", json=body, timeout=10)
         except httpx.HTTPError as exc:  # the server is stopping, or busy: the next tick tries again
             log.debug("demo event not made: %s", exc)
 
@@ -184,7 +188,7 @@ def run_demo(host: str, port: int) -> None:
                 open_bot_chat(base_url, creds["wb_token"])
             except Exception as exc:  # the rest of the demo works without the bot
                 typer.echo(f"error: the demo chat with the bot could not be opened: {exc}", err=True)
-            threading.Thread(target=stream_buyer_events, args=(base_url, creds["wb_token"]), daemon=True).start()
+            threading.Thread(target=stream_buyer_events, args=(base_url, creds), daemon=True).start()
             typer.echo(f"\nMarketSync demo is running at {base_url}\n"
                        f"  log in as {DEMO_EMAIL} / {DEMO_PASSWORD} (seller)"
                        f" or {DEMO_ADMIN_EMAIL} / {DEMO_ADMIN_PASSWORD} (admin panel: {base_url}/admin)\n"
