@@ -74,6 +74,10 @@ TEXTS: dict[str, str] = {
     "worker_stopped": N_("the worker stopped during this run (no sign of life); it was marked failed"),
     "lock_taken": N_("another run took over this account's lock"),
     "stock_already_running": N_("another stock sync of this cabinet is still running"),
+    "cards_unavailable": N_("%(system)s did not give its product cards (no photos in messages): %(cause)s"),
+    "reviews_unavailable": N_("%(system)s did not give its reviews (no review notifications): %(cause)s"),
+    "stock_report_unavailable": N_("%(system)s did not give its stock report (no critical stock notifications): "
+                                   "%(cause)s"),
     "events_already_running": N_("another sync of this cabinet's orders and reviews is still running"),
     "stock_refused": N_("%(system)s refused the stock of %(offer)s (%(code)s): %(detail)s"),
     "answers_lost": N_("the channel lost %(count)s answers in one run: %(cause)s"),

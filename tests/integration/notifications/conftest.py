@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
-from notify_helpers import BOT_TOKEN
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
@@ -19,6 +18,8 @@ from marketsync.connections.service import save_connection
 from marketsync.db import session_scope
 from marketsync.notifications.models import OutboxMessage
 from marketsync.settings import get_settings
+
+from .notify_helpers import BOT_TOKEN
 
 _people = itertools.count(1)
 

@@ -8,13 +8,14 @@ import json
 import time
 from collections.abc import Callable
 
-from notify_helpers import BOT_TOKEN, sync
 from typer.testing import CliRunner
 
 from marketsync.cli.app import app
 from marketsync.notifications import tasks
 from marketsync.settings import get_settings
 from marketsync.worker import beat_schedule
+
+from .notify_helpers import BOT_TOKEN, sync
 
 OWNER, PARTNER = 7001, 7002
 

@@ -7,7 +7,6 @@ import threading
 from collections.abc import Callable
 from datetime import timedelta
 
-from notify_helpers import BOT_TOKEN, sync
 from sqlalchemy import update
 
 from marketsync.db import session_scope, utcnow
@@ -15,6 +14,8 @@ from marketsync.notifications.delivery import deliver
 from marketsync.notifications.models import OutboxMessage
 from marketsync.notifications.service import history, switch
 from marketsync.orders.moscow import to_msk
+
+from .notify_helpers import BOT_TOKEN, sync
 
 OWNER, PARTNER = 6001, 6002
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from notify_helpers import sync
 from sqlalchemy import func, select
 
 from marketsync.db import session_scope, utcnow
@@ -14,6 +13,8 @@ from marketsync.orders.models import EventCursor, Order, Sale, SizeStockTotal
 from marketsync.orders.service import cabinets_due, sync_cabinet_events
 from marketsync.sync.models import SyncLock, SyncRun
 from marketsync.sync.pipelines.events import PULL_EVENTS
+
+from .notify_helpers import sync
 
 OWNER, PARTNER = 5001, 5002
 

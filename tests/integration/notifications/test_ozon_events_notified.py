@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from notify_helpers import BOT_TOKEN
 from sqlalchemy.engine import Engine
 
 from marketsync.accounts.models import OAuthIdentity
@@ -17,6 +16,8 @@ from marketsync.notifications.service import deliver
 from marketsync.orders.service import sync_cabinet_events
 from marketsync.sandbox.ozon import events
 from ozon_world import seed_seller
+
+from .notify_helpers import BOT_TOKEN
 
 OWNER = 730000001
 

@@ -14,7 +14,7 @@ cabinet for longer than two intervals.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from marketsync.connections.models import Connection
 from marketsync.connections.service import open_event_feed, recorder_for
 from marketsync.connectors.capabilities import EventFeed
+from marketsync.connectors.errors import ConfigError, RejectedError
 from marketsync.db import utcnow
 from marketsync.notices import notice, of_error
 from marketsync.notifications import detect
@@ -137,18 +138,30 @@ def pull_events(session: Session, engine: Engine, conn: Connection, *, silent: b
         cards = store.cursor(session, account_id, source, store.CARDS)
         sync.commit(0)  # every read of the feed starts with no write transaction open
         if cards is None or cards.updated_at < started - timedelta(seconds=CARDS_REFRESH_SECONDS):
-            _read_cards(sync)
+            _optional(sync, "cards", lambda: _read_cards(sync))
         _read_orders(sync, _since(session, account_id, source, store.ORDERS, back))
         _read_sales(sync, _since(session, account_id, source, store.SALES, back))
-        _read_reviews(sync, _since(session, account_id, source, store.REVIEWS, back),
-                      settings.NEGATIVE_REVIEW_MAX_RATING)
-        _read_stocks(sync, settings.CRITICAL_STOCK_THRESHOLD)
+        reviews_since = _since(session, account_id, source, store.REVIEWS, back)
+        _optional(sync, "reviews", lambda: _read_reviews(sync, reviews_since, settings.NEGATIVE_REVIEW_MAX_RATING))
+        _optional(sync, "stock_report", lambda: _read_stocks(sync, settings.CRITICAL_STOCK_THRESHOLD))
         if store.missing_cards(session, account_id, source, sync.products):
-            _read_cards(sync)  # a product first ordered now: its title and photo for the messages
+            # A product first ordered now: its title and photo for the messages.
+            _optional(sync, "cards", lambda: _read_cards(sync))
         if initial:
             store.move_cursor(session, account_id, source, store.INITIAL, started)
         sync.commit(0)
         return checkpoint.run
+
+
+def _optional(sync: EventSync, feed: str, read: Callable[[], None]) -> None:
+    """Read a feed the notifications can do without (cards, reviews, the stock report): a key without that
+    category (403), or a host that refuses it, is noted on the run and the sync goes on with orders and sales."""
+    try:
+        read()
+    except (ConfigError, RejectedError) as exc:
+        sync.session.rollback()
+        runs.note_error(sync.run, notice(f"{feed}_unavailable", system=sync.conn.system, cause=of_error(exc).dump()))
+        sync.commit(0)
 
 
 def _since(session: Session, account_id: int, source: str, feed: str, back: datetime) -> datetime:
