@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 from urllib.parse import parse_qsl, urlsplit
 
-import httpx
 import pytest
 
 from builders import seed_catalog, seller
@@ -24,21 +23,6 @@ if contract.find_specs_dir() is None:  # pragma: no cover - the specs ship besid
     if os.environ.get("MARKETSYNC_REQUIRE_SERVICES") == "1":
         raise RuntimeError("shared/api-specs not found beside the repository (set SANDBOX_SPECS_DIR)")
     pytest.skip("shared/api-specs not found beside the repository (set SANDBOX_SPECS_DIR)", allow_module_level=True)
-
-
-@pytest.fixture
-def captured(monkeypatch: pytest.MonkeyPatch) -> list[tuple[httpx.Request, httpx.Response]]:
-    pairs: list[tuple[httpx.Request, httpx.Response]] = []
-    original = httpx.Client.send
-
-    def send(self: httpx.Client, request: httpx.Request, **kwargs: object) -> httpx.Response:
-        response = original(self, request, **kwargs)  # type: ignore[arg-type]
-        response.read()
-        pairs.append((request, response))
-        return response
-
-    monkeypatch.setattr(httpx.Client, "send", send)
-    return pairs
 
 
 def test_every_vk_call_of_a_sync_matches_the_vk_schema(sqlite_engine, sandbox_state, captured):

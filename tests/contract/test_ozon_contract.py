@@ -22,21 +22,6 @@ if contract.find_specs_dir() is None:  # pragma: no cover - the specs ship besid
     pytest.skip("shared/api-specs not found beside the repository (set SANDBOX_SPECS_DIR)", allow_module_level=True)
 
 
-@pytest.fixture
-def captured(monkeypatch: pytest.MonkeyPatch) -> list[tuple[httpx.Request, httpx.Response]]:
-    pairs: list[tuple[httpx.Request, httpx.Response]] = []
-    original = httpx.Client.send
-
-    def send(self: httpx.Client, request: httpx.Request, **kwargs: object) -> httpx.Response:
-        response = original(self, request, **kwargs)  # type: ignore[arg-type]
-        response.read()
-        pairs.append((request, response))
-        return response
-
-    monkeypatch.setattr(httpx.Client, "send", send)
-    return pairs
-
-
 def _ozon_calls(captured: list[tuple[httpx.Request, httpx.Response]]) -> list[tuple[str, httpx.Request,
                                                                                     httpx.Response]]:
     return [(urlsplit(str(req.url)).path.split("/ozon", 1)[1], req, resp) for req, resp in captured

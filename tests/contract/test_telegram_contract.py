@@ -9,7 +9,6 @@ import os
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-import httpx
 import pytest
 
 from marketsync.connectors.errors import ConfigError, OutcomeUnknownError, RateLimited, RejectedError
@@ -25,21 +24,6 @@ if contract.find_specs_dir() is None:  # pragma: no cover - the specs ship besid
 
 TOKEN = "4242424:contract-bot-token-DDDDDDDDDDDDDDDDD"
 CHAT = 424201
-
-
-@pytest.fixture
-def captured(monkeypatch: pytest.MonkeyPatch) -> list[tuple[httpx.Request, httpx.Response]]:
-    pairs: list[tuple[httpx.Request, httpx.Response]] = []
-    original = httpx.Client.send
-
-    def send(self: httpx.Client, request: httpx.Request, **kwargs: object) -> httpx.Response:
-        response = original(self, request, **kwargs)  # type: ignore[arg-type]
-        response.read()
-        pairs.append((request, response))
-        return response
-
-    monkeypatch.setattr(httpx.Client, "send", send)
-    return pairs
 
 
 @pytest.fixture

@@ -33,22 +33,6 @@ def _spec_path(path: str) -> str:
     return next((template for pattern, template in TEMPLATES.items() if pattern.match(path)), path)
 
 
-@pytest.fixture
-def captured(monkeypatch: pytest.MonkeyPatch) -> list[tuple[httpx.Request, httpx.Response]]:
-    pairs: list[tuple[httpx.Request, httpx.Response]] = []
-    original = httpx.Client.send
-
-    def send(self: httpx.Client, request: httpx.Request, **kwargs: object) -> httpx.Response:
-        response = original(self, request, **kwargs)  # type: ignore[arg-type]
-        response.read()
-        pairs.append((request, response))
-        return response
-
-    monkeypatch.setattr(httpx.Client, "send", send)
-    monkeypatch.setenv("SANDBOX_VALIDATE_CONTRACT", "1")  # the emulator checks its own side too
-    return pairs
-
-
 def test_every_wildberries_call_of_a_stock_sync_matches_wbs_spec(env, sandbox_state, captured):
     seller = seed_wildberries(sandbox_state.wildberries, f"wb-{uuid.uuid4().hex}", warehouses=[
         {"name": "Основной"}, {"name": "КГТ", "cargo_type": 3}], offers=[

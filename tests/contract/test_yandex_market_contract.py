@@ -14,7 +14,6 @@ import re
 import uuid
 from urllib.parse import parse_qsl, urlsplit
 
-import httpx
 import pytest
 
 from marketsync.connectors import connect
@@ -35,22 +34,6 @@ TEMPLATES = [
     ("POST", re.compile(r"^/v2/campaigns/\d+/offers/stocks$"), "/v2/campaigns/{campaignId}/offers/stocks"),
     ("PUT", re.compile(r"^/v2/campaigns/\d+/offers/stocks$"), "/v2/campaigns/{campaignId}/offers/stocks"),
 ]
-
-
-@pytest.fixture
-def captured(monkeypatch: pytest.MonkeyPatch) -> list[tuple[httpx.Request, httpx.Response]]:
-    monkeypatch.setenv("SANDBOX_VALIDATE_CONTRACT", "1")
-    pairs: list[tuple[httpx.Request, httpx.Response]] = []
-    original = httpx.Client.send
-
-    def send(self: httpx.Client, request: httpx.Request, **kwargs: object) -> httpx.Response:
-        response = original(self, request, **kwargs)  # type: ignore[arg-type]
-        response.read()
-        pairs.append((request, response))
-        return response
-
-    monkeypatch.setattr(httpx.Client, "send", send)
-    return pairs
 
 
 def _template(method: str, path: str) -> str:
