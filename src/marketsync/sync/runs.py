@@ -110,6 +110,18 @@ def acquire_lock(engine: Engine, *, pipeline: str, account_id: int, owner: str, 
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+def lease_or_skip(session: Session, engine: Engine, run: SyncRun, *, lease: str, owner: str, busy: str,
+                  ttl: int | None = None) -> None:
+    """Take the run's lease, or close the run as skipped with the notice `busy` and raise SyncError."""
+    if acquire_lock(engine, pipeline=lease, account_id=run.account_id, owner=owner, ttl=ttl):
+        return
+    reason = notice(busy)
+    finish_run(run, error=reason)
+    run.status = "skipped"
+    session.commit()
+    raise SyncError(reason, run)
+
+
 def renew_lock(engine: Engine, *, pipeline: str, account_id: int, owner: str, ttl: int | None = None) -> bool:
     """Extend our lease; False means another run took it over after ours lapsed."""
     return acquire_lock(engine, pipeline=pipeline, account_id=account_id, owner=owner, ttl=ttl)

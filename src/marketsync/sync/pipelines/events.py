@@ -36,7 +36,6 @@ from marketsync.settings import get_settings
 from marketsync.sync import runs
 from marketsync.sync.lease_keeper import lease_kept
 from marketsync.sync.models import SyncRun
-from marketsync.sync.runs import SyncError
 
 PULL_EVENTS = "pull_events"
 CARDS_REFRESH_SECONDS = 3600  # product cards (titles, photos) change rarely; new products are read at once
@@ -95,12 +94,7 @@ def event_run(session: Session, engine: Engine, conn: Connection, *, owner: str 
     session.commit()
     owner = owner or f"run-{run.id}"
     ttl = lease_ttl()
-    if not runs.acquire_lock(engine, pipeline=PULL_EVENTS, account_id=conn.account_id, owner=owner, ttl=ttl):
-        reason = notice("events_already_running")
-        runs.finish_run(run, error=reason)
-        run.status = "skipped"
-        session.commit()
-        raise SyncError(reason, run)
+    runs.lease_or_skip(session, engine, run, lease=PULL_EVENTS, owner=owner, busy="events_already_running", ttl=ttl)
     recorder = recorder_for(conn)
     checkpoint = runs.Checkpoint(session=session, engine=engine, run=run, pipeline=PULL_EVENTS, owner=owner,
                                  buffers=[recorder], ttl=ttl)

@@ -32,7 +32,6 @@ from marketsync.sync import runs, stock_state
 from marketsync.sync.matching import match_offers
 from marketsync.sync.models import SyncRun
 from marketsync.sync.publishing import offered_stocks
-from marketsync.sync.runs import SyncError
 from marketsync.sync.stock_exporter import Accepted, Refused
 from marketsync.sync.stock_exporter import push_stocks as export_stocks
 from marketsync.sync.stock_plan import StockItem, describe, plan_stocks
@@ -83,12 +82,7 @@ def stock_run(session: Session, engine: Engine, conn: Connection, pipeline: str,
     session.commit()
     owner, lease = owner or f"run-{run.id}", lease_name(pipeline, conn.system)
     # One push (or pull) of a cabinet's marketplace at a time: a pull never blocks a push, nor Ozon Wildberries.
-    if not runs.acquire_lock(engine, pipeline=lease, account_id=conn.account_id, owner=owner):
-        reason = notice("stock_already_running")
-        runs.finish_run(run, error=reason)
-        run.status = "skipped"
-        session.commit()
-        raise SyncError(reason, run)
+    runs.lease_or_skip(session, engine, run, lease=lease, owner=owner, busy="stock_already_running")
     recorder = recorder_for(conn)
     checkpoint = runs.Checkpoint(session=session, engine=engine, run=run, pipeline=lease, owner=owner,
                                  buffers=[recorder])
