@@ -92,7 +92,10 @@ def main() -> None:
                   f"target ≤ {target} s (SYNC_INTERVAL + 5 s): {'met' if max(latencies) <= target else 'NOT met'}")
         finally:
             demo.terminate()
-            demo.wait(timeout=30)
+            try:
+                demo.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                demo.kill()
 
 
 if __name__ == "__main__":

@@ -175,6 +175,12 @@ class Settings(BaseSettings):
         return not self.REDIS_URL
 
     @property
+    def event_tick_seconds(self) -> float:
+        """How often beat looks for cabinets whose event sync is due: a sixth of SYNC_INTERVAL (at most 30 s), so
+        a sync that could not start on time (the previous one still waiting on WB's limits) starts soon after."""
+        return max(1.0, min(self.SYNC_INTERVAL / 6, 30.0))
+
+    @property
     def broker_url(self) -> str:
         """Return the Celery broker URL: Redis when configured, else kombu's SQLAlchemy transport."""
         return self.REDIS_URL or f"sqla+{self.BROKER_DATABASE_URL}"

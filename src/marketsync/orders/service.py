@@ -19,6 +19,7 @@ from marketsync.db import session_factory, utcnow
 from marketsync.notices import notice
 from marketsync.orders.models import Order
 from marketsync.orders.moscow import day_bounds
+from marketsync.settings import get_settings
 from marketsync.sync.models import SyncRun
 from marketsync.sync.pipelines.events import PULL_EVENTS, lease_ttl, pull_events
 from marketsync.sync.runs import LIVE, SyncError, set_error
@@ -103,11 +104,13 @@ def close_dead_runs(session: Session, *, now: datetime | None = None) -> int:
 def cabinets_due(session: Session, *, now: datetime | None = None) -> list[int]:
     """Return the cabinets with an active Wildberries or Ozon connection whose events are due for a sync.
 
-    Beat looks every SYNC_INTERVAL, so a cabinet is due when its last sync started more than half an interval
-    ago (a run started just after the previous tick must not make the cabinet skip this one) and none is live."""
+    Beat looks every `event_tick_seconds` (a sixth of SYNC_INTERVAL), so a cabinet is due when none of its syncs
+    is live and its last one started an interval ago, less half a tick (a run started just after a tick must
+    not make the cabinet wait a whole tick more); a sync held up past its slot starts at the next tick."""
     now = now or utcnow()
     close_dead_runs(session, now=now)
-    half = timedelta(seconds=lease_ttl() / 2)
+    settings = get_settings()
+    half = timedelta(seconds=settings.SYNC_INTERVAL - settings.event_tick_seconds / 2)
     accounts = sorted(set(session.scalars(select(Connection.account_id).where(
         Connection.system.in_(EVENT_SYSTEMS), Connection.status == "active"))))
     due = []
