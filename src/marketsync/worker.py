@@ -44,8 +44,8 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, object]]:
         "stock-monitor": {"task": "marketsync.stocks.monitor", "schedule": crontab(minute=0)},
         "stock-weekly-report": {"task": "marketsync.stocks.weekly_report",
                                 "schedule": crontab(minute=0, hour=6, day_of_week="mon")},
-        # Seller notifications: each cabinet's marketplace events every SYNC_INTERVAL (beat looks a few times an
-        # interval for the cabinets due; delivery follows each sync), and delivery on its own tick, so what a
+        # Seller notifications: each cabinet's marketplace events every SYNC_INTERVAL (beat looks every few seconds
+        # for the cabinets due; delivery follows each page of events), and delivery on its own tick, so what a
         # crash left pending goes out within one interval.
         "event-syncs": {"task": "marketsync.notifications.sync_cabinets", "schedule": settings.event_tick_seconds},
         "notifications-deliver": {"task": "marketsync.notifications.deliver",

@@ -1,6 +1,7 @@
-"""Thin Celery wrappers around the notification flow: beat looks every SYNC_INTERVAL for the cabinets whose
-marketplace events are due and sends one pull_events task per cabinet; each sync is followed at once by the
-delivery of that cabinet's outbox, and delivery also runs on its own tick (what a crash left pending goes then)."""
+"""Thin Celery wrappers around the notification flow: beat looks a few times a SYNC_INTERVAL for the cabinets
+whose marketplace events are due and sends one pull_events task per cabinet; the cabinet's outbox is delivered
+as soon as a page of events is stored and again when the sync ends, and delivery also runs on its own tick (what
+a crash left pending goes then)."""
 
 from __future__ import annotations
 
@@ -30,12 +31,16 @@ def pull_events(account_id: int) -> bool:
     with session_scope() as session:  # a duplicate sent while the worker was busy finds nothing due any more
         if account_id not in orders.cabinets_due(session):
             return False
-    outcome = orders.sync_cabinet_events(get_engine(), account_id=account_id)
+    def deliver_now() -> None:
+        report = service.deliver(get_engine(), account_id=account_id)
+        if report.error:
+            log.warning("cabinet %s: notifications not delivered: %s", account_id, report.error)
+
+    # Messages go out as soon as a page of events is stored, not after the whole sync; then once more at its end.
+    outcome = orders.sync_cabinet_events(get_engine(), account_id=account_id, on_events=deliver_now)
     if not outcome.ok and not outcome.skipped:
         log.warning("cabinet %s: event sync failed: %s", account_id, outcome.error)
-    report = service.deliver(get_engine(), account_id=account_id)
-    if report.error:
-        log.warning("cabinet %s: notifications not delivered: %s", account_id, report.error)
+    deliver_now()
     return outcome.ok
 
 

@@ -4,6 +4,7 @@ which cabinets are due for a sync, and what buyers did today (in Moscow time) an
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -47,7 +48,8 @@ def event_connections(session: Session, account_id: int) -> list[Connection]:
     return [found[system] for system in EVENT_SYSTEMS if system in found]
 
 
-def sync_cabinet_events(engine: Engine, *, account_id: int, silent: bool = False) -> SyncOutcome:
+def sync_cabinet_events(engine: Engine, *, account_id: int, silent: bool = False,
+                        on_events: Callable[[], None] | None = None) -> SyncOutcome:
     """Read the cabinet's orders, sales, reviews, stocks and cards from each of its marketplaces now and queue
     its notifications; the outcome is ok when every marketplace's sync was.
 
@@ -56,7 +58,7 @@ def sync_cabinet_events(engine: Engine, *, account_id: int, silent: bool = False
         conns = [conn.id for conn in event_connections(session, account_id)]
     if not conns:
         return SyncOutcome(account_id, ok=False, error=notice("not_connected", system="wildberries").english)
-    outcomes = [_sync_one(engine, account_id, conn_id, silent=silent) for conn_id in conns]
+    outcomes = [_sync_one(engine, account_id, conn_id, silent=silent, on_events=on_events) for conn_id in conns]
     events: dict[str, int] = {}
     for outcome in outcomes:
         for kind, count in outcome.events.items():
@@ -66,14 +68,15 @@ def sync_cabinet_events(engine: Engine, *, account_id: int, silent: bool = False
                        skipped=any(o.skipped for o in outcomes), run_id=outcomes[-1].run_id, events=events)
 
 
-def _sync_one(engine: Engine, account_id: int, connection_id: int, *, silent: bool) -> SyncOutcome:
+def _sync_one(engine: Engine, account_id: int, connection_id: int, *, silent: bool,
+              on_events: Callable[[], None] | None) -> SyncOutcome:
     """Sync one marketplace's events. A refused key is recorded on the run, never marks the connection broken:
     the same connection may push stock, which has its own check (an Ozon key without the postings role)."""
     with session_factory(engine)() as session:
         conn = session.get(Connection, connection_id)
         assert conn is not None
         try:
-            run = pull_events(session, engine, conn, silent=silent)
+            run = pull_events(session, engine, conn, silent=silent, on_events=on_events)
         except SyncError as exc:
             run_id = exc.run.id if exc.run is not None else None
             return SyncOutcome(account_id, ok=False, error=str(exc), skipped=exc.notice.key == "events_already_running",
@@ -104,7 +107,7 @@ def close_dead_runs(session: Session, *, now: datetime | None = None) -> int:
 def cabinets_due(session: Session, *, now: datetime | None = None) -> list[int]:
     """Return the cabinets with an active Wildberries or Ozon connection whose events are due for a sync.
 
-    Beat looks every `event_tick_seconds` (a sixth of SYNC_INTERVAL), so a cabinet is due when none of its syncs
+    Beat looks every `event_tick_seconds` (5 s), so a cabinet is due when none of its syncs
     is live and its last one started an interval ago, less half a tick (a run started just after a tick must
     not make the cabinet wait a whole tick more); a sync held up past its slot starts at the next tick."""
     now = now or utcnow()

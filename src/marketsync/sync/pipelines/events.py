@@ -58,6 +58,9 @@ class EventSync:
     notify: bool
     found: dict[str, int] = field(default_factory=dict)
     products: set[str] = field(default_factory=set)
+    # Called after a commit that queued messages, so they go out while the rest of the sync is still read.
+    on_events: Callable[[], None] | None = None
+    pending: bool = False
 
     @property
     def run(self) -> SyncRun:
@@ -71,6 +74,7 @@ class EventSync:
             if event.product_id:
                 self.products.add(event.product_id)
         if self.notify and events:
+            self.pending = True
             account_id, source = self.conn.account_id, self.conn.system
             photos = store.card_photos(self.session, account_id, source, (e.product_id for e in events
                                                                             if e.product_id))
@@ -84,6 +88,9 @@ class EventSync:
         self.run.details = {**self.run.details, "events": dict(self.found)}
         runs.heartbeat(self.run, done=self.run.updated)
         self.checkpoint.commit()
+        if self.pending and self.on_events is not None:
+            self.pending = False
+            self.on_events()
 
 
 @contextmanager
@@ -117,15 +124,17 @@ def event_run(session: Session, engine: Engine, conn: Connection, *, owner: str 
         runs.release_lock(engine, pipeline=PULL_EVENTS, account_id=conn.account_id, owner=owner)
 
 
-def pull_events(session: Session, engine: Engine, conn: Connection, *, silent: bool = False) -> SyncRun:
-    """Read a cabinet's marketplace events, store them and queue what its subscribers are told; return the run."""
+def pull_events(session: Session, engine: Engine, conn: Connection, *, silent: bool = False,
+                on_events: Callable[[], None] | None = None) -> SyncRun:
+    """Read a cabinet's marketplace events, store them and queue what its subscribers are told (`on_events` is
+    called after each commit that queued some: delivery need not wait for the end of the sync); return the run."""
     settings = get_settings()
     account_id, source = conn.account_id, conn.system
     initial = store.cursor(session, account_id, source, store.INITIAL) is None
     # Who is told is fixed when the sync starts: a person joining during it is not told of what it finds.
     people = [] if initial or silent else subscribers(session, account_id)
     with event_run(session, engine, conn) as (checkpoint, feed):
-        sync = EventSync(session, checkpoint, conn, feed, people, notify=not (initial or silent))
+        sync = EventSync(session, checkpoint, conn, feed, people, notify=not (initial or silent), on_events=on_events)
         started = checkpoint.run.started_at or utcnow()
         checkpoint.run.details = {"initial": initial, "silent": initial or silent, "subscribers": len(people)}
         back = started - timedelta(days=settings.INITIAL_SYNC_DAYS)
