@@ -32,8 +32,8 @@ DEFAULT_CRITICAL_STOCK_THRESHOLD = 2
 
 
 def production_initial_sync(engine: Engine, *, account_id: int, silent: bool = True) -> Any:
-    """Run the cabinet's event sync (notifications.service, imported only when a person needs it)."""
-    from marketsync.notifications.service import sync_cabinet_events  # type: ignore[attr-defined,unused-ignore]
+    """Run the cabinet's event sync (orders.service, imported only when a person needs it)."""
+    from marketsync.orders.service import sync_cabinet_events
 
     return sync_cabinet_events(engine, account_id=account_id, silent=silent)
 
