@@ -4,6 +4,8 @@ sandbox's WB and Telegram addresses, BOT_TOKEN) come from the environment the te
     python crash_worker.py sync-then-die ACCOUNT_ID
         runs the worker's task `marketsync.notifications.pull_events` for the cabinet: the event sync, then the
         delivery; at the moment the delivery would start it prints "synced" and waits to be killed.
+    python crash_worker.py task ACCOUNT_ID
+        runs that task whole (a test kills it mid-sync).
     python crash_worker.py deliver LEASE_SECONDS
         prints "delivering" and runs one delivery pass of every cabinet, a claimed row's lease being
         LEASE_SECONDS (60 in production), so a test need not wait a minute for a dead sender's row.
@@ -25,12 +27,13 @@ def _wait_to_be_killed(*_args: Any, **_kwargs: Any) -> Any:
 def main(argv: list[str]) -> int:
     """Run the command of argv (see the module's docstring)."""
     command, value = argv[1], int(argv[2])
-    if command == "sync-then-die":
+    if command in ("sync-then-die", "task"):
         from marketsync.notifications import service, tasks
 
-        service.deliver = _wait_to_be_killed  # type: ignore[assignment]
-        tasks.pull_events(value)
-        return 1
+        if command == "sync-then-die":
+            service.deliver = _wait_to_be_killed  # type: ignore[assignment]
+        print("syncing", flush=True)
+        return 0 if tasks.pull_events(value) else 1
     if command == "deliver":
         from marketsync.db import get_engine
         from marketsync.notifications import delivery

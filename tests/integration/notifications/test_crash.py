@@ -1,8 +1,8 @@
 """kill -9 of a real worker process (tests/integration/notifications/crash_worker.py, sharing the test's database
-and the sandbox server): between detection and delivery, and in the middle of sending. Nothing is lost and nothing
-is duplicated; only the one message in flight when the sender died may arrive twice (Telegram has no idempotency
-key), and no message recorded as sent is ever sent again. On SQLite (a file both processes open), PostgreSQL and
-MariaDB."""
+and the sandbox server): between detection and delivery, in the middle of a sync (its lease then blocks the cabinet
+for at most two sync intervals), and in the middle of sending. Nothing is lost and nothing is duplicated; only the
+one message in flight when the sender died may arrive twice (Telegram has no idempotency key), and no message
+recorded as sent is ever sent again. On SQLite (a file both processes open), PostgreSQL and MariaDB."""
 
 from __future__ import annotations
 
@@ -18,10 +18,13 @@ from pathlib import Path
 
 import pytest
 from notify_helpers import BOT_TOKEN, sync
+from sqlalchemy import func, select
 
+from marketsync.db import session_scope
 from marketsync.notifications import tasks
 from marketsync.notifications.delivery import deliver
 from marketsync.settings import get_settings
+from marketsync.sync.models import SyncRun
 
 WORKER = Path(__file__).with_name("crash_worker.py")
 OWNER, PARTNER = 9101, 9102
@@ -89,7 +92,9 @@ def test_killed_between_detection_and_delivery_the_next_tick_sends_each_once(mak
     get_settings.cache_clear()
     time.sleep(0.6)
     with worker("sync-then-die", str(cabinet.account_id)) as process:
-        assert first_line(process) == "synced"  # the task's sync is done, its delivery about to start
+        assert first_line(process) == "syncing"
+        assert process.stdout is not None
+        assert process.stdout.readline().strip() == "synced"  # the task's sync is done, its delivery about to start
         kill_9(process)
     rows = cabinet.outbox()
     assert len(rows) == 8 and {row.state for row in rows} == {"pending"}  # 4 events × 2 people, all kept
@@ -102,6 +107,41 @@ def test_killed_between_detection_and_delivery_the_next_tick_sends_each_once(mak
         assert headings == sorted(["🛒 Новый заказ", "❌ Отмена заказа", "✅ Выкуп", "⚠️ Негативный отзыв"])
     assert tasks.deliver() == 0
     assert len(telegram.messages(BOT_TOKEN)) == 8
+
+
+def test_killed_mid_sync_the_cabinet_is_synced_again_within_two_intervals_and_told_once(  # type: ignore[no-untyped-def]
+        make_cabinet: Callable, telegram, engine, sandbox_state, monkeypatch) -> None:  # type: ignore[type-arg]
+    cabinet = people(make_cabinet, telegram)
+    market = cabinet.market
+    for number in range(3):
+        market.order(f"n{number}", price=1000 + number)
+    market.sale("S0", "o0")
+    market.review("rv1", 1)
+    interval = 2
+    monkeypatch.setenv("SYNC_INTERVAL", str(interval))
+    get_settings.cache_clear()
+    time.sleep(interval / 2 + 0.1)  # due again
+    sandbox_state.faults.configure("wildberries", latency_ms=400)  # a slow WB: the kill lands inside the sync
+    with worker("task", str(cabinet.account_id)) as process:
+        assert first_line(process) == "syncing"
+        wait_for(lambda: cabinet.outbox(), timeout=60, message="the first events detected")
+        kill_9(process)
+    killed_at = time.monotonic()
+    sandbox_state.faults.clear("wildberries")
+    with session_scope(engine) as session:
+        live = session.scalar(select(func.count()).select_from(SyncRun).where(SyncRun.status == "running"))
+    assert live == 1  # the dead worker's run, its lease held
+    assert {row.type for row in cabinet.outbox()} == {"new_orders"}  # what it found before dying is kept
+    assert telegram.messages(BOT_TOKEN) == []
+
+    while not tasks.pull_events(cabinet.account_id):  # beat's next ticks: blocked while the dead lease lives
+        assert time.monotonic() - killed_at < 2 * interval + 1, "a dead worker's lease blocked the cabinet"
+        time.sleep(0.2)
+    told = Counter((m.chat_id, m.caption.splitlines()[0]) for m in telegram.messages(BOT_TOKEN))
+    assert told == Counter({(chat, heading): count for chat in (OWNER, PARTNER) for heading, count in (
+        ("🛒 Новый заказ", 3), ("✅ Выкуп", 1), ("⚠️ Негативный отзыв", 1))})
+    assert len({(m.chat_id, m.caption) for m in telegram.messages(BOT_TOKEN)}) == 10  # ten different messages
+    assert {row.state for row in cabinet.outbox()} == {"sent"} and tasks.deliver() == 0
 
 
 def test_killed_while_sending_every_message_arrives_and_at_most_the_one_in_flight_twice(  # type: ignore[no-untyped-def]
