@@ -25,6 +25,7 @@ from marketsync.connections.models import Connection
 from marketsync.db import session_scope
 from marketsync.notifications.models import NotificationSetting, OutboxMessage
 from marketsync.orders.models import Order, SizeStockTotal
+from marketsync.orders.service import sync_cabinet_events
 from marketsync.sandbox.server import ServerThread
 from marketsync.sandbox.wildberries import events
 from marketsync.sandbox.wildberries.seed import seed_wildberries
@@ -191,3 +192,40 @@ def test_a_second_person_with_the_same_key_joins_that_cabinet(
     assert [(end["ok"], end["run"]) for end in sync.ended] == [(True, ("succeeded", True))] * 2
     orders = boris.say_and_wait(texts.MENU_ORDERS, "Заказы сегодня")
     assert "PLATYE-42" in orders.text
+
+
+def test_a_person_joining_while_beats_sync_runs_gets_the_menu_once_it_has_ended(
+        running_bot: tuple[PollingBot, WatchedSync], sandbox_state: Any, engine: Engine) -> None:
+    _polling, sync = running_bot
+    sync.release.set()
+    anna, boris = _person(sandbox_state, ANNA, "Анна"), _person(sandbox_state, BORIS, "Борис")
+    anna.say_and_wait("/start", "API-ключ")
+    anna.say_and_wait(WB_KEY, "Синхронизация завершена")
+    cabinet = sync.calls[0]["account_id"]
+    sandbox_state.faults.configure("wildberries", latency_ms=600)  # a slow WB: beat's sync takes seconds
+    beats: list[Any] = []
+    beat = threading.Thread(target=lambda: beats.append(sync_cabinet_events(engine, account_id=cabinet)))
+    beat.start()
+    try:
+        wait_for(lambda: _running(engine, cabinet), message="beat's sync under way")
+        boris.say_and_wait("/start", "API-ключ")
+        boris.say_and_wait(WB_KEY, "синхронизация")
+        done = boris.wait_text("Синхронизация завершена", timeout=60)
+    finally:
+        beat.join(60)
+        sandbox_state.faults.clear("wildberries")
+    assert beats and beats[0].ok, beats
+    assert "keyboard" in (done.reply_markup or {}) and not any("не удалась" in m.text for m in boris.received())
+    assert sync.ended[-1]["ok"] and sync.ended[-1]["run"] == ("succeeded", True)
+    with session_scope(engine) as session:
+        runs = list(session.execute(select(SyncRun.status, SyncRun.started_at, SyncRun.finished_at)
+                                    .where(SyncRun.account_id == cabinet, SyncRun.status == "succeeded")
+                                    .order_by(SyncRun.id)))
+    assert len(runs) == 3  # Anna's, beat's, and Boris's, which started after beat's had finished
+    assert runs[2].started_at >= runs[1].finished_at
+
+
+def _running(engine: Engine, account_id: int) -> bool:
+    with session_scope(engine) as session:
+        return bool(session.scalar(select(func.count()).select_from(SyncRun).where(
+            SyncRun.account_id == account_id, SyncRun.status == "running")))
