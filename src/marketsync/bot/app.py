@@ -31,10 +31,11 @@ STARTUP_RETRY_MAX_SECONDS = 30.0
 
 
 def production_initial_sync(engine: Engine, *, account_id: int, silent: bool = True) -> Any:
-    """Run the cabinet's event sync (orders.service, imported only when a person needs it)."""
-    from marketsync.orders.service import sync_cabinet_events
+    """Run the cabinet's event sync (orders.service, imported only when a person needs it); when beat's sync of it
+    is under way, wait for that one to end first."""
+    from marketsync.orders.service import sync_cabinet_events_for_person
 
-    return sync_cabinet_events(engine, account_id=account_id, silent=silent)
+    return sync_cabinet_events_for_person(engine, account_id=account_id, silent=silent)
 
 
 def build_bot(token: str, api_url: str) -> Bot:

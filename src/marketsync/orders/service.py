@@ -4,6 +4,7 @@ which cabinets are due for a sync, and what buyers did today (in Moscow time) an
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -21,7 +22,7 @@ from marketsync.notices import notice
 from marketsync.orders.models import Order
 from marketsync.orders.moscow import day_bounds
 from marketsync.settings import get_settings
-from marketsync.sync.models import SyncRun
+from marketsync.sync.models import SyncLock, SyncRun
 from marketsync.sync.pipelines.events import PULL_EVENTS, lease_ttl, pull_events
 from marketsync.sync.runs import LIVE, SyncError, set_error
 
@@ -90,6 +91,27 @@ def _sync_one(engine: Engine, account_id: int, connection_id: int, *, silent: bo
             return SyncOutcome(account_id, ok=False, error=f"{type(exc).__name__}: {exc}")
         return SyncOutcome(account_id, ok=run.status == "succeeded", error=run.error, run_id=run.id,
                            events=dict(run.details.get("events", {})))
+
+
+def sync_cabinet_events_for_person(engine: Engine, *, account_id: int, silent: bool = True,
+                                   wait_seconds: float | None = None) -> SyncOutcome:
+    """Sync the cabinet's events for a person who waits on it (the bot's first sync): when another sync of the
+    cabinet is under way (beat's), wait for it to end and sync then, so the answer always follows a finished sync.
+    Waits at most `wait_seconds` (two lease lifetimes by default: a dead worker's lease has lapsed by then)."""
+    deadline = time.monotonic() + (2 * lease_ttl() if wait_seconds is None else wait_seconds)
+    while True:
+        outcome = sync_cabinet_events(engine, account_id=account_id, silent=silent)
+        if not outcome.skipped or time.monotonic() >= deadline:
+            return outcome
+        while _lease_held(engine, account_id) and time.monotonic() < deadline:
+            time.sleep(0.5)
+
+
+def _lease_held(engine: Engine, account_id: int) -> bool:
+    with session_factory(engine)() as session:
+        return session.scalar(select(SyncLock.id).where(SyncLock.pipeline == PULL_EVENTS,
+                                                        SyncLock.account_id == account_id,
+                                                        SyncLock.expires_at > utcnow())) is not None
 
 
 def close_dead_runs(session: Session, *, now: datetime | None = None) -> int:

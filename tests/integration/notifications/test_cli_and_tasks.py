@@ -28,7 +28,9 @@ def cli(*args: str) -> tuple[int, str]:
 def test_cli_switches_and_history(make_cabinet: Callable, telegram, engine) -> None:  # type: ignore[no-untyped-def,type-arg]
     cabinet = make_cabinet(OWNER)
     telegram.add_chat(BOT_TOKEN, OWNER)
+    cabinet.market.card("101", "Рубашка льняная")
     cabinet.market.order("o1")
+    cabinet.market.sale("S1", "o1")
     sync(cabinet)
     code, out = cli("notifications", "settings", "--telegram-id", str(OWNER), "--type", "order_returns", "--off")
     assert code == 0 and "order_returns=off" in out and "new_orders=on" in out
@@ -39,7 +41,7 @@ def test_cli_switches_and_history(make_cabinet: Callable, telegram, engine) -> N
     code, out = cli("notifications", "history", "--telegram-id", str(OWNER), "--json")
     assert code == 0
     lines = [json.loads(line) for line in out.splitlines()]
-    assert {(line["type"], line["wb_id"], line["state"]) for line in lines} == {
+    assert {(line["type"], cabinet.market.name(line["wb_id"]), line["state"]) for line in lines} == {
         ("new_orders", "o2", "sent"), ("order_returns", "R1", "skipped")}
     assert all(set(line) == {"type", "wb_id", "state", "sent_at"} for line in lines)
     assert next(line for line in lines if line["state"] == "sent")["sent_at"]
@@ -58,6 +60,7 @@ def test_beat_syncs_each_due_cabinet_and_delivers_after_it(make_cabinet: Callabl
     monkeypatch.setattr("marketsync.orders.service.enqueue_sync", sent.append)
     cabinet = make_cabinet(OWNER)
     telegram.add_chat(BOT_TOKEN, OWNER)
+    cabinet.market.card("101", "Рубашка льняная")
     assert tasks.sync_cabinets() == 1 and sent == [cabinet.account_id]
     assert tasks.pull_events(cabinet.account_id) is True  # the initial sync: nothing told
     assert tasks.pull_events(cabinet.account_id) is False  # a duplicate finds the cabinet synced just now

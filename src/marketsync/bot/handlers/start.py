@@ -15,13 +15,11 @@ from aiogram.types import Message
 from marketsync.bot import keyboards, texts
 from marketsync.bot.work import in_session
 from marketsync.notifications.onboarding import KeyOutcome, KeyVerdict, enter_key, start_person
-from marketsync.settings import get_settings
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 log = logging.getLogger(__name__)
-SKIPPED_RETRY_SECONDS = 2.0
 InitialSync = Callable[..., Any]  # (engine, *, account_id, silent=True) -> outcome with .ok and .error
 
 
@@ -29,14 +27,8 @@ async def sync_then_open_menu(message: Message, engine: Engine, initial_sync: In
                               started: str) -> bool:
     """Say the sync started, run it (silent: it notifies nothing), then open the menu or say why not."""
     await message.answer(started, reply_markup=keyboards.no_menu())
-    # Beat may be syncing the cabinet right now: wait for that run (it holds the lease), then run ours.
-    give_up = asyncio.get_running_loop().time() + 2 * get_settings().SYNC_INTERVAL
     try:
-        while True:
-            outcome = await asyncio.to_thread(initial_sync, engine, account_id=account_id, silent=True)
-            if not getattr(outcome, "skipped", False) or asyncio.get_running_loop().time() > give_up:
-                break
-            await asyncio.sleep(SKIPPED_RETRY_SECONDS)
+        outcome = await asyncio.to_thread(initial_sync, engine, account_id=account_id, silent=True)
         ok, error = bool(getattr(outcome, "ok", False)), getattr(outcome, "error", None)
     except Exception as exc:  # the person must hear about it; the log keeps the details
         log.exception("initial sync of cabinet %s failed", account_id)
