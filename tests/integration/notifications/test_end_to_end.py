@@ -92,7 +92,7 @@ def test_each_event_type_reaches_each_subscribed_person_once(kind: str, make_cab
     for person in (OWNER, PARTNER):
         assert len(received[person]) == 1, received[person]
         text = received[person][0]
-        assert text.startswith(HEADINGS[kind]) and "Рубашка льняная" in text and "МСК" in text
+        assert text.startswith(f"{HEADINGS[kind]} · Wildberries") and "Рубашка льняная" in text and "МСК" in text
     if kind == "critical_stocks":
         assert "Остаток на всех складах: 2 шт. (было 8)" in received[OWNER][0]
     photos = {m.photo for m in telegram.messages(BOT_TOKEN)}
@@ -122,8 +122,8 @@ def test_all_six_at_once_through_the_workers_task(make_cabinet: Callable, telegr
     assert chats(telegram) == first
     received = chats(telegram)
     headings = {person: sorted(text.splitlines()[0] for text in texts) for person, texts in received.items()}
-    assert headings[OWNER] == headings[PARTNER] == sorted(HEADINGS.values())
-    assert headings[CAROL] == sorted(h for kind, h in HEADINGS.items() if kind != "order_returns")
+    assert headings[OWNER] == headings[PARTNER] == sorted(f"{h} · Wildberries" for h in HEADINGS.values())
+    assert headings[CAROL] == sorted(f"{h} · Wildberries" for kind, h in HEADINGS.items() if kind != "order_returns")
 
 
 def test_an_order_at_2330_moscow_time_says_2330_and_counts_on_its_moscow_day(make_cabinet: Callable, telegram,  # type: ignore[no-untyped-def,type-arg]
