@@ -159,10 +159,12 @@ class DayTotals:
 
 
 def day_totals(session: Session, *, account_id: int, at: datetime) -> DayTotals:
-    """Return the orders of the Moscow day `at` falls on (cancelled ones included: they were ordered)."""
+    """Return the orders of the Moscow day `at` falls on, cancelled ones apart (as the bot's Orders menu counts
+    today's)."""
     start, end = day_bounds(at)
     count, amount = session.execute(select(func.count(Order.id), func.coalesce(func.sum(Order.price), 0)).where(
-        Order.account_id == account_id, Order.ordered_at >= start, Order.ordered_at < end)).one()
+        Order.account_id == account_id, Order.ordered_at >= start, Order.ordered_at < end,
+        Order.cancelled.is_(False))).one()
     return DayTotals(int(count), Decimal(amount).quantize(Decimal("0.01")))
 
 
