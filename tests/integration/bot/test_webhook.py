@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -62,7 +63,10 @@ def test_telegram_delivers_to_the_webhook_and_the_person_gets_an_answer(web: str
         finally:
             await bot.session.close()
 
-    asyncio.run(register())
+    # In a thread of its own: Playwright's browser (the e2e tests, earlier in the session) keeps an event loop
+    # running on this one, where asyncio.run() refuses to start another.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, register()).result(timeout=30)
     hook = sandbox_state.telegram.updates.of(BOT_TOKEN).webhook
     assert hook is not None and hook.url == web and hook.secret_token == webhook_secret(get_settings())
     person = Person(sandbox_state.telegram, BOT_TOKEN, CHAT, "Вера")
