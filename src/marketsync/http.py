@@ -249,7 +249,8 @@ class HttpClient:
             # A timeout always: without one pyrate-limiter would block a worker forever on a stuck bucket.
             timeout = self.retry_after_max if budget is None else budget.remaining()
             if not limiter.try_acquire(self.config.system, weight=weight, blocking=True, timeout=timeout):
-                exc = RateLimited(f"{self.config.system}: our own request budget is spent for now")
+                exc = RateLimited(f"{self.config.system}: our own request budget is spent for now",
+                                  key="own_pace_spent", params={"system": self.config.system})
                 if budget is not None:
                     budget.rate_limited = exc
                 raise exc

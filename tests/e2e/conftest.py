@@ -41,8 +41,10 @@ def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Product]:
     running = Product(url=base, env=env, workdir=workdir)
     running.cli("migrate")
     running.cli("user", "create", ADMIN_EMAIL, "--password", ADMIN_PASSWORD, "--admin")
+    # A file, not a pipe: nobody reads a pipe while the tests run, and a full one would freeze the product.
+    log = (workdir / "product.log").open("w")
     proc = subprocess.Popen([sys.executable, "-m", "marketsync", "run", "--port", str(port)], env=env, cwd=workdir,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            stdout=log, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -52,10 +54,12 @@ def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Product]:
             time.sleep(0.3)
     else:
         proc.kill()
-        raise AssertionError(f"the product did not start:\n{proc.communicate()[0][-3000:]}")
+        proc.wait()
+        raise AssertionError(f"the product did not start:\n{(workdir / 'product.log').read_text()[-3000:]}")
     yield running
     proc.send_signal(signal.SIGTERM)
-    proc.communicate(timeout=40)
+    proc.wait(timeout=40)
+    log.close()
 
 
 @pytest.fixture(scope="session")

@@ -42,8 +42,9 @@ def test_a_charged_answer_makes_the_next_request_of_that_budget_wait(env):
 
 def test_without_a_charge_the_same_requests_go_at_once(env):
     http = _client(per_second=5)
+    _send(http)  # the first request also opens the limiter's bucket: on a loaded machine that alone took 0.3 s
 
-    assert _send(http) + _send(http) + _send(http) < 0.3
+    assert _send(http) + _send(http) + _send(http) < 0.5  # four of five slots: no wait (a full one is ~1 s)
     http.close()
 
 

@@ -82,7 +82,9 @@ def check_credentials(system: str, credentials: dict[str, Any], *, key: str = "c
         return result
     wait = budget.rate_limited.retry_after
     if wait is None:
-        said = notice("slow_down_and_retry", system=system)
+        # Our own limiter timing out is not the remote's answer: say which it was.
+        own = budget.rate_limited.key == "own_pace_spent"
+        said = notice("own_pace_retry" if own else "slow_down_and_retry", system=system)
         return CheckResult(ok=False, message=said.english, details={RETRY_LATER: ""}, key=said.key,
                            params=dict(said.params))
     seconds = max(1, math.ceil(wait))

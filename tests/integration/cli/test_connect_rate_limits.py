@@ -103,3 +103,21 @@ def test_a_test_that_is_only_asked_to_wait_leaves_the_connection_active(user, sa
     with session_scope(sqlite_engine) as session:
         conn = get_connection(session, conn.account_id, "evotor")
         assert conn is not None and conn.status == "active" and conn.last_error is None
+
+
+def test_our_own_spent_budget_is_not_blamed_on_the_remote(sandbox_state, sqlite_engine, monkeypatch):
+    from marketsync.connections import service as connections_service
+    from marketsync.http import limiter_for
+    from marketsync.settings import get_settings
+
+    catalog = seed_catalog(sandbox_state, groups=1, per_group=1)
+    monkeypatch.setenv("VK_REQUESTS_PER_SECOND", "1")
+    monkeypatch.setattr(connections_service, "CHECK_BUDGET_SECONDS", 0.3)
+    get_settings.cache_clear()
+    # Another worker took this second's only slot for the same token.
+    assert limiter_for("vk", catalog.vk_token, 1).try_acquire("vk", timeout=1)
+
+    result = check_credentials("vk", {"token": catalog.vk_token, "group_id": catalog.vk_group_id})
+
+    assert not result.ok and result.message == "Our own request budget for VK is spent for now, try again in a minute"
+    assert _requests(sandbox_state, "vk") == 0, "nothing was sent past our own pace"
