@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketsync.db import Base, UTCDateTime, utcnow
@@ -18,7 +18,10 @@ class OfferRow(Base):
 
     __tablename__ = "market_offers"
     __table_args__ = (UniqueConstraint("connection_id", "stock_key"),
-                      Index("ix_market_offers_product", "account_id", "product_key"))
+                      Index("ix_market_offers_product", "account_id", "product_key"),
+                      # A push walks a connection's offers in id order and counts the sizes of their cards.
+                      Index("ix_market_offers_walk", "connection_id", "id"),
+                      Index("ix_market_offers_card", "connection_id", "remote_product_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
@@ -73,7 +76,10 @@ class StockPush(Base):
 
     __tablename__ = "stock_pushes"
     __table_args__ = (UniqueConstraint("connection_id", "stock_key"),
-                      Index("ix_stock_pushes_product", "account_id", "product_key"))
+                      Index("ix_stock_pushes_product", "account_id", "product_key"),
+                      Index("ix_stock_pushes_walk", "connection_id", "id"),
+                      # The push hands out what is pending, least recently pushed first.
+                      Index("ix_stock_pushes_pending", "connection_id", "pending", "pushed_at", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
@@ -87,6 +93,37 @@ class StockPush(Base):
     error: Mapped[str | None] = mapped_column(Text)
     error_code: Mapped[str | None] = mapped_column(String(64))
     failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The plan of the push under way: write `offered` (cleared as each answer is recorded).
+    pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # What the marketplace reported at our warehouse when last read for a never-pushed item (None: no record).
+    reported: Mapped[int | None] = mapped_column(Integer)
+
+
+class OfferedLevel(Base):
+    """A push's copy of our stock per product key over the enabled stores, so matching and planning read it
+    chunk by chunk from the database instead of holding every product in memory. Rewritten by every push."""
+
+    __tablename__ = "offered_levels"
+    # Not unique: under MariaDB's case-insensitive collation "ab1" and "AB1" are two keys (compared exactly in
+    # Python after the lookup).
+    __table_args__ = (Index("ix_offered_levels_key", "connection_id", "product_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connections.id", ondelete="CASCADE"))
+    product_key: Mapped[str] = mapped_column(String(128))
+    offered: Mapped[int] = mapped_column(Integer)
+
+
+class OfferedBarcode(Base):
+    """A barcode of one of our product keys in a push's copy (see OfferedLevel), for matching by barcode."""
+
+    __tablename__ = "offered_barcodes"
+    __table_args__ = (Index("ix_offered_barcodes_barcode", "connection_id", "barcode"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connections.id", ondelete="CASCADE"))
+    barcode: Mapped[str] = mapped_column(String(255))
+    product_key: Mapped[str] = mapped_column(String(128))
 
 
 class StockHistory(Base):

@@ -13,7 +13,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from marketsync.connectors.capabilities import StockChannel
 from marketsync.connectors.errors import RateLimited, TransientError
@@ -28,6 +27,7 @@ RATE_LIMITED = "rate_limited"
 Accepted = dict[str, tuple[str, int]]  # stock key → (product key, amount)
 Refused = dict[str, tuple[str, str]]  # stock key → (code, message)
 BatchSink = Callable[[Accepted, Refused, bool], None]  # (accepted, refused, outcome lost) at a commit point
+BatchSource = Callable[[int], list[StockAction]]  # up to n actions still to send; [] when none is left
 
 
 @dataclass
@@ -45,24 +45,23 @@ def batch_limit(channel: StockChannel, cap: int | None) -> int:
     return min(channel.batch_size, cap) if cap else channel.batch_size
 
 
-def push_stocks(channel: StockChannel, actions: Sequence[StockAction], on_batch: BatchSink, *,
+def push_stocks(channel: StockChannel, next_batch: BatchSource, on_batch: BatchSink, *,
                 batch_cap: int | None = None, on_progress: Callable[[int], None] | None = None,
                 sleep: Callable[[float], None] = time.sleep) -> PushCounts:
-    """Send every push action in maximal batches and report each batch's outcome through `on_batch`."""
-    todo = [action for action in actions if action.push]
-    # Keys pushed longest ago first, so a batch rarely waits for the API's per-key interval.
-    todo.sort(key=lambda action: action.item.pushed_at or datetime.min.replace(tzinfo=UTC))
-    products = {action.item.stock_key: action.item.product_key for action in todo}
+    """Send the push actions `next_batch` hands out, a maximal batch at a time (it answers up to the size asked,
+    keys pushed longest ago first so a batch rarely waits for the API's per-key interval, and nothing when
+    done), and report each batch's outcome through `on_batch`."""
     size = batch_limit(channel, batch_cap)
-    counts = PushCounts()
-    for start in range(0, len(todo), size):
-        batch = todo[start:start + size]
+    counts, done = PushCounts(), 0
+    while batch := [action for action in next_batch(size) if action.push]:
         wait = _interval_left(channel, batch)
         if wait > 0:  # the API refuses a key updated too recently: a limit is waited for, never exceeded
             sleep(wait)
+        products = {action.item.stock_key: action.item.product_key for action in batch}
         _send(channel, [action.update() for action in batch], products, on_batch, counts)
+        done += len(batch)
         if on_progress:
-            on_progress(min(start + size, len(todo)))
+            on_progress(done)
     return counts
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -28,13 +27,12 @@ from marketsync.db import utcnow
 from marketsync.notices import notice, of_error
 from marketsync.settings import get_settings
 from marketsync.stocks.models import StockConfig
-from marketsync.sync import runs, stock_state
-from marketsync.sync.matching import match_offers
+from marketsync.sync import runs, stock_matcher, stock_state
 from marketsync.sync.models import SyncRun
 from marketsync.sync.publishing import offered_stocks
 from marketsync.sync.stock_exporter import Accepted, Refused
 from marketsync.sync.stock_exporter import push_stocks as export_stocks
-from marketsync.sync.stock_plan import StockItem, describe, plan_stocks
+from marketsync.sync.stock_plan import StockAction, StockItem, decide_stock, describe
 
 PUSH, PULL = "push_stocks", "pull_stocks"
 
@@ -116,37 +114,27 @@ def refresh_offers(session: Session, conn: Connection, channel: StockChannel, ch
 
 def push_marketplace(session: Session, engine: Engine, conn: Connection, *, full_resync: bool = False,
                      test_mode: bool = False, on_progress: Callable[[SyncRun], None] | None = None) -> StockReport:
-    """Push a cabinet's stock to one marketplace (or, in test mode, say what would be pushed)."""
+    """Push a cabinet's stock to one marketplace (or, in test mode, say what would be pushed). Every stage walks
+    the database a chunk at a time, so memory does not grow with the catalog."""
     with stock_run(session, engine, conn, PUSH, dry_run=test_mode) as (checkpoint, channel):
         checkpoint.on_progress = on_progress
         run = checkpoint.run
         report = StockReport(system=conn.system, run=run)
         offers = refresh_offers(session, conn, channel, checkpoint)
-        reserve = stock_config(session, conn.account_id, conn.system).reserve
-        levels = {level.key: level for chunk in offered_stocks(session, account_id=conn.account_id, reserve=reserve)
-                  for level in chunk}
-        matching = match_offers(stock_state.known_offers(session, conn),
-                                {key: level.barcodes for key, level in levels.items()},
-                                stock_state.manual_mappings(session, conn))
-        stock_state.save_matching(session, conn, matching)
-        report.matched, report.unmatched = len(matching.matches), len(matching.unmatched_offers)
-        pushed_before = stock_state.last_pushed(session, conn)
-        unknown = [m.stock_key for m in matching.matches if pushed_before.get(m.stock_key, (None, None))[0] is None]
-        reported = _read_reported(session, conn, channel, [] if full_resync else unknown, checkpoint)
-        items = [StockItem(m.stock_key, m.product_key, levels[m.product_key].offered,
-                           *_before(pushed_before, m.stock_key, reported)) for m in matching.matches]
-        stock_state.save_offered(session, conn, {i.stock_key: (i.product_key, i.offered) for i in items})
+        _stage_levels(session, conn, checkpoint)
+        report.matched, report.unmatched = stock_matcher.match_connection(session, conn, checkpoint.commit)
+        _save_offered(session, conn, checkpoint)
+        if not full_resync:
+            _read_reported(session, conn, channel, checkpoint)
+        stock_total = _plan(session, conn, report, full_resync=full_resync, test_mode=test_mode)
+        checkpoint.commit()
         # What the monitor compares between runs: how many offers the marketplace listed, our total offered.
         run.details = {**run.details, "offers": offers, "matched": report.matched, "unmatched": report.unmatched,
-                       "stock_total": sum(i.offered for i in items)}
-        actions = plan_stocks(items, full_resync=full_resync)
-        to_push = [a for a in actions if a.push]
-        report.changed = len(to_push)
-        run.skipped = len(actions) - len(to_push)
+                       "stock_total": stock_total}
+        run.skipped = report.matched - report.changed
         if test_mode:
-            report.plan = [describe(action) for action in to_push]
             return report
-        runs.heartbeat(run, stage="push", done=0, total=len(to_push))
+        runs.heartbeat(run, stage="push", done=0, total=report.changed)
         warehouse = str(conn.settings["warehouse_id"]) if conn.settings.get("warehouse_id") else None
 
         def on_batch(accepted: Accepted, refused: Refused, lost: bool) -> None:
@@ -157,7 +145,12 @@ def push_marketplace(session: Session, engine: Engine, conn: Connection, *, full
                                             detail=message))
             checkpoint.commit()
 
-        counts = export_stocks(channel, actions, on_batch, batch_cap=get_settings().BATCH_SIZE,
+        pending = stock_state.PendingWalk(session, conn)
+
+        def next_batch(size: int) -> list[StockAction]:
+            return [_decide(row, full_resync=full_resync) for row in pending.next(size)]
+
+        counts = export_stocks(channel, next_batch, on_batch, batch_cap=get_settings().BATCH_SIZE,
                                on_progress=lambda done: runs.heartbeat(run, done=done))
         run.updated, run.failed = counts.pushed, counts.rejected + counts.unknown
         run.details = {**run.details, "requests": counts.requests}
@@ -165,25 +158,57 @@ def push_marketplace(session: Session, engine: Engine, conn: Connection, *, full
         return report
 
 
-def _before(pushed: dict[str, tuple[int | None, datetime | None]], key: str,
-            reported: dict[str, int]) -> tuple[int | None, int | None, datetime | None]:
-    amount, at = pushed.get(key, (None, None))
-    return amount, reported.get(key), at
-
-
-def _read_reported(session: Session, conn: Connection, channel: StockChannel, keys: list[str],
-                   checkpoint: runs.Checkpoint) -> dict[str, int]:
-    """Read the marketplace's FBS stock at our warehouse for these keys, keeping it in market_stocks."""
-    reported: dict[str, int] = {}
-    runs.heartbeat(checkpoint.run, stage="read", done=0, total=len(keys))
-    synced_at = utcnow()
-    for start in range(0, len(keys), READ_CHUNK):
-        levels = channel.read_stocks(keys[start:start + READ_CHUNK])
-        stock_state.save_reported(session, conn, levels, synced_at)
-        reported.update({level.stock_key: level.quantity for level in levels if level.fulfillment == FBS})
-        runs.heartbeat(checkpoint.run, done=min(start + READ_CHUNK, len(keys)))
+def _stage_levels(session: Session, conn: Connection, checkpoint: runs.Checkpoint) -> None:
+    """Copy our stock per product key over the enabled stores (minus the reserve) for matching and planning."""
+    reserve = stock_config(session, conn.account_id, conn.system).reserve
+    stock_matcher.clear_levels(session, conn)
+    for chunk in offered_stocks(session, account_id=conn.account_id, reserve=reserve, chunk=READ_CHUNK):
+        stock_matcher.stage_levels(session, conn, chunk)
         checkpoint.commit()
-    return reported
+
+
+def _save_offered(session: Session, conn: Connection, checkpoint: runs.Checkpoint) -> None:
+    """Store what we offer for every matched offer; forget the push state of offers no longer matched."""
+    for chunk in stock_state.matched_offers(session, conn, READ_CHUNK):
+        offered = stock_state.offered_for(session, conn, (product for _, product in chunk))
+        stock_state.save_offered(session, conn, {key: (product, offered.get(product, 0)) for key, product in chunk})
+        checkpoint.commit()
+    stock_state.forget_unmatched_pushes(session, conn)
+
+
+def _read_reported(session: Session, conn: Connection, channel: StockChannel, checkpoint: runs.Checkpoint) -> None:
+    """Read what the marketplace holds at our warehouse for the items never pushed, keeping it in market_stocks
+    and on their push rows (None: no stock record there)."""
+    runs.heartbeat(checkpoint.run, stage="read", done=0, total=0)
+    synced_at, done = utcnow(), 0
+    for chunk in stock_state.walk_pushes(session, conn, READ_CHUNK, never_pushed=True):
+        levels = channel.read_stocks([row[1] for row in chunk])
+        stock_state.save_reported(session, conn, levels, synced_at)
+        reported = {level.stock_key: level.quantity for level in levels if level.fulfillment == FBS}
+        stock_state.set_reported(session, conn, {row[0]: reported.get(row[1]) for row in chunk})
+        done += len(chunk)
+        runs.heartbeat(checkpoint.run, done=done)
+        checkpoint.commit()
+
+
+def _plan(session: Session, conn: Connection, report: StockReport, *, full_resync: bool, test_mode: bool) -> int:
+    """Decide every matched item, marking what this push writes; count the changes; return our total offered."""
+    total = 0
+    for chunk in stock_state.walk_pushes(session, conn, READ_CHUNK):
+        actions = [_decide(row, full_resync=full_resync) for row in chunk]
+        stock_state.set_pending(session, {row[0]: action.push for row, action in zip(chunk, actions, strict=True)})
+        total += sum(action.item.offered for action in actions)
+        report.changed += sum(1 for action in actions if action.push)
+        if test_mode:
+            report.plan += [describe(action) for action in actions if action.push]
+    return total
+
+
+def _decide(row: stock_state.PushRow, *, full_resync: bool = False) -> StockAction:
+    """The decision on one push row; a row handed out for writing is pending, so deciding it again pushes it."""
+    _id, key, product, offered, last_pushed, reported, pushed_at = row
+    item = StockItem(key, product, offered, last_pushed, None if last_pushed is not None else reported, pushed_at)
+    return decide_stock(item, full_resync=full_resync)
 
 
 def pull_marketplace(session: Session, engine: Engine, conn: Connection,
