@@ -256,7 +256,9 @@ def main() -> None:
         from marketsync.settings import get_settings
 
         get_settings.cache_clear()
-        print(f"Stock push against the emulators at their documented limits; load average at start "
+        limits = "with every limit lifted (memory and request counts only)" if args.lifted else \
+            "at their documented limits"
+        print(f"Stock push against the emulators {limits}; load average at start "
               f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         results: dict[tuple[str, int], dict[str, Any]] = {}
         for keys in (args.items // 10, args.items):

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from marketsync.connections.models import Connection
@@ -171,6 +171,12 @@ def walk_pushes(session: Session, conn: Connection, chunk: int, *, never_pushed:
             return
         last = rows[-1][0]
         yield [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+def never_pushed_count(session: Session, conn: Connection) -> int:
+    """How many matched items have no amount the marketplace accepted from us (their stock is read first)."""
+    return int(session.scalar(select(func.count()).select_from(StockPush).where(
+        StockPush.connection_id == conn.id, StockPush.pushed_amount.is_(None))) or 0)
 
 
 def set_reported(session: Session, conn: Connection, reported: dict[int, int | None]) -> None:

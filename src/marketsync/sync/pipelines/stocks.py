@@ -179,7 +179,7 @@ def _save_offered(session: Session, conn: Connection, checkpoint: runs.Checkpoin
 def _read_reported(session: Session, conn: Connection, channel: StockChannel, checkpoint: runs.Checkpoint) -> None:
     """Read what the marketplace holds at our warehouse for the items never pushed, keeping it in market_stocks
     and on their push rows (None: no stock record there)."""
-    runs.heartbeat(checkpoint.run, stage="read", done=0, total=0)
+    runs.heartbeat(checkpoint.run, stage="read", done=0, total=stock_state.never_pushed_count(session, conn))
     synced_at, done = utcnow(), 0
     for chunk in stock_state.walk_pushes(session, conn, READ_CHUNK, never_pushed=True):
         levels = channel.read_stocks([row[1] for row in chunk])
