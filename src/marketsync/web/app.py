@@ -41,7 +41,7 @@ EVOTOR_WEBHOOKS = frozenset({"/user/create", "/user/verify", "/user/token"})
 
 # The sandbox's emulated foreign APIs (called by connectors, not browsers); its mail page is a browser page.
 SANDBOX_APIS = ("/sandbox/evotor/", "/sandbox/vk/", "/sandbox/ozon/", "/sandbox/wildberries/",
-                "/sandbox/yandex_market/", "/sandbox/telegram/", "/sandbox/_control/")
+                "/sandbox/yandex_market/", "/sandbox/telegram/", "/sandbox/yookassa/", "/sandbox/_control/")
 
 
 def csrf_exempt(path: str) -> bool:
