@@ -12,7 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from marketsync.accounts.service import account_for_email
+from marketsync.accounts.models import Account
+from marketsync.accounts.service import AccountError, account_for_email
 from marketsync.billing import gateway
 from marketsync.billing.ledger import balance, ledger_sum, on_balance_change, post_entry
 from marketsync.billing.models import LedgerEntry, Payment
@@ -36,7 +37,7 @@ from marketsync.settings import get_settings
 
 __all__ = [
     "LEDGER_SORTS", "PAYMENT_SORTS", "PAYMENT_STATUSES", "AmountError", "BillingError", "MonthBar", "Outcome",
-    "Started", "TopupError", "adjust_balance", "balance", "balance_for_email", "begin_topup", "credit_by_email",
+    "Started", "TopupError", "account_for_target", "adjust_balance", "balance", "balance_for_email", "begin_topup", "credit_by_email",
     "handle_notification", "ledger_page", "ledger_rows", "ledger_sum", "month_bars", "notification_sender_allowed",
     "on_balance_change", "payments_enabled", "payments_page", "poll_open_payments", "recent_payments",
     "refund_payment", "submit_topup",
@@ -96,6 +97,19 @@ def notification_sender_allowed(peer: str | None, forwarded_for: str | None) -> 
     settings = get_settings()
     address = client_address(peer, forwarded_for, settings.FORWARDED_ALLOW_IPS)
     return allowed(address, parse_networks(settings.YOOKASSA_ALLOWED_NETWORKS))
+
+
+def account_for_target(session: Session, target: str) -> int:
+    """Return the cabinet an admin names by a user's e-mail or the cabinet's number (BillingError otherwise)."""
+    text = (target or "").strip()
+    if text.isdigit() and len(text) < 10:
+        if session.get(Account, int(text)) is None:
+            raise BillingError("no_cabinet", text)
+        return int(text)
+    try:
+        return account_for_email(session, text)
+    except AccountError as exc:
+        raise BillingError("no_cabinet", text) from exc
 
 
 def payment_account(session: Session, payment_id: int) -> int | None:
