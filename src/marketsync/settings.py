@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
-from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 

@@ -104,7 +104,7 @@ def month_bars(session: Session, *, account_id: int, months: int = 12) -> list[M
 
 
 def _payments_query(session: Session, table: TableQuery) -> Select[Any]:
-    query = (select(Payment, Account.name, User.email).join(Account, Account.id == Payment.account_id)
+    query: Any = (select(Payment, Account.name, User.email).join(Account, Account.id == Payment.account_id)
              .outerjoin(User, User.id == Payment.user_id))
     if (status := table.filter("status")) in PAYMENT_STATUSES:
         query = query.where(Payment.status == status)

@@ -42,7 +42,7 @@ def credit_payment(session: Session, *, payment_id: int) -> bool:
     now = utcnow()
     won = session.execute(update(Payment).where(Payment.id == payment_id, Payment.credited_at.is_(None)).values(
         status="succeeded", credited_at=now, updated_at=now, checked_at=now,
-    ).execution_options(synchronize_session=False)).rowcount == 1
+    ).execution_options(synchronize_session=False)).rowcount == 1  # type: ignore[attr-defined]
     if not won:
         return False
     row = session.execute(select(Payment.account_id, Payment.amount).where(Payment.id == payment_id)).one()
@@ -55,7 +55,7 @@ def cancel_payment(session: Session, *, payment_id: int, reason: str | None) -> 
     """Mark an open payment canceled (a credited one never is); return whether it changed."""
     return session.execute(update(Payment).where(Payment.id == payment_id, Payment.status.in_(OPEN)).values(
         status="canceled", error=(reason or "")[:500] or None, updated_at=utcnow(), checked_at=utcnow(),
-    ).execution_options(synchronize_session=False)).rowcount == 1
+    ).execution_options(synchronize_session=False)).rowcount == 1  # type: ignore[attr-defined]
 
 
 def touch_open(session: Session, *, payment_id: int, status: str) -> None:

@@ -72,8 +72,9 @@ def submit_topup(engine: Engine, *, payment_id: int) -> Started:
     try:
         create_remote(engine, client, row)
     except RejectedError as exc:
-        in_transaction(engine, lambda s: settle.mark_failed(s, payment_id=row.id, error=exc.message))
-        raise TopupError("refused", exc.message) from exc
+        reason = exc.message
+        in_transaction(engine, lambda s: settle.mark_failed(s, payment_id=row.id, error=reason))
+        raise TopupError("refused", reason) from exc
     except ConnectorError as exc:  # outcome unknown: the row keeps its key and the poller finishes the create
         raise TopupError("unavailable", exc.message) from exc
     finally:

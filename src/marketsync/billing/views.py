@@ -73,13 +73,14 @@ def _page(request: Request, account_id: int, *, status_code: int = 200, error: s
     table = parse_table(request.query_params, LEDGER_SPEC)
     with session_scope() as session:  # the request's session may hold the rolled-back top-up: read afresh
         page = service.ledger_page(session, account_id=account_id, table=table)
+        bars = service.month_bars(session, account_id=account_id)
         context = {
             "balance": service.balance(session, account_id),
             "payments": service.recent_payments(session, account_id=account_id),
             "entries": [row[0] for row in page.rows],
-            "bars": service.month_bars(session, account_id=account_id),
+            "bars": bars,
         }
-    top = max([Decimal(1), *(max(b.paid_in, b.spent) for b in context["bars"])])
+    top = max([Decimal(1), *(max(b.paid_in, b.spent) for b in bars)])
     response = render(request, "billing/index.html", {
         **context, "top": top, "error": error, "amount": amount, "widget": widget,
         "enabled": service.payments_enabled(), "widget_url": settings.YOOKASSA_WIDGET_URL,

@@ -1,5 +1,5 @@
-"""The sandbox as one ASGI app: /evotor, /vk, /ozon, /wildberries, /yandex_market, /telegram, /yookassa, /_control and /mail
-(the SMTP sink's page), mountable anywhere (demo mode uses /sandbox)."""
+"""The sandbox as one ASGI app: /evotor, /vk, /ozon, /wildberries, /yandex_market, /telegram, /yookassa, /_control
+and /mail (the SMTP sink's page), mountable anywhere (demo mode uses /sandbox)."""
 
 from __future__ import annotations
 

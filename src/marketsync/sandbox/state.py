@@ -1,5 +1,5 @@
-"""The whole sandbox's mutable world: Evotor, VK, Ozon, Wildberries, Yandex Market, Telegram and YooKassa data, faults, rate
-windows and request counters."""
+"""The whole sandbox's mutable world: Evotor, VK, Ozon, Wildberries, Yandex Market, Telegram and YooKassa data,
+faults, rate windows and request counters."""
 
 from __future__ import annotations
 

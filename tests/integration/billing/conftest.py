@@ -4,14 +4,12 @@ HTTP (the sandbox posts its notifications there), a seller, and helpers to make 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import pytest
-from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from billing_world import SECRET, SHOP_ID, Shop, payment_row
 from marketsync.accounts.service import create_user, primary_account_id
 from marketsync.billing import service
 from marketsync.billing.models import Payment
@@ -19,27 +17,6 @@ from marketsync.db import get_engine, session_scope
 from marketsync.sandbox.server import ServerThread
 from marketsync.settings import YOOKASSA_NETWORKS, get_settings
 from marketsync.web.app import create_app
-
-SHOP_ID = "506751"
-SECRET = "test_Fh8hUAVVBGUGbjmlzba6TB0iyUbos_lueTHE-axOwM0"
-
-
-@dataclass
-class Shop:
-    """The sandbox shop our settings use, and the sandbox around it."""
-
-    state: Any
-    api_url: str
-
-    def payments(self) -> list[dict[str, Any]]:
-        """Every payment the sandbox YooKassa holds."""
-        with self.state.lock:
-            return [self.state.yookassa.wire(p) for p in self.state.yookassa.payments.values()]
-
-    def paid_notification(self, provider_id: str) -> dict[str, Any]:
-        """The payment.succeeded body YooKassa would send for this payment now."""
-        return {"type": "notification", "event": "payment.succeeded",
-                "object": self.state.yookassa.payment(SHOP_ID, provider_id)}
 
 
 @pytest.fixture
@@ -91,16 +68,3 @@ def start_topup() -> Callable[..., Payment]:
         return payment_row(engine, payment_id)
 
     return start
-
-
-def payment_row(engine: Engine, payment_id: int) -> Payment:
-    """Read our payment row afresh."""
-    with session_scope(engine) as session:
-        found = session.scalar(select(Payment).where(Payment.id == payment_id))
-        assert found is not None
-        return found
-
-
-def post_json(url: str, body: Any, headers: dict[str, str] | None = None) -> httpx.Response:
-    """POST a JSON body as YooKassa does."""
-    return httpx.post(url, json=body, headers=headers or {}, timeout=30)

@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from browser import sign_in
-from marketsync.http import reset_breakers
 from marketsync.billing.models import Payment
 from marketsync.db import get_engine, session_scope
+from marketsync.http import reset_breakers
 from marketsync.web.app import create_app
 
 REFUSED = ["", "   ", "abc", "10.001", "1e3", "1E2", "NaN", "nan", "Infinity", "-inf", "-100", "+100", "0",

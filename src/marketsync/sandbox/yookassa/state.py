@@ -225,12 +225,13 @@ class YooKassaState:
             if amount > left:
                 raise YooKassaError(400, "invalid_request", "Refund amount exceeds the amount left to refund",
                                     "amount.value")
-            refund = {"id": _object_id(), "payment_id": payment_id, "status": "succeeded", "created_at": _now(),
+            refund_id = _object_id()
+            refund: dict[str, Any] = {"id": refund_id, "payment_id": payment_id, "status": "succeeded", "created_at": _now(),
                       "amount": {"value": money(amount), "currency": payment["amount"]["currency"]}}
             if description:
                 refund["description"] = description
-            self.refunds[refund["id"]] = refund
-            self.owners[refund["id"]] = shop_id
+            self.refunds[refund_id] = refund
+            self.owners[refund_id] = shop_id
             payment["refunded_amount"] = {"value": money(refunded + amount), "currency": "RUB"}
             payment["refundable"] = refunded + amount < Decimal(payment["amount"]["value"])
             self._notify(payment_id, "refund.succeeded", refund)

@@ -54,9 +54,8 @@ WIDGET_JS = r"""
     root.setAttribute("role", "dialog");
     root.setAttribute("aria-label", "ЮKassa (песочница)");
     root.id = "yookassa-sandbox-widget";
-    root.style.cssText = modal
-      ? "position:fixed;inset:0;background:rgba(0,0,0,.5);display:flex;align-items:center;justify-content:center;z-index:2000"
-      : "";
+    root.style.cssText = modal ? "position:fixed;inset:0;background:rgba(0,0,0,.5);display:flex;" +
+      "align-items:center;justify-content:center;z-index:2000" : "";
     var box = document.createElement("div");
     box.style.cssText = "background:#fff;border-radius:8px;padding:24px;min-width:300px;font-family:sans-serif";
     var title = document.createElement("p");

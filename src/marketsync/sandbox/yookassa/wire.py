@@ -53,11 +53,10 @@ def check_payment(body: Any) -> Decimal:
     if description is not None and (not isinstance(description, str) or len(description) > 128):
         raise _bad("description", "Description must be a string of at most 128 characters")
     metadata = body.get("metadata")
-    if metadata is not None:
-        if not isinstance(metadata, dict) or len(metadata) > METADATA_KEYS or any(
-                len(str(k)) > METADATA_KEY_LEN or not isinstance(v, str) or len(v) > METADATA_VALUE_LEN
-                for k, v in metadata.items()):
-            raise _bad("metadata", "Invalid metadata: up to 16 keys of 32 characters, string values of 512")
+    if metadata is not None and (not isinstance(metadata, dict) or len(metadata) > METADATA_KEYS or any(
+            len(str(k)) > METADATA_KEY_LEN or not isinstance(v, str) or len(v) > METADATA_VALUE_LEN
+            for k, v in metadata.items())):
+        raise _bad("metadata", "Invalid metadata: up to 16 keys of 32 characters, string values of 512")
     receipt = body.get("receipt")
     if receipt is not None:
         _check_receipt(receipt)
