@@ -226,8 +226,9 @@ class YooKassaState:
                 raise YooKassaError(400, "invalid_request", "Refund amount exceeds the amount left to refund",
                                     "amount.value")
             refund_id = _object_id()
-            refund: dict[str, Any] = {"id": refund_id, "payment_id": payment_id, "status": "succeeded", "created_at": _now(),
-                      "amount": {"value": money(amount), "currency": payment["amount"]["currency"]}}
+            refund: dict[str, Any] = {
+                "id": refund_id, "payment_id": payment_id, "status": "succeeded", "created_at": _now(),
+                "amount": {"value": money(amount), "currency": payment["amount"]["currency"]}}
             if description:
                 refund["description"] = description
             self.refunds[refund_id] = refund
