@@ -29,7 +29,14 @@ from marketsync.billing.queries import (
     payments_page,
     recent_payments,
 )
-from marketsync.billing.reconcile import Outcome, debit_refund, handle_notification, load_row, poll_open_payments
+from marketsync.billing.reconcile import (
+    Outcome,
+    debit_refund,
+    handle_notification,
+    in_transaction,
+    load_row,
+    poll_open_payments,
+)
 from marketsync.billing.topup import Started, TopupError, begin_topup, payments_enabled, submit_topup
 from marketsync.connectors.errors import ConnectorError
 from marketsync.settings import get_settings
@@ -37,8 +44,8 @@ from marketsync.settings import get_settings
 __all__ = [
     "LEDGER_SORTS", "PAYMENT_SORTS", "PAYMENT_STATUSES", "AmountError", "BillingError", "MonthBar", "Outcome",
     "Started", "TopupError", "account_for_target", "adjust_balance", "balance", "balance_for_email", "begin_topup",
-    "credit_by_email", "handle_notification", "ledger_page", "ledger_rows", "ledger_sum", "month_bars",
-    "notification_sender_allowed", "on_balance_change", "payments_enabled", "payments_page", "poll_open_payments",
+    "credit_by_email", "handle_notification", "in_transaction", "ledger_page", "ledger_rows", "ledger_sum",
+    "month_bars", "notification_sender_allowed", "on_balance_change", "payments_enabled", "payments_page", "poll_open_payments",
     "recent_payments", "refund_payment", "submit_topup",
 ]
 
