@@ -45,8 +45,8 @@ __all__ = [
     "LEDGER_SORTS", "PAYMENT_SORTS", "PAYMENT_STATUSES", "AmountError", "BillingError", "MonthBar", "Outcome",
     "Started", "TopupError", "account_for_target", "adjust_balance", "balance", "balance_for_email", "begin_topup",
     "credit_by_email", "handle_notification", "in_transaction", "ledger_page", "ledger_rows", "ledger_sum",
-    "month_bars", "notification_sender_allowed", "on_balance_change", "payments_enabled", "payments_page", "poll_open_payments",
-    "recent_payments", "refund_payment", "submit_topup",
+    "month_bars", "notification_sender_allowed", "on_balance_change", "payments_enabled", "payments_page",
+    "poll_open_payments", "recent_payments", "refund_payment", "submit_topup",
 ]
 
 SIGNED_AMOUNT = re.compile(r"-?[0-9]{1,9}(?:[.,][0-9]{1,2})?")
