@@ -44,8 +44,10 @@ def _day(text: str) -> date | None:
         return None  # a hand-made URL: no such filter
 
 
-def _ledger_query(account_id: int, table: TableQuery) -> Select[Any]:
+def _ledger_query(session: Session, account_id: int, table: TableQuery) -> Select[Any]:
     query = select(LedgerEntry).where(LedgerEntry.account_id == account_id)
+    if table.q:
+        query = query.where(listing.contains(session, [LedgerEntry.reason], table.q))
     if (kind := table.filter("kind")) in KINDS:
         query = query.where(LedgerEntry.kind == kind)
     # Dates are Moscow days: [from 00:00, to+1 00:00) Moscow time, in UTC.
@@ -59,7 +61,7 @@ def _ledger_query(account_id: int, table: TableQuery) -> Select[Any]:
 
 def ledger_page(session: Session, *, account_id: int, table: TableQuery) -> listing.Page:
     """Return one page of the cabinet's ledger as the table asks (rows are LedgerEntry in row[0])."""
-    query = listing.ordered(_ledger_query(account_id, table), table,
+    query = listing.ordered(_ledger_query(session, account_id, table), table,
                             {"created_at": LedgerEntry.created_at, "amount": LedgerEntry.amount,
                              "kind": LedgerEntry.kind}, "created_at", LedgerEntry.id,
                             never_empty=LEDGER_SORTS)
@@ -68,7 +70,7 @@ def ledger_page(session: Session, *, account_id: int, table: TableQuery) -> list
 
 def ledger_rows(session: Session, *, account_id: int, table: TableQuery) -> Iterator[LedgerEntry]:
     """Yield every ledger entry the table's filters select, newest first (the export)."""
-    query = _ledger_query(account_id, table).order_by(LedgerEntry.created_at.desc(), LedgerEntry.id.desc())
+    query = _ledger_query(session, account_id, table).order_by(LedgerEntry.created_at.desc(), LedgerEntry.id.desc())
     for row in listing.every_row(session, query):
         yield row[0]
 
