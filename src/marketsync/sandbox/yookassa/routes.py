@@ -153,12 +153,14 @@ def yookassa_router(sandbox: SandboxState) -> APIRouter:
     @router.post("/yookassa/checkout/{token}/{action}")
     def checkout(token: str, action: str) -> Response:
         """What the widget's buttons do: pay or decline the payment behind the confirmation token."""
+        # The widget runs on the shop's page, another origin: the answer must be readable there (CORS).
+        cors = {"Access-Control-Allow-Origin": "*"}
         if action not in ("pay", "decline"):
-            return _error(YooKassaError(404, "not_found", "Unknown action"))
+            return _error(YooKassaError(404, "not_found", "Unknown action"), cors)
         try:
-            return JSONResponse(state.pay(token) if action == "pay" else state.decline(token))
+            return JSONResponse(state.pay(token) if action == "pay" else state.decline(token), headers=cors)
         except YooKassaError as error:
-            return _error(error)
+            return _error(error, cors)
 
     @router.post("/_control/yookassa/shops")
     def add_shop(body: dict[str, Any] = Body(...)) -> dict[str, Any]:
