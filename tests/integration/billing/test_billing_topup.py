@@ -98,6 +98,20 @@ def test_a_create_whose_answer_never_came_is_finished_by_the_poll_with_the_same_
         assert ours is not None and ours.provider_payment_id == shop.payments()[0]["id"]
 
 
+@pytest.mark.parametrize("send", [False, True])
+def test_a_receipt_goes_with_the_payment_only_when_asked(
+        shop: Any, sqlite_engine: Any, make_cabinet: Callable[..., tuple[int, int]],
+        start_topup: Callable[..., Payment], monkeypatch: pytest.MonkeyPatch, send: bool) -> None:
+    from marketsync.settings import get_settings
+
+    monkeypatch.setenv("YOOKASSA_SEND_RECEIPT", "true" if send else "false")
+    get_settings.cache_clear()
+    user_id, account_id = make_cabinet()
+    start_topup(user_id, account_id, "100")
+    [remote] = shop.payments()
+    assert ("receipt_registration" in remote) is send
+
+
 @pytest.mark.parametrize("locale", ["ru", "en"])
 def test_the_billing_page_renders_in_both_languages(page: TestClient, locale: str) -> None:
     page.cookies.set("ms_lang", locale)

@@ -148,6 +148,8 @@ class YooKassaState:
                                            "confirmation_url": f"/yookassa/checkout/{payment_id}"}
             if payment["description"] is None:
                 del payment["description"]
+            if body.get("receipt"):  # the receipt goes to the tax service once the payment succeeds
+                payment["receipt_registration"] = "pending"
             self.payments[payment_id] = payment
             self.owners[payment_id] = shop_id
             return self.wire(payment)
