@@ -168,6 +168,21 @@ class Settings(BaseSettings):
     def _photo_default(cls, value: str) -> str:
         return value or _default_photo_path()
 
+    @field_validator("YOOKASSA_ALLOWED_NETWORKS")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        # A typo here would refuse every notification (or crash on one): say so at start instead.
+        import ipaddress
+
+        for item in value.split(","):
+            if item.strip():
+                try:
+                    ipaddress.ip_network(item.strip(), strict=False)
+                except ValueError as exc:
+                    raise ValueError(f"YOOKASSA_ALLOWED_NETWORKS: {item.strip()!r} is not an address or network") \
+                        from exc
+        return value
+
     @field_validator("LOG_LEVEL", mode="before")
     @classmethod
     def _level_name(cls, value: object) -> object:

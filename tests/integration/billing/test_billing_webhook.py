@@ -162,3 +162,28 @@ def test_a_payment_whose_notification_is_lost_is_settled_by_the_poll(
 def _quiet_notifier(shop: Any) -> Iterator[None]:
     yield
     _wait(lambda: shop.state.yookassa.notifier.idle())
+
+
+@pytest.mark.parametrize("body", [b"", b"not json", b"[]", b'{"type": "notification"}',
+                                  b'{"type": "notification", "event": "payment.succeeded", "object": {"id": 5}}'])
+def test_a_body_that_is_not_a_notification_gets_400(web: str, body: bytes) -> None:
+    answer = httpx.post(f"{web}/api/payment/webhook", content=body, headers={"Content-Type": "application/json"})
+    assert answer.status_code == 400
+
+
+def test_yookassa_unreachable_asks_for_the_notification_again_without_a_5xx(
+        web: str, shop: Any, make_cabinet: Callable[..., tuple[int, int]],
+        start_topup: Callable[..., Payment]) -> None:
+    from marketsync.http import reset_breakers
+
+    user_id, account_id = make_cabinet()
+    ours = start_topup(user_id, account_id, "100.00")
+    shop.state.yookassa.pay(f"ct-{ours.provider_payment_id}")  # its notification comes while the API fails
+    shop.state.faults.configure("yookassa", rate=1.0, kinds=["500"])
+    body = shop.paid_notification(ours.provider_payment_id)
+    answer = post_json(f"{web}/api/payment/webhook", body)
+    assert answer.status_code == 429 and answer.headers["Retry-After"]
+    assert _balance(account_id) == Decimal("0.00")
+    shop.state.faults.clear()
+    reset_breakers()
+    _wait(lambda: _balance(account_id) == Decimal("100.00"))  # YooKassa's re-send gets through
