@@ -64,12 +64,12 @@ def test_a_valid_amount_opens_the_widget_with_the_payment_token(page: TestClient
     assert shop.api_url.split("/yookassa")[0] not in page.get("/profile").headers["content-security-policy"]
 
 
-@pytest.mark.parametrize("kind", ["500", "lost_write"])
+@pytest.mark.parametrize("kind", ["500", "lost_write", "429"])
 def test_a_500_on_create_is_retried_with_the_same_key_and_leaves_one_payment(
         shop: Any, sqlite_engine: Any, make_cabinet: Callable[..., tuple[int, int]],
         start_topup: Callable[..., Payment], kind: str) -> None:
     user_id, account_id = make_cabinet()
-    shop.state.faults.configure("yookassa", rate=1.0, kinds=[kind], max_faults=2)
+    shop.state.faults.configure("yookassa", rate=1.0, kinds=[kind], max_faults=2, retry_after=0)
     ours = start_topup(user_id, account_id, "777.00")
     [remote] = shop.payments()  # "lost_write" made it and answered 500; the retry's key got the same one back
     assert ours.provider_payment_id == remote["id"] and ours.status == "pending"
