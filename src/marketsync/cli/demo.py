@@ -33,7 +33,8 @@ log = logging.getLogger(__name__)
 def demo_environment(host: str, port: int) -> dict[str, str]:
     """The settings demo mode runs with: the sandbox of every service on this server, mail into its SMTP sink."""
     from marketsync.sandbox.telegram.state import DEMO_BOT_TOKEN, DEMO_CHAT_ID
-    from marketsync.settings import Settings
+    from marketsync.sandbox.yookassa.state import DEMO_SECRET_KEY, DEMO_SHOP_ID
+    from marketsync.settings import YOOKASSA_NETWORKS, Settings
 
     base = f"http://{host}:{port}"
     values = {
@@ -53,6 +54,13 @@ def demo_environment(host: str, port: int) -> dict[str, str]:
         "ALERT_TELEGRAM_CHAT_ID": str(DEMO_CHAT_ID),
         "ALERT_EMAIL": os.environ.get("ALERT_EMAIL") or "alerts@marketsync.local",
         "SYNC_INTERVAL": os.environ.get("SYNC_INTERVAL") or DEMO_SYNC_INTERVAL,
+        # Top-ups go to the sandbox YooKassa, whose stand-in widget pays or declines and whose notifications
+        # come from this machine (hence 127.0.0.1 among the allowed senders).
+        "YOOKASSA_API_URL": f"{base}/sandbox/yookassa/v3",
+        "YOOKASSA_WIDGET_URL": f"{base}/sandbox/yookassa/checkout-widget/v1/checkout-widget.js",
+        "YOOKASSA_SHOP_ID": DEMO_SHOP_ID,
+        "YOOKASSA_SECRET_KEY": DEMO_SECRET_KEY,
+        "YOOKASSA_ALLOWED_NETWORKS": f"{YOOKASSA_NETWORKS},127.0.0.1,::1",
     }
     # The environment or .env may move the sink (SANDBOX_SMTP_PORT, 0 = off); the mail settings follow it.
     try:
@@ -80,6 +88,9 @@ def prepare_account(base_url: str) -> dict[str, Any]:
     from marketsync.sync.service import enqueue_catalog_sync
 
     creds = httpx.post(f"{base_url}/sandbox/_control/seed", json={}, timeout=120).raise_for_status().json()
+    httpx.post(f"{base_url}/sandbox/_control/yookassa/shops", timeout=10, json={
+        "shop_id": creds["yookassa_shop_id"], "secret_key": creds["yookassa_secret_key"],
+        "webhook_url": f"{base_url}/api/payment/webhook"}).raise_for_status()
     with session_scope() as session:
         if find_user(session, DEMO_ADMIN_EMAIL) is None:
             owner = create_user(session, email=DEMO_ADMIN_EMAIL, password=DEMO_ADMIN_PASSWORD, name="Администратор",

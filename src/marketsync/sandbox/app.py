@@ -1,5 +1,5 @@
-"""The sandbox as one ASGI app: /evotor, /vk, /ozon, /wildberries, /yandex_market, /telegram, /_control and /mail
-(the SMTP sink's page), mountable anywhere (demo mode uses /sandbox)."""
+"""The sandbox as one ASGI app: /evotor, /vk, /ozon, /wildberries, /yandex_market, /telegram, /yookassa, /_control
+and /mail (the SMTP sink's page), mountable anywhere (demo mode uses /sandbox)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from marketsync.sandbox.telegram.routes import telegram_router
 from marketsync.sandbox.vk.routes import vk_router
 from marketsync.sandbox.wildberries.routes import wildberries_router
 from marketsync.sandbox.yandex_market.routes import yandex_market_router
+from marketsync.sandbox.yookassa.routes import yookassa_router
 
 
 def create_sandbox_app(state: SandboxState | None = None, *, mail_dir: Path | None = None) -> FastAPI:
@@ -33,6 +34,7 @@ def create_sandbox_app(state: SandboxState | None = None, *, mail_dir: Path | No
     app.include_router(wildberries_router(sandbox))
     app.include_router(ozon_router(sandbox))
     app.include_router(telegram_router(sandbox))
+    app.include_router(yookassa_router(sandbox))
     app.include_router(telegram_chat_router(sandbox))  # /telegram/chat and /_control/telegram/...
     app.include_router(control_router(sandbox))
     app.include_router(mail_router(mail_dir))

@@ -1,5 +1,5 @@
-"""The whole sandbox's mutable world: Evotor, VK, Ozon, Wildberries, Yandex Market and Telegram data, faults, rate
-windows and request counters."""
+"""The whole sandbox's mutable world: Evotor, VK, Ozon, Wildberries, Yandex Market, Telegram and YooKassa data,
+faults, rate windows and request counters."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from marketsync.sandbox.telegram.state import TelegramState
 from marketsync.sandbox.vk.state import VkState
 from marketsync.sandbox.wildberries.state import WbState
 from marketsync.sandbox.yandex_market.state import YandexMarketState
+from marketsync.sandbox.yookassa.state import YooKassaState
 
 
 class SandboxState:
@@ -30,6 +31,7 @@ class SandboxState:
         self.wildberries = WbState(self.lock)
         self.ozon = OzonState(self.lock)
         self.telegram = TelegramState(self.lock)
+        self.yookassa = YooKassaState(self.lock)
         self.faults = Faults()
         self.stats = RequestStats()
         self.evotor_limiter = FixedWindowLimiter()
@@ -44,6 +46,7 @@ class SandboxState:
             self.wildberries.reset()
             self.ozon.reset()
             self.telegram.reset()
+            self.yookassa.reset()
             self.faults.clear()
             self.stats.reset()
             self.evotor_limiter.reset()
@@ -54,7 +57,8 @@ class SandboxState:
         with self.lock:
             if reset:
                 self.reset()
-            return {**seed_demo(self, products=products, seed=seed), **self.telegram.seed_demo()}
+            return {**seed_demo(self, products=products, seed=seed), **self.telegram.seed_demo(),
+                    **self.yookassa.seed_demo()}
 
     def dump(self, service: str, token: str | None = None) -> dict[str, Any]:
         """Return counts and objects of one emulator, for one token or summarised for all."""
