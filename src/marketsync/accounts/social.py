@@ -19,9 +19,12 @@ from marketsync.accounts.service import find_user
 from marketsync.connectors.oauth import client as oauth_client
 from marketsync.connectors.oauth import telegram_widget
 from marketsync.connectors.oauth.config import PROVIDERS, ProviderConfig
-from marketsync.connectors.oauth.identity import ProviderIdentity
+from marketsync.connectors.oauth.identity import FailureKind, ProviderError, ProviderIdentity
 from marketsync.db import utcnow
 from marketsync.settings import Settings, get_settings
+
+__all__ = ["PROVIDERS", "FailureKind", "ProviderError", "ProviderIdentity", "enabled_providers", "finish",
+           "identities_of", "resolve", "start", "unlink", "verify_telegram"]
 
 SIGN_IN_PROVIDERS = (*PROVIDERS, "telegram")
 TITLES = {"vk": "VK ID", "yandex": "Яндекс ID", "google": "Google", "telegram": "Telegram", "evotor": "Эвотор"}

@@ -14,8 +14,8 @@ from marketsync.accounts.linking import Action
 from marketsync.accounts.mail import send_token_mail
 from marketsync.accounts.schemas import FormStr, client_address
 from marketsync.accounts.service import LoginOutcome, check_login, find_user
+from marketsync.accounts.social import FailureKind, ProviderError, ProviderIdentity
 from marketsync.accounts.tokens import Purpose, TokenError, consume, peek
-from marketsync.connectors.oauth.identity import FailureKind, ProviderError, ProviderIdentity
 from marketsync.web.deps import DbSession, OptionalUser, start_session
 from marketsync.web.i18n import gettext as _
 from marketsync.web.templating import flash, render
