@@ -3,7 +3,7 @@ set a first password (with an e-mail, confirmed by a mailed link, when the accou
 
 from __future__ import annotations
 
-from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi import APIRouter, BackgroundTasks, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from marketsync.accounts import social
@@ -20,7 +20,11 @@ router = APIRouter(prefix="/profile", tags=["pages"])
 @router.post("/identities/{identity_id}/unlink")
 def unlink(request: Request, session: DbSession, user: CurrentUser, identity_id: int) -> Response:
     """Unlink one service from the account, unless it is the last way to sign in."""
-    if social.unlink(session, user, identity_id):
+    try:
+        unlinked = social.unlink(session, user, identity_id)
+    except LookupError as exc:
+        raise HTTPException(404) from exc
+    if unlinked:
         flash(request, _("The service is unlinked."))
     else:
         flash(request, _("This service cannot be unlinked: it is your only way to sign in. Set a password or "

@@ -159,9 +159,13 @@ def _sign_in_identities(session: Session, user_id: int) -> int:
 
 
 def unlink(session: Session, user: User, identity_id: int) -> bool:
-    """Remove one of the user's identities unless it is Evotor's or the last way to sign in; return whether."""
+    """Remove one of the user's identities unless it is Evotor's or the last way to sign in; return whether.
+
+    Raise LookupError for an identity that is not the user's (the page answers 404, as for any foreign id)."""
     row = session.get(OAuthIdentity, identity_id)
-    if row is None or row.user_id != user.id or row.provider in PERMANENT:
+    if row is None or row.user_id != user.id:
+        raise LookupError(identity_id)
+    if row.provider in PERMANENT:
         return False
     if not can_unlink(has_password=_password_works(user),
                       identities=_sign_in_identities(session, user.id)):
