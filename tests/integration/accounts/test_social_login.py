@@ -164,3 +164,16 @@ def test_a_provider_error_lands_on_login(social_client: TestClient, sqlite_engin
     start(social_client, "yandex")
     failed = social_client.get("/auth/yandex/callback?error=server_error&error_description=boom&state=x")
     _refused(social_client, failed, sqlite_engine, "is not answering")
+
+
+def test_google_id_token_with_another_nonce_is_refused(social_client: TestClient, sqlite_engine: Engine) -> None:
+    authorize = with_params(start(social_client, "google"), nonce="a-nonce-of-another-sign-in")
+    _refused(social_client, arrive(social_client, consent(authorize)), sqlite_engine, "could not be verified")
+
+
+def test_vk_id_refuses_a_code_without_its_device_id(social_client: TestClient, sqlite_engine: Engine) -> None:
+    back = consent(start(social_client, "vk"))
+    params = query_of(back)
+    assert params["device_id"] and params["type"] == "code_v2"
+    stripped = social_client.get(f"/auth/vk/callback?code={params['code']}&state={params['state']}")
+    _refused(social_client, stripped, sqlite_engine, "refused the sign-in")
