@@ -177,3 +177,14 @@ def test_vk_id_refuses_a_code_without_its_device_id(social_client: TestClient, s
     assert params["device_id"] and params["type"] == "code_v2"
     stripped = social_client.get(f"/auth/vk/callback?code={params['code']}&state={params['state']}")
     _refused(social_client, stripped, sqlite_engine, "refused the sign-in")
+
+
+def test_a_provider_that_does_not_answer_lands_on_login(
+        social_client: TestClient, monkeypatch: pytest.MonkeyPatch, sqlite_engine: Engine) -> None:
+    from marketsync.sandbox.server import free_port
+    from marketsync.settings import get_settings
+
+    back = consent(start(social_client, "yandex"))
+    monkeypatch.setenv("YANDEX_TOKEN_URL", f"http://127.0.0.1:{free_port()}/token")  # nobody listens there
+    get_settings.cache_clear()
+    _refused(social_client, arrive(social_client, back), sqlite_engine, "is not answering")
