@@ -4,6 +4,7 @@ link). Every failure lands on /login with a message and no session."""
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, BackgroundTasks, HTTPException, Request
@@ -23,6 +24,7 @@ from marketsync.web.templating import flash, render
 if TYPE_CHECKING:
     from marketsync.accounts.models import User
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/auth", tags=["pages"])
 PENDING = "social_pending"  # the identity waiting for its e-mail's owner to confirm, in the signed session cookie
 HOME = "/"
@@ -41,7 +43,10 @@ def _failure_text(kind: FailureKind, title: str) -> str:
     }[kind]
 
 
-def _fail(request: Request, provider: str, kind: FailureKind, signed_in: bool) -> RedirectResponse:
+def _fail(request: Request, provider: str, error: ProviderError, signed_in: bool) -> RedirectResponse:
+    # The detail (the provider's error code, what did not verify) is for the operator; the person gets the kind.
+    log.warning("sign-in with %s failed: %s", provider, error)
+    kind = error.kind
     flash(request, _failure_text(kind, social.TITLES[provider]), "danger")
     return RedirectResponse("/profile" if signed_in else "/login", status_code=303)
 
@@ -75,7 +80,7 @@ def telegram_callback(request: Request, session: DbSession, user: OptionalUser) 
     try:
         identity = social.verify_telegram(dict(request.query_params))
     except ProviderError as exc:
-        return _fail(request, "telegram", exc.kind, user is not None)
+        return _fail(request, "telegram", exc, user is not None)
     return _arrive(request, session, identity, user)
 
 
@@ -86,7 +91,7 @@ async def provider_callback(request: Request, provider: str, session: DbSession,
     try:
         identity = await social.finish(request, provider)
     except ProviderError as exc:
-        return _fail(request, provider, exc.kind, user is not None)
+        return _fail(request, provider, exc, user is not None)
     return _arrive(request, session, identity, user)
 
 

@@ -140,7 +140,8 @@ def _token_answer(provider: str, grant: Grant, oauth: OAuthSandboxState, request
         return {"access_token": access_token, "expires_in": 31536000, "refresh_token": f"1:{access_token[:20]}",
                 "token_type": "bearer"}
     now = int(time.time())
-    issuer = f"{str(request.base_url).rstrip('/')}/oauth/google"
+    # The issuer is this Google's base URL (where /token is served), mounted under /sandbox or not.
+    issuer = str(request.url.replace(query="")).removesuffix("/token")
     claims = {"iss": issuer, "azp": grant.client_id, "aud": grant.client_id, "iat": now, "exp": now + 3600,
               "at_hash": _at_hash(access_token), **_google_claims(grant)}
     if grant.nonce:
