@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from typing import Any
+from urllib.parse import urlencode
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
@@ -59,8 +61,6 @@ def callback_url(provider: str) -> str:
 def telegram_login_url() -> str:
     """Return the Telegram login page for our bot, answering to /auth/telegram/callback."""
     s = get_settings()
-    from urllib.parse import urlencode
-
     bot_id = (s.BOT_TOKEN or "").split(":", 1)[0]
     return f"{s.TELEGRAM_LOGIN_URL}?" + urlencode({"bot_id": bot_id, "origin": s.BASE_URL.rstrip("/"),
                                                     "request_access": "write",
@@ -101,7 +101,16 @@ def resolve(session: Session, identity: ProviderIdentity, signed_in: User | None
         link(session, signed_in, identity)
         return decision, signed_in
     if decision.action is Action.CREATE:
-        return decision, _create(session, identity, take_email=decision.take_email)
+        try:
+            return decision, _create(session, identity, take_email=decision.take_email)
+        except IntegrityError:
+            # Two callbacks of one new person raced and the other created them (the unique identity refused
+            # this one); nothing else was written in this unit of work, so the rollback loses nothing.
+            session.rollback()
+            owner = owner_of(session, identity.provider, identity.subject)
+            if owner is None:
+                raise
+            return Decision(Action.SIGN_IN, owner), session.get(User, owner)
     return decision, None  # CONFIRM and TAKEN: nobody is signed in and nothing is written
 
 
