@@ -2,8 +2,8 @@
 adjustment; a unique dedup key so an event is applied once) and YooKassa `payments` (unique YooKassa id and
 Idempotence-Key). New tables only: no batch rebuild of existing ones.
 
-Revision ID: 0016_wallet_and_payments
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-07 13:08:50.578446
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 
 import marketsync.db
 
-revision = '0016_wallet_and_payments'
-down_revision = '0013'
+revision = '0015'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 

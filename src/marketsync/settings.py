@@ -84,6 +84,28 @@ class Settings(BaseSettings):
     YOOKASSA_API_URL: str = "https://api.yookassa.ru/v3"
     TELEGRAM_API_URL: str = "https://api.telegram.org"
     CASDOOR_URL: str = "http://localhost:8000"
+    # Social login (docs/social-login.md): each provider's endpoints, the real ones by default; a provider whose
+    # client id is empty shows no button (demo mode points them at the sandbox and fills the ids).
+    VK_CLIENT_ID: str = ""
+    VK_CLIENT_SECRET: str = ""
+    VK_AUTHORIZE_URL: str = "https://id.vk.com/authorize"
+    VK_TOKEN_URL: str = "https://id.vk.com/oauth2/auth"
+    VK_USERINFO_URL: str = "https://id.vk.com/oauth2/user_info"
+    YANDEX_CLIENT_ID: str = ""
+    YANDEX_CLIENT_SECRET: str = ""
+    YANDEX_AUTHORIZE_URL: str = "https://oauth.yandex.ru/authorize"
+    YANDEX_TOKEN_URL: str = "https://oauth.yandex.ru/token"
+    YANDEX_USERINFO_URL: str = "https://login.yandex.ru/info"
+    GOOGLE_CLIENT_ID: str = ""
+    GOOGLE_CLIENT_SECRET: str = ""
+    GOOGLE_AUTHORIZE_URL: str = "https://accounts.google.com/o/oauth2/v2/auth"
+    GOOGLE_TOKEN_URL: str = "https://oauth2.googleapis.com/token"
+    GOOGLE_USERINFO_URL: str = "https://openidconnect.googleapis.com/v1/userinfo"
+    GOOGLE_JWKS_URL: str = "https://www.googleapis.com/oauth2/v3/certs"
+    GOOGLE_ISSUER: str = "https://accounts.google.com"
+    # The Telegram Login Widget names this bot (its hash is checked with BOT_TOKEN); the widget's own page.
+    TELEGRAM_BOT_USERNAME: str = ""
+    TELEGRAM_LOGIN_URL: str = "https://oauth.telegram.org/auth"
 
     # Outbound HTTP behaviour (http.py). The stock-sync tool's names work too: API_TIMEOUT (seconds),
     # API_RETRY_COUNT (retries after the first attempt) and API_RETRY_DELAY (the first backoff, seconds).

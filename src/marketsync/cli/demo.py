@@ -37,6 +37,7 @@ def demo_environment(host: str, port: int) -> dict[str, str]:
     from marketsync.settings import YOOKASSA_NETWORKS, Settings
 
     base = f"http://{host}:{port}"
+    oauth = f"{base}/sandbox/oauth"
     values = {
         "MARKETSYNC_ENV": "demo",
         "SANDBOX_ENABLED": "true",
@@ -61,6 +62,8 @@ def demo_environment(host: str, port: int) -> dict[str, str]:
         "YOOKASSA_SHOP_ID": DEMO_SHOP_ID,
         "YOOKASSA_SECRET_KEY": DEMO_SECRET_KEY,
         "YOOKASSA_ALLOWED_NETWORKS": f"{YOOKASSA_NETWORKS},127.0.0.1,::1",
+        **social_login_environment(oauth),
+        "TELEGRAM_BOT_USERNAME": "marketsync_demo_bot",
     }
     # The environment or .env may move the sink (SANDBOX_SMTP_PORT, 0 = off); the mail settings follow it.
     try:
@@ -74,6 +77,25 @@ def demo_environment(host: str, port: int) -> dict[str, str]:
     if smtp_port > 0:  # the web app runs the sink on this port: demo mail really travels over SMTP into it
         values.update({"EMAIL_PROVIDER": "smtp", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port),
                        "SMTP_TLS": "none", "SMTP_USER": "", "SMTP_PASSWORD": ""})
+    return values
+
+
+def social_login_environment(oauth: str) -> dict[str, str]:
+    """The social sign-in settings pointing at the sandbox providers served under `oauth` (…/sandbox/oauth)."""
+    from marketsync.sandbox.oauth.state import SANDBOX_CLIENTS
+
+    paths = {"vk": ("vk/authorize", "vk/oauth2/auth", "vk/oauth2/user_info"),
+             "yandex": ("yandex/authorize", "yandex/token", "yandex/info"),
+             "google": ("google/o/oauth2/v2/auth", "google/token", "google/v1/userinfo")}
+    values: dict[str, str] = {}
+    for provider, (authorize, token, userinfo) in paths.items():
+        client_id, secret = SANDBOX_CLIENTS[provider]
+        prefix = provider.upper()
+        values.update({f"{prefix}_CLIENT_ID": client_id, f"{prefix}_CLIENT_SECRET": secret,
+                       f"{prefix}_AUTHORIZE_URL": f"{oauth}/{authorize}", f"{prefix}_TOKEN_URL": f"{oauth}/{token}",
+                       f"{prefix}_USERINFO_URL": f"{oauth}/{userinfo}"})
+    values.update({"GOOGLE_JWKS_URL": f"{oauth}/google/oauth2/v3/certs", "GOOGLE_ISSUER": f"{oauth}/google",
+                   "TELEGRAM_LOGIN_URL": f"{oauth}/telegram/auth"})
     return values
 
 

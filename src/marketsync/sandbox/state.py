@@ -10,6 +10,7 @@ from marketsync.sandbox.demo_data import seed_demo
 from marketsync.sandbox.dump import dump_state
 from marketsync.sandbox.evotor.state import EvotorState
 from marketsync.sandbox.faults import Faults
+from marketsync.sandbox.oauth.state import OAuthSandboxState
 from marketsync.sandbox.ozon.state import OzonState
 from marketsync.sandbox.ratelimit import FixedWindowLimiter
 from marketsync.sandbox.stats import RequestStats
@@ -32,6 +33,7 @@ class SandboxState:
         self.ozon = OzonState(self.lock)
         self.telegram = TelegramState(self.lock)
         self.yookassa = YooKassaState(self.lock)
+        self.oauth = OAuthSandboxState(self.lock)
         self.faults = Faults()
         self.stats = RequestStats()
         self.evotor_limiter = FixedWindowLimiter()
@@ -47,6 +49,7 @@ class SandboxState:
             self.ozon.reset()
             self.telegram.reset()
             self.yookassa.reset()
+            self.oauth.reset()
             self.faults.clear()
             self.stats.reset()
             self.evotor_limiter.reset()

@@ -42,7 +42,8 @@ PAYMENT_WEBHOOK = "/api/payment/webhook"  # YooKassa's notifications: judged by 
 
 # The sandbox's emulated foreign APIs (called by connectors, not browsers); its mail page is a browser page.
 SANDBOX_APIS = ("/sandbox/evotor/", "/sandbox/vk/", "/sandbox/ozon/", "/sandbox/wildberries/",
-                "/sandbox/yandex_market/", "/sandbox/telegram/", "/sandbox/yookassa/", "/sandbox/_control/")
+                "/sandbox/yandex_market/", "/sandbox/telegram/", "/sandbox/yookassa/", "/sandbox/oauth/",
+                "/sandbox/_control/")
 
 
 def csrf_exempt(path: str) -> bool:
@@ -152,7 +153,9 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 
 
 def _include_routers(app: FastAPI) -> None:
+    from marketsync.accounts.identity_views import router as identity_router
     from marketsync.accounts.profile_views import router as profile_router
+    from marketsync.accounts.social_views import router as social_router
     from marketsync.accounts.views import router as accounts_router
     from marketsync.accounts.webhook_views import router as evotor_webhook_router
     from marketsync.admin.views import router as admin_router
@@ -172,7 +175,8 @@ def _include_routers(app: FastAPI) -> None:
     from marketsync.web.health import router as health_router
     from marketsync.web.i18n import router as i18n_router
 
-    for router in (health_router, i18n_router, dashboard_router, accounts_router, profile_router, evotor_webhook_router,
+    for router in (health_router, i18n_router, dashboard_router, accounts_router, social_router, profile_router,
+                   identity_router, evotor_webhook_router,
                    admin_router, connections_router, catalog_router, channel_router, sync_router, monitor_router,
                    orders_router, notifications_router, billing_router, payment_webhook_router,
                    stocks_unmatched_router, stocks_router, stock_product_router):  # /stocks/<key> last
