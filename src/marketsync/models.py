@@ -12,6 +12,7 @@ from marketsync.accounts.models import (
     UserRole,
     WebSession,
 )
+from marketsync.billing.models import LedgerEntry, Payment, Wallet
 from marketsync.catalog.models import Product, ProductGroup, Stock, Store
 from marketsync.connections.models import ApiCall, Connection
 from marketsync.db import Base
@@ -32,12 +33,14 @@ __all__ = [
     "ChannelItem",
     "Connection",
     "EventCursor",
+    "LedgerEntry",
     "MarketStock",
     "NotificationSetting",
     "OAuthIdentity",
     "OfferRow",
     "Order",
     "OutboxMessage",
+    "Payment",
     "Permission",
     "Product",
     "ProductCardRow",
@@ -59,6 +62,7 @@ __all__ = [
     "SyncRun",
     "User",
     "UserRole",
+    "Wallet",
     "WebSession",
     "metadata",
 ]

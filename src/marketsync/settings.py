@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -11,6 +12,9 @@ from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET_KEY = "change-me-in-production"
+# YooKassa's notification senders, as the official SDK's SecurityHelper lists them (CONTRACTS.md §6).
+YOOKASSA_NETWORKS = ("77.75.153.0/25,77.75.156.11,77.75.156.35,77.75.154.128/25,185.71.76.0/27,185.71.77.0/27,"
+                     "2a02:5180:0:1509::/64,2a02:5180:0:2655::/64,2a02:5180:0:1533::/64,2a02:5180:0:2669::/64")
 VAR_DIR = Path("var")
 
 
@@ -80,6 +84,28 @@ class Settings(BaseSettings):
     YOOKASSA_API_URL: str = "https://api.yookassa.ru/v3"
     TELEGRAM_API_URL: str = "https://api.telegram.org"
     CASDOOR_URL: str = "http://localhost:8000"
+    # Social login (docs/social-login.md): each provider's endpoints, the real ones by default; a provider whose
+    # client id is empty shows no button (demo mode points them at the sandbox and fills the ids).
+    VK_CLIENT_ID: str = ""
+    VK_CLIENT_SECRET: str = ""
+    VK_AUTHORIZE_URL: str = "https://id.vk.com/authorize"
+    VK_TOKEN_URL: str = "https://id.vk.com/oauth2/auth"
+    VK_USERINFO_URL: str = "https://id.vk.com/oauth2/user_info"
+    YANDEX_CLIENT_ID: str = ""
+    YANDEX_CLIENT_SECRET: str = ""
+    YANDEX_AUTHORIZE_URL: str = "https://oauth.yandex.ru/authorize"
+    YANDEX_TOKEN_URL: str = "https://oauth.yandex.ru/token"
+    YANDEX_USERINFO_URL: str = "https://login.yandex.ru/info"
+    GOOGLE_CLIENT_ID: str = ""
+    GOOGLE_CLIENT_SECRET: str = ""
+    GOOGLE_AUTHORIZE_URL: str = "https://accounts.google.com/o/oauth2/v2/auth"
+    GOOGLE_TOKEN_URL: str = "https://oauth2.googleapis.com/token"
+    GOOGLE_USERINFO_URL: str = "https://openidconnect.googleapis.com/v1/userinfo"
+    GOOGLE_JWKS_URL: str = "https://www.googleapis.com/oauth2/v3/certs"
+    GOOGLE_ISSUER: str = "https://accounts.google.com"
+    # The Telegram Login Widget names this bot (its hash is checked with BOT_TOKEN); the widget's own page.
+    TELEGRAM_BOT_USERNAME: str = ""
+    TELEGRAM_LOGIN_URL: str = "https://oauth.telegram.org/auth"
 
     # Outbound HTTP behaviour (http.py). The stock-sync tool's names work too: API_TIMEOUT (seconds),
     # API_RETRY_COUNT (retries after the first attempt) and API_RETRY_DELAY (the first backoff, seconds).
@@ -137,6 +163,20 @@ class Settings(BaseSettings):
     DB_POOL_SIZE: int | None = Field(default=None, gt=0)
     DB_POOL_RECYCLE: int | None = Field(default=None, gt=0)
 
+    # Billing (billing/, docs/billing.md): YooKassa's shop, the networks its notifications come from (the official
+    # SDK's SecurityHelper list), a receipt per payment, how often a pending payment is re-read, top-up limits.
+    YOOKASSA_SHOP_ID: str = ""
+    YOOKASSA_SECRET_KEY: str = ""
+    YOOKASSA_ALLOWED_NETWORKS: str = YOOKASSA_NETWORKS
+    YOOKASSA_SEND_RECEIPT: bool = False
+    YOOKASSA_POLL_SECONDS: int = Field(default=60, gt=0)
+    # The embedded payment widget's script; demo mode serves a stand-in from the sandbox.
+    YOOKASSA_WIDGET_URL: str = "https://yookassa.ru/checkout-widget/v1/checkout-widget.js"
+    TOPUP_MIN_RUB: Decimal = Field(default=Decimal("10"), gt=0)
+    TOPUP_MAX_RUB: Decimal = Field(default=Decimal("500000"), gt=0)
+    # The proxies whose X-Forwarded-For is believed (uvicorn's --forwarded-allow-ips reads the same variable).
+    FORWARDED_ALLOW_IPS: str = "127.0.0.1"
+
     MARKETSYNC_REQUIRE_SERVICES: bool = False
     # Logging (logs.py): the terminal's level (request-level lines only at DEBUG) and an optional file that
     # receives everything at DEBUG ("" = none; demo mode writes var/marketsync.log).
@@ -149,6 +189,21 @@ class Settings(BaseSettings):
     @classmethod
     def _photo_default(cls, value: str) -> str:
         return value or _default_photo_path()
+
+    @field_validator("YOOKASSA_ALLOWED_NETWORKS")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        # A typo here would refuse every notification (or crash on one): say so at start instead.
+        import ipaddress
+
+        for item in value.split(","):
+            if item.strip():
+                try:
+                    ipaddress.ip_network(item.strip(), strict=False)
+                except ValueError as exc:
+                    raise ValueError(f"YOOKASSA_ALLOWED_NETWORKS: {item.strip()!r} is not an address or network") \
+                        from exc
+        return value
 
     @field_validator("LOG_LEVEL", mode="before")
     @classmethod

@@ -50,6 +50,9 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, object]]:
         "event-syncs": {"task": "marketsync.notifications.sync_cabinets", "schedule": settings.event_tick_seconds},
         "notifications-deliver": {"task": "marketsync.notifications.deliver",
                                   "schedule": float(min(settings.SYNC_INTERVAL, DELIVERY_TICK_SECONDS))},
+        # Payments still open at YooKassa are re-read until they settle (a lost notification changes nothing).
+        "payments-poll": {"task": "marketsync.billing.poll_payments",
+                          "schedule": float(settings.YOOKASSA_POLL_SECONDS)},
     }
 
 
@@ -57,7 +60,8 @@ def create_celery(settings: Settings | None = None) -> Celery:
     """Build the Celery app for these settings."""
     settings = settings or get_settings()
     app = Celery("marketsync", broker=settings.broker_url,
-                 include=["marketsync.sync.tasks", "marketsync.stocks.tasks", "marketsync.notifications.tasks"])
+                 include=["marketsync.sync.tasks", "marketsync.stocks.tasks", "marketsync.notifications.tasks",
+                          "marketsync.billing.tasks"])
     app.conf.update(
         task_default_queue="default",
         task_queues=[Queue(name) for name in QUEUES],

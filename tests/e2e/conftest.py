@@ -16,6 +16,7 @@ import httpx
 import pytest
 from journey import ADMIN_EMAIL, ADMIN_PASSWORD, Product
 
+from marketsync.cli.demo import social_login_environment
 from marketsync.sandbox.server import free_port
 
 REQUIRE = os.environ.get("MARKETSYNC_REQUIRE_SERVICES") == "1"
@@ -37,6 +38,7 @@ def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Product]:
         "EVOTOR_API_URL": f"{base}/sandbox/evotor", "VK_API_URL": f"{base}/sandbox/vk",
         "SANDBOX_SMTP_PORT": str(smtp_port), "SANDBOX_MAIL_DIR": str(workdir / "mail"),
         "EMAIL_PROVIDER": "smtp", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port), "SMTP_TLS": "none",
+        **social_login_environment(f"{base}/sandbox/oauth"),  # the sign-in buttons lead to the sandbox providers
     })
     running = Product(url=base, env=env, workdir=workdir)
     running.cli("migrate")

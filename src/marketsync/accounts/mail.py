@@ -25,9 +25,9 @@ from marketsync.web.templating import environment
 
 log = logging.getLogger(__name__)
 
-KINDS = ("confirm", "reset", "invite", "taken")
+KINDS = ("confirm", "reset", "invite", "taken", "link")
 TOKEN_LINKS = {"confirm": ("/confirm-email", Purpose.CONFIRM), "reset": ("/reset-password", Purpose.RESET),
-               "invite": ("/invite", Purpose.INVITE)}
+               "invite": ("/invite", Purpose.INVITE), "link": ("/auth/link/confirm", Purpose.LINK)}
 
 
 def mail_config() -> MailConfig:
@@ -47,7 +47,8 @@ def _subject(kind: str) -> str:
     return {"confirm": _("Confirm your e-mail for MarketSync"),
             "reset": _("Reset your MarketSync password"),
             "invite": _("You are invited to MarketSync"),
-            "taken": _("Someone tried to register with your address at MarketSync")}[kind]
+            "taken": _("Someone tried to register with your address at MarketSync"),
+            "link": _("Link a sign-in service to your MarketSync account")}[kind]
 
 
 def compose(kind: str, *, to: str, locale: str, url: str, name: str | None = None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from marketsync.accounts import throttle
+from marketsync.accounts import social, throttle
 from marketsync.accounts.rbac import user_roles
 from marketsync.accounts.schemas import FormStr, client_address, password_errors, profile_errors
 from marketsync.accounts.service import cabinets_of, delete_user, end_sessions, send_phone_code, set_password
@@ -23,8 +23,12 @@ router = APIRouter(prefix="/profile", tags=["pages"])
 def profile(request: Request, session: DbSession, user: CurrentUser) -> Response:
     """Show who is signed in, their cabinets and roles."""
     cabinets = cabinets_of(session, user.id)
+    identities = social.identities_of(session, user.id)
+    linked = {row["provider"] for row in identities}
+    linkable = [(name, social.TITLES[name]) for name in social.enabled_providers() if name not in linked]
     return render(request, "profile/index.html",
-                  {"me": user, "cabinets": cabinets, "roles": sorted(user_roles(session, user.id))})
+                  {"me": user, "cabinets": cabinets, "roles": sorted(user_roles(session, user.id)),
+                   "identities": identities, "linkable": linkable})
 
 
 @router.get("/edit", response_class=HTMLResponse)

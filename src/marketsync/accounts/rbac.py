@@ -22,6 +22,8 @@ PERMISSIONS = {
     "roles.read": "See roles and their permissions",
     "roles.write": "Change which permissions a role grants",
     "logs.read": "Read the API call log",
+    "payments.read": "See every cabinet's payments",
+    "payments.write": "Adjust balances and refund payments",
 }
 DEFAULT_GRANTS = {
     "system": set(PERMISSIONS),

@@ -22,6 +22,7 @@ from marketsync.settings import get_settings
 
 MAX_CODE_ATTEMPTS = 5
 TELEGRAM_LINK_MINUTES = 15  # the bot's sign-in link: opened at once or asked for again
+SOCIAL_LINK_MINUTES = 30  # as long as the browser keeps the identity waiting for it (accounts.social)
 
 
 class Purpose(StrEnum):
@@ -32,6 +33,7 @@ class Purpose(StrEnum):
     INVITE = "invite"
     PHONE = "phone"
     TELEGRAM = "telegram"  # the bot's one-time link into the web cabinet
+    LINK = "link"  # the mailed link confirming a social identity with the account's e-mail
 
 
 class TokenError(ValueError):
@@ -52,7 +54,7 @@ def lifetime(purpose: Purpose) -> timedelta:
     hours = {Purpose.CONFIRM: settings.CONFIRM_EXPIRE_HOURS, Purpose.RESET: settings.RESET_EXPIRE_HOURS,
              Purpose.INVITE: settings.INVITE_EXPIRE_HOURS,
              Purpose.PHONE: settings.PHONE_CODE_EXPIRE_MINUTES / 60,
-             Purpose.TELEGRAM: TELEGRAM_LINK_MINUTES / 60}[purpose]
+             Purpose.TELEGRAM: TELEGRAM_LINK_MINUTES / 60, Purpose.LINK: SOCIAL_LINK_MINUTES / 60}[purpose]
     return timedelta(hours=hours)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from marketsync.cli import bot, connect, filters, monitor, notifications, serve, stocks, sync, users
+from marketsync.cli import billing, bot, connect, filters, monitor, notifications, serve, stocks, sync, users
 from marketsync.logs import setup_logging
 
 app = typer.Typer(help="MarketSync: Evotor → VK Market and marketplace sync.", no_args_is_help=True,
@@ -15,6 +15,7 @@ app.add_typer(filters.app, name="filters")
 app.add_typer(sync.app, name="sync")
 app.add_typer(stocks.app, name="stocks")
 app.add_typer(notifications.app, name="notifications")
+app.add_typer(billing.app, name="billing")
 serve.register(app)
 bot.register(app)
 monitor.register(app)

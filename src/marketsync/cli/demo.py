@@ -33,9 +33,11 @@ log = logging.getLogger(__name__)
 def demo_environment(host: str, port: int) -> dict[str, str]:
     """The settings demo mode runs with: the sandbox of every service on this server, mail into its SMTP sink."""
     from marketsync.sandbox.telegram.state import DEMO_BOT_TOKEN, DEMO_CHAT_ID
-    from marketsync.settings import Settings
+    from marketsync.sandbox.yookassa.state import DEMO_SECRET_KEY, DEMO_SHOP_ID
+    from marketsync.settings import YOOKASSA_NETWORKS, Settings
 
     base = f"http://{host}:{port}"
+    oauth = f"{base}/sandbox/oauth"
     values = {
         "MARKETSYNC_ENV": "demo",
         "SANDBOX_ENABLED": "true",
@@ -53,6 +55,15 @@ def demo_environment(host: str, port: int) -> dict[str, str]:
         "ALERT_TELEGRAM_CHAT_ID": str(DEMO_CHAT_ID),
         "ALERT_EMAIL": os.environ.get("ALERT_EMAIL") or "alerts@marketsync.local",
         "SYNC_INTERVAL": os.environ.get("SYNC_INTERVAL") or DEMO_SYNC_INTERVAL,
+        # Top-ups go to the sandbox YooKassa, whose stand-in widget pays or declines and whose notifications
+        # come from this machine (hence 127.0.0.1 among the allowed senders).
+        "YOOKASSA_API_URL": f"{base}/sandbox/yookassa/v3",
+        "YOOKASSA_WIDGET_URL": f"{base}/sandbox/yookassa/checkout-widget/v1/checkout-widget.js",
+        "YOOKASSA_SHOP_ID": DEMO_SHOP_ID,
+        "YOOKASSA_SECRET_KEY": DEMO_SECRET_KEY,
+        "YOOKASSA_ALLOWED_NETWORKS": f"{YOOKASSA_NETWORKS},127.0.0.1,::1",
+        **social_login_environment(oauth),
+        "TELEGRAM_BOT_USERNAME": "marketsync_demo_bot",
     }
     # The environment or .env may move the sink (SANDBOX_SMTP_PORT, 0 = off); the mail settings follow it.
     try:
@@ -69,6 +80,25 @@ def demo_environment(host: str, port: int) -> dict[str, str]:
     return values
 
 
+def social_login_environment(oauth: str) -> dict[str, str]:
+    """The social sign-in settings pointing at the sandbox providers served under `oauth` (…/sandbox/oauth)."""
+    from marketsync.sandbox.oauth.state import SANDBOX_CLIENTS
+
+    paths = {"vk": ("vk/authorize", "vk/oauth2/auth", "vk/oauth2/user_info"),
+             "yandex": ("yandex/authorize", "yandex/token", "yandex/info"),
+             "google": ("google/o/oauth2/v2/auth", "google/token", "google/v1/userinfo")}
+    values: dict[str, str] = {}
+    for provider, (authorize, token, userinfo) in paths.items():
+        client_id, secret = SANDBOX_CLIENTS[provider]
+        prefix = provider.upper()
+        values.update({f"{prefix}_CLIENT_ID": client_id, f"{prefix}_CLIENT_SECRET": secret,
+                       f"{prefix}_AUTHORIZE_URL": f"{oauth}/{authorize}", f"{prefix}_TOKEN_URL": f"{oauth}/{token}",
+                       f"{prefix}_USERINFO_URL": f"{oauth}/{userinfo}"})
+    values.update({"GOOGLE_JWKS_URL": f"{oauth}/google/oauth2/v3/certs", "GOOGLE_ISSUER": f"{oauth}/google",
+                   "TELEGRAM_LOGIN_URL": f"{oauth}/telegram/auth"})
+    return values
+
+
 def prepare_account(base_url: str) -> dict[str, Any]:
     """Seed the sandbox and connect the demo account to it; return the sandbox credentials."""
     from marketsync.accounts.service import create_user, find_user, make_system_owner, primary_account_id
@@ -80,6 +110,9 @@ def prepare_account(base_url: str) -> dict[str, Any]:
     from marketsync.sync.service import enqueue_catalog_sync
 
     creds = httpx.post(f"{base_url}/sandbox/_control/seed", json={}, timeout=120).raise_for_status().json()
+    httpx.post(f"{base_url}/sandbox/_control/yookassa/shops", timeout=10, json={
+        "shop_id": creds["yookassa_shop_id"], "secret_key": creds["yookassa_secret_key"],
+        "webhook_url": f"{base_url}/api/payment/webhook"}).raise_for_status()
     with session_scope() as session:
         if find_user(session, DEMO_ADMIN_EMAIL) is None:
             owner = create_user(session, email=DEMO_ADMIN_EMAIL, password=DEMO_ADMIN_PASSWORD, name="Администратор",

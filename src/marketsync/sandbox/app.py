@@ -1,5 +1,6 @@
-"""The sandbox as one ASGI app: /evotor, /vk, /ozon, /wildberries, /yandex_market, /telegram, /_control and /mail
-(the SMTP sink's page), mountable anywhere (demo mode uses /sandbox)."""
+"""The sandbox as one ASGI app: /evotor, /vk, /ozon, /wildberries, /yandex_market, /telegram, /yookassa, /oauth
+(the social sign-in providers), /_control and /mail (the SMTP sink's page), mountable anywhere (demo mode uses
+/sandbox)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from marketsync.sandbox.contract import ContractViolationError
 from marketsync.sandbox.control import control_router
 from marketsync.sandbox.evotor.routes import evotor_router
 from marketsync.sandbox.mail_views import mail_router
+from marketsync.sandbox.oauth.routes import oauth_control_router, oauth_router
+from marketsync.sandbox.oauth.tokens import oauth_token_router
 from marketsync.sandbox.ozon.routes import ozon_router
 from marketsync.sandbox.state import SandboxState, default_state
 from marketsync.sandbox.telegram.chat import telegram_chat_router
@@ -19,6 +22,7 @@ from marketsync.sandbox.telegram.routes import telegram_router
 from marketsync.sandbox.vk.routes import vk_router
 from marketsync.sandbox.wildberries.routes import wildberries_router
 from marketsync.sandbox.yandex_market.routes import yandex_market_router
+from marketsync.sandbox.yookassa.routes import yookassa_router
 
 
 def create_sandbox_app(state: SandboxState | None = None, *, mail_dir: Path | None = None) -> FastAPI:
@@ -33,7 +37,11 @@ def create_sandbox_app(state: SandboxState | None = None, *, mail_dir: Path | No
     app.include_router(wildberries_router(sandbox))
     app.include_router(ozon_router(sandbox))
     app.include_router(telegram_router(sandbox))
+    app.include_router(yookassa_router(sandbox))
     app.include_router(telegram_chat_router(sandbox))  # /telegram/chat and /_control/telegram/...
+    app.include_router(oauth_router(sandbox.oauth))  # the social sign-in providers (consent pages, tokens)
+    app.include_router(oauth_token_router(sandbox.oauth))
+    app.include_router(oauth_control_router(sandbox.oauth))
     app.include_router(control_router(sandbox))
     app.include_router(mail_router(mail_dir))
 

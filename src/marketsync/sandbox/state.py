@@ -1,5 +1,5 @@
-"""The whole sandbox's mutable world: Evotor, VK, Ozon, Wildberries, Yandex Market and Telegram data, faults, rate
-windows and request counters."""
+"""The whole sandbox's mutable world: Evotor, VK, Ozon, Wildberries, Yandex Market, Telegram and YooKassa data,
+faults, rate windows and request counters."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from marketsync.sandbox.demo_data import seed_demo
 from marketsync.sandbox.dump import dump_state
 from marketsync.sandbox.evotor.state import EvotorState
 from marketsync.sandbox.faults import Faults
+from marketsync.sandbox.oauth.state import OAuthSandboxState
 from marketsync.sandbox.ozon.state import OzonState
 from marketsync.sandbox.ratelimit import FixedWindowLimiter
 from marketsync.sandbox.stats import RequestStats
@@ -17,6 +18,7 @@ from marketsync.sandbox.telegram.state import TelegramState
 from marketsync.sandbox.vk.state import VkState
 from marketsync.sandbox.wildberries.state import WbState
 from marketsync.sandbox.yandex_market.state import YandexMarketState
+from marketsync.sandbox.yookassa.state import YooKassaState
 
 
 class SandboxState:
@@ -30,6 +32,8 @@ class SandboxState:
         self.wildberries = WbState(self.lock)
         self.ozon = OzonState(self.lock)
         self.telegram = TelegramState(self.lock)
+        self.yookassa = YooKassaState(self.lock)
+        self.oauth = OAuthSandboxState(self.lock)
         self.faults = Faults()
         self.stats = RequestStats()
         self.evotor_limiter = FixedWindowLimiter()
@@ -44,6 +48,8 @@ class SandboxState:
             self.wildberries.reset()
             self.ozon.reset()
             self.telegram.reset()
+            self.yookassa.reset()
+            self.oauth.reset()
             self.faults.clear()
             self.stats.reset()
             self.evotor_limiter.reset()
@@ -54,7 +60,8 @@ class SandboxState:
         with self.lock:
             if reset:
                 self.reset()
-            return {**seed_demo(self, products=products, seed=seed), **self.telegram.seed_demo()}
+            return {**seed_demo(self, products=products, seed=seed), **self.telegram.seed_demo(),
+                    **self.yookassa.seed_demo()}
 
     def dump(self, service: str, token: str | None = None) -> dict[str, Any]:
         """Return counts and objects of one emulator, for one token or summarised for all."""

@@ -37,18 +37,20 @@ FLASH_COOKIE = "ms_flash"
 
 
 EVOTOR_WEBHOOKS = frozenset({"/user/create", "/user/verify", "/user/token"})
+PAYMENT_WEBHOOK = "/api/payment/webhook"  # YooKassa's notifications: judged by sender network and the API
 
 
 # The sandbox's emulated foreign APIs (called by connectors, not browsers); its mail page is a browser page.
 SANDBOX_APIS = ("/sandbox/evotor/", "/sandbox/vk/", "/sandbox/ozon/", "/sandbox/wildberries/",
-                "/sandbox/yandex_market/", "/sandbox/telegram/", "/sandbox/_control/")
+                "/sandbox/yandex_market/", "/sandbox/telegram/", "/sandbox/yookassa/", "/sandbox/oauth/",
+                "/sandbox/_control/")
 
 
 def csrf_exempt(path: str) -> bool:
-    """Whether a path takes unsafe requests without a CSRF token: the health probe, the emulated foreign APIs
-    and the Evotor webhooks (a server calling with its Bearer secret, no browser and no cookies)."""
+    """Whether a path takes unsafe requests without a CSRF token: the health probe, the emulated foreign APIs,
+    the Evotor webhooks (a server calling with its Bearer secret, no browser and no cookies) and YooKassa's."""
     return (path == "/health" or path.startswith(SANDBOX_APIS) or path in EVOTOR_WEBHOOKS
-            or path == _telegram_webhook_path())
+            or path == PAYMENT_WEBHOOK or path == _telegram_webhook_path())
 
 
 def _telegram_webhook_path() -> str | None:
@@ -151,10 +153,14 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 
 
 def _include_routers(app: FastAPI) -> None:
+    from marketsync.accounts.identity_views import router as identity_router
     from marketsync.accounts.profile_views import router as profile_router
+    from marketsync.accounts.social_views import router as social_router
     from marketsync.accounts.views import router as accounts_router
     from marketsync.accounts.webhook_views import router as evotor_webhook_router
     from marketsync.admin.views import router as admin_router
+    from marketsync.billing.views import router as billing_router
+    from marketsync.billing.webhook_views import router as payment_webhook_router
     from marketsync.catalog.views import router as catalog_router
     from marketsync.connections.views import router as connections_router
     from marketsync.dashboard.views import router as dashboard_router
@@ -169,9 +175,10 @@ def _include_routers(app: FastAPI) -> None:
     from marketsync.web.health import router as health_router
     from marketsync.web.i18n import router as i18n_router
 
-    for router in (health_router, i18n_router, dashboard_router, accounts_router, profile_router, evotor_webhook_router,
+    for router in (health_router, i18n_router, dashboard_router, accounts_router, social_router, profile_router,
+                   identity_router, evotor_webhook_router,
                    admin_router, connections_router, catalog_router, channel_router, sync_router, monitor_router,
-                   orders_router, notifications_router,
+                   orders_router, notifications_router, billing_router, payment_webhook_router,
                    stocks_unmatched_router, stocks_router, stock_product_router):  # /stocks/<key> last
         hide_pages(router.routes)  # the API schema lists the JSON endpoints, not the pages and form posts
         app.include_router(router)

@@ -56,11 +56,18 @@ class LocaleMiddleware:
             reset_locale(token)
 
 
-def content_security_policy(jivosite: bool) -> str:
-    """Return the page CSP: own scripts only (htmx attributes, no inline JS); images may be remote photos."""
+def content_security_policy(jivosite: bool, widget_origin: str | None = None) -> str:
+    """Return the page CSP: own scripts only (htmx attributes, no inline JS); images may be remote photos.
+
+    `widget_origin` (the /billing page alone) admits YooKassa's checkout widget: its script, its frames and
+    what it fetches."""
     script = "'self' https://code.jivo.ru https://*.jivosite.com" if jivosite else "'self'"
     connect = "'self' https: wss:" if jivosite else "'self'"
     frame = "https://*.jivosite.com https://*.jivo.ru" if jivosite else "'none'"
+    if widget_origin:
+        script += f" {widget_origin}"
+        connect += f" {widget_origin}"
+        frame = f"{widget_origin} https://*.yookassa.ru" if frame == "'none'" else f"{frame} {widget_origin}"
     return (f"default-src 'self'; script-src {script}; style-src 'self' 'unsafe-inline'; "
             f"img-src 'self' data: https: http:; connect-src {connect}; frame-src {frame}; "
             "frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'")

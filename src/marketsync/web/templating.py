@@ -122,7 +122,15 @@ def build_environment() -> Environment:
     # A stored notice said in the page's language (the stored English text for rows from before notices).
     env.globals["say"] = notices.say
     env.globals["remedy"] = notices.remedy
+    env.globals["social_providers"] = _social_providers
     return env
+
+
+def _social_providers() -> list[tuple[str, str]]:
+    """Return (provider, title) of the sign-in buttons on /login and /register: the configured providers."""
+    from marketsync.accounts.social import TITLES, enabled_providers
+
+    return [(name, TITLES[name]) for name in enabled_providers()]
 
 
 environment = build_environment()
