@@ -89,11 +89,13 @@ def limiter_for(system: str, credential: str, rate_per_second: int | None, rate_
     spacing = (f"_i{interval_ms}" if interval_ms else "") + (f"_w{window[0]}per{window[1]}" if window else "")
     key = (f"{system}_{sha256_hex(credential)[:24]}{scope_part}_{rate_per_second or 0}_{rate_per_minute or 0}"
            f"{spacing}")
+    settings = get_settings()
+    # A limiter lives in its store: the same key under another RATE_LIMIT_DB_PATH or REDIS_URL is another bucket.
+    entry = f"{settings.REDIS_URL or settings.RATE_LIMIT_DB_PATH}|{key}"
     with _registry_lock:
-        if key in _limiters:
-            return _limiters[key]
+        if entry in _limiters:
+            return _limiters[entry]
         rates = budget.rates()
-        settings = get_settings()
         if settings.REDIS_URL:
             from pyrate_limiter import RedisBucket
             from redis import Redis
@@ -107,5 +109,5 @@ def limiter_for(system: str, credential: str, rate_per_second: int | None, rate_
             bucket = SQLiteBucket.init_from_file(
                 rates, table=f"rl_{key}", db_path=str(path.resolve()), use_file_lock=True
             )
-        _limiters[key] = Limiter(bucket)
-        return _limiters[key]
+        _limiters[entry] = Limiter(bucket)
+        return _limiters[entry]
