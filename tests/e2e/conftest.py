@@ -18,6 +18,7 @@ from journey import ADMIN_EMAIL, ADMIN_PASSWORD, Product
 
 from marketsync.cli.demo import social_login_environment
 from marketsync.sandbox.server import free_port
+from marketsync.sandbox.telegram.state import DEMO_BOT_TOKEN
 
 REQUIRE = os.environ.get("MARKETSYNC_REQUIRE_SERVICES") == "1"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -39,6 +40,10 @@ def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Product]:
         "SANDBOX_SMTP_PORT": str(smtp_port), "SANDBOX_MAIL_DIR": str(workdir / "mail"),
         "EMAIL_PROVIDER": "smtp", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port), "SMTP_TLS": "none",
         **social_login_environment(f"{base}/sandbox/oauth"),  # the sign-in buttons lead to the sandbox providers
+        # The Telegram Login Widget names the demo bot, whose token signs the sandbox login page's answer (the
+        # bot itself then polls the sandbox Telegram, as in demo mode).
+        "BOT_TOKEN": DEMO_BOT_TOKEN, "TELEGRAM_BOT_USERNAME": "marketsync_demo_bot",
+        "TELEGRAM_API_URL": f"{base}/sandbox/telegram",
     })
     running = Product(url=base, env=env, workdir=workdir)
     running.cli("migrate")

@@ -42,3 +42,25 @@ def test_a_person_signs_in_through_the_providers_consent_page(product, browser, 
     assert (email in page.content()) is email_taken  # VK ID never says an address is confirmed
     assert page.locator(f"li.identity-{provider}").count() == 1
     context.close()
+
+
+def test_a_person_signs_in_with_the_telegram_login_widget(product, browser) -> None:  # type: ignore[no-untyped-def]
+    httpx.post(f"{product.url}/sandbox/_control/oauth/person", timeout=10, json={
+        "provider": "telegram", "subject": "700000555", "name": "Тимур Телеграмов"}).raise_for_status()
+    context = browser.new_context()
+    page = context.new_page()
+
+    page.goto(f"{product.url}/login")
+    page.click("#social-telegram")
+    page.wait_for_url("**/sandbox/oauth/telegram/auth?**")
+    page.get_by_role("button", name="Отказать").click()
+    page.wait_for_url("**/login**")
+    page.click("#social-telegram")
+    page.get_by_role("button", name="Разрешить").click()
+    # Telegram returns the signed fields in the fragment; our page moves them into the query, the server checks
+    # their hash with the bot's token and signs the person in.
+    page.wait_for_url(OVERVIEW)
+    page.goto(f"{product.url}/profile")
+    assert "Тимур Телеграмов" in page.content()
+    assert page.locator("li.identity-telegram").count() == 1
+    context.close()
