@@ -17,9 +17,9 @@ from typing import Any
 from marketsync.security import redact
 
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-# One line per HTTP request, per task message or per SMTP connection (aiosmtpd's "mail.log"), and the
-# migration's preamble at every start: noise on a terminal, useful in the log file.
-REQUEST_LOGGERS = ("uvicorn.access", "httpx", "celery.worker.strategy", "celery.app.trace", "mail.log",
+# One line per HTTP request, per task message (sent by beat, received, done) or per SMTP connection (aiosmtpd's
+# "mail.log"), and the migration's preamble at every start: noise on a terminal, useful in the log file.
+REQUEST_LOGGERS = ("uvicorn.access", "httpx", "celery.worker.strategy", "celery.app.trace", "celery.beat", "mail.log",
                    "alembic.runtime.migration")
 # Their DEBUG is per SQL statement, per socket event or per lock: too much even for the log file.
 QUIET_LIBRARIES = {"sqlalchemy": "WARNING", "httpcore": "INFO", "hpack": "INFO", "multipart": "INFO",
