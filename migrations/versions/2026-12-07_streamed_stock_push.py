@@ -53,7 +53,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Revert this revision."""
+    """Revert this revision. The new tables go whole (MariaDB refuses to drop an index a foreign key still
+    needs); the indexes dropped from the old tables leave their unique (connection_id, stock_key) for the key."""
     op.drop_index('ix_market_offers_card', table_name='market_offers')
     op.drop_index('ix_market_offers_walk', table_name='market_offers')
     op.drop_index('ix_stock_pushes_pending', table_name='stock_pushes')
@@ -61,7 +62,5 @@ def downgrade() -> None:
     with op.batch_alter_table('stock_pushes', schema=None) as batch_op:
         batch_op.drop_column('reported')
         batch_op.drop_column('pending')
-    op.drop_index('ix_offered_barcodes_barcode', table_name='offered_barcodes')
     op.drop_table('offered_barcodes')
-    op.drop_index('ix_offered_levels_key', table_name='offered_levels')
     op.drop_table('offered_levels')
