@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from marketsync.accounts.models import Account
 from marketsync.accounts.service import AccountError, account_for_email
 from marketsync.billing import gateway
-from marketsync.billing.charge import ChargeReport
+from marketsync.billing.charge import ChargeReport, days_left
 from marketsync.billing.charge import charge_daily as _charge_daily
 from marketsync.billing.ledger import balance, ledger_sum, on_balance_change, post_entry
 from marketsync.billing.low_balance import deliver_warnings
@@ -68,6 +68,7 @@ __all__ = [
     "credit_by_email",
     "current_terms",
     "daily_fee",
+    "days_left",
     "deliver_warnings",
     "handle_notification",
     "in_transaction",

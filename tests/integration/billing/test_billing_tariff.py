@@ -97,6 +97,7 @@ def test_forty_days_of_charges_warn_once_each_pause_and_resume(
     web = TestClient(create_app(), follow_redirects=False)
     sign_in(web)
     assert "balance-spent-banner" not in web.get("/").text
+    assert 'data-fee="10.00"' in web.get("/billing").text  # the seller sees what a day costs
     for day in range(1, 41):
         if day == 15:
             _credit(account_id, "45")  # a small top-up: five more days
