@@ -5,7 +5,7 @@ Nothing above this module touches billing's models or the YooKassa client."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -44,6 +44,8 @@ from marketsync.billing.reconcile import (
 from marketsync.billing.tariff import TariffError, Terms, current_terms, daily_fee, is_paused, paused_among, save_terms
 from marketsync.billing.topup import Started, TopupError, begin_topup, payments_enabled, submit_topup
 from marketsync.connectors.errors import ConnectorError
+from marketsync.db import utcnow
+from marketsync.orders.moscow import to_msk
 from marketsync.settings import get_settings
 
 __all__ = [
@@ -73,6 +75,7 @@ __all__ = [
     "handle_notification",
     "in_transaction",
     "is_paused",
+    "lasts_until",
     "ledger_page",
     "ledger_rows",
     "ledger_sum",
@@ -199,3 +202,10 @@ def charge_daily(engine: Engine, *, now: datetime | None = None) -> ChargeReport
     report = _charge_daily(engine, now=now)
     deliver_warnings(engine)
     return report
+
+
+def lasts_until(balance_now: Decimal, fee: Decimal, *, now: datetime | None = None) -> str:
+    """Return the Moscow day ("12.03.2026") the balance lasts until at this daily fee (empty without a fee)."""
+    if fee <= 0:
+        return ""
+    return (to_msk(now or utcnow()).date() + timedelta(days=days_left(balance_now, fee))).strftime("%d.%m.%Y")

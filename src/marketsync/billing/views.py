@@ -77,7 +77,7 @@ def _page(request: Request, account_id: int, *, status_code: int = 200, error: s
         context = {
             "balance": service.balance(session, account_id),
             "daily_fee": (fee := service.daily_fee(session, account_id)),
-            "days_left": service.days_left(service.balance(session, account_id), fee),
+            "lasts_until": service.lasts_until(service.balance(session, account_id), fee),
             "payments": service.recent_payments(session, account_id=account_id),
             "entries": [row[0] for row in page.rows],
             "bars": bars,
