@@ -67,10 +67,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Revert this revision."""
-    with op.batch_alter_table('tariff_warnings', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_tariff_warnings_sent_at'))
-        batch_op.drop_index(batch_op.f('ix_tariff_warnings_account_id'))
-
+    # The table's indexes go with it: dropping ix_tariff_warnings_account_id first fails on MariaDB, which keeps it
+    # for the foreign key (error 1553).
     op.drop_table('tariff_warnings')
     op.drop_table('tariff_states')
     op.drop_table('tariffs')

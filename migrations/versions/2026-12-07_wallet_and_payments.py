@@ -86,17 +86,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Revert this revision."""
-    with op.batch_alter_table('ledger_entries', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_ledger_entries_payment_id'))
-        batch_op.drop_index(batch_op.f('ix_ledger_entries_kind'))
-        batch_op.drop_index(batch_op.f('ix_ledger_entries_created_at'))
-        batch_op.drop_index(batch_op.f('ix_ledger_entries_account_id'))
-
+    # Each table's indexes go with it: dropping an index a foreign key uses first fails on MariaDB (error 1553).
     op.drop_table('ledger_entries')
     op.drop_table('wallets')
-    with op.batch_alter_table('payments', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_payments_status'))
-        batch_op.drop_index(batch_op.f('ix_payments_created_at'))
-        batch_op.drop_index(batch_op.f('ix_payments_account_id'))
-
     op.drop_table('payments')
