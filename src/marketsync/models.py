@@ -12,7 +12,7 @@ from marketsync.accounts.models import (
     UserRole,
     WebSession,
 )
-from marketsync.billing.models import LedgerEntry, Payment, Wallet
+from marketsync.billing.models import LedgerEntry, Payment, Tariff, TariffState, TariffWarning, Wallet
 from marketsync.catalog.models import Product, ProductGroup, Stock, Store
 from marketsync.connections.models import ApiCall, Connection
 from marketsync.db import Base
@@ -60,6 +60,9 @@ __all__ = [
     "SyncFilter",
     "SyncLock",
     "SyncRun",
+    "Tariff",
+    "TariffState",
+    "TariffWarning",
     "User",
     "UserRole",
     "Wallet",

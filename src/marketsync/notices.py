@@ -72,6 +72,7 @@ TEXTS: dict[str, str] = {
     # runs
     "not_connected": N_("%(system)s is not connected: connect it on the connections page first"),
     "already_running": N_("another sync of this account is still running"),
+    "balance_spent": N_("paused: the cabinet's balance is spent; syncs resume by themselves once it is topped up"),
     "queue_unavailable": N_("the task queue is not available: %(detail)s"),
     "worker_stopped": N_("the worker stopped during this run (no sign of life); it was marked failed"),
     "lock_taken": N_("another run took over this account's lock"),
@@ -90,6 +91,7 @@ TEXTS: dict[str, str] = {
 }
 
 REMEDIES: dict[str, str] = {
+    "balance_spent": N_("Top up the balance on the Billing page."),
     "token_rejected": N_("Paste a new token on the connections page."),
     "no_access": N_("Check the community id and that the token belongs to one of its administrators."),
     "not_paid": N_("Pay for the store's Evotor subscription, or switch the store off."),

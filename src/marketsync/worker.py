@@ -53,6 +53,9 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, object]]:
         # Payments still open at YooKassa are re-read until they settle (a lost notification changes nothing).
         "payments-poll": {"task": "marketsync.billing.poll_payments",
                           "schedule": float(settings.YOOKASSA_POLL_SECONDS)},
+        # The tariff: hourly, each cabinet charged once per Moscow day (a missed midnight or a top-up made while
+        # paused is charged at the next tick); the ledger's dedup key makes the extra ticks do nothing.
+        "tariff-charge": {"task": "marketsync.billing.charge_daily", "schedule": crontab(minute=5)},
     }
 
 

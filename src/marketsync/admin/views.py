@@ -1,10 +1,18 @@
 """The admin panel's router: every page under /admin needs the admin.access permission, and each page its own
-(users.read, users.write, users.delete, roles.read, roles.write, logs.read, payments.read, payments.write)."""
+(users.read, users.write, users.delete, roles.read, roles.write, logs.read, payments.read, payments.write;
+the tariff page is under the payments permissions)."""
 
 from fastapi import APIRouter
 from fastapi.responses import RedirectResponse
 
-from marketsync.admin import logs_views, payments_views, roles_views, user_actions_views, users_views
+from marketsync.admin import (
+    logs_views,
+    payments_views,
+    roles_views,
+    tariff_views,
+    user_actions_views,
+    users_views,
+)
 from marketsync.web.deps import require_permission
 
 router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[require_permission("admin.access")])
@@ -16,5 +24,5 @@ def admin_root() -> RedirectResponse:
     return RedirectResponse("/admin/users", status_code=303)
 
 
-for _module in (users_views, user_actions_views, roles_views, logs_views, payments_views):
+for _module in (users_views, user_actions_views, roles_views, logs_views, payments_views, tariff_views):
     router.include_router(_module.router)

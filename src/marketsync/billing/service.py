@@ -1,10 +1,11 @@
 """Billing use cases the pages, the CLI, the tasks and the webhook call: balances, manual adjustments, top-ups,
-notifications, the poll of open payments, refunds, and what the pages list. Nothing above this module touches
-billing's models or the YooKassa client."""
+notifications, the poll of open payments, refunds, the tariff and its daily charge, and what the pages list.
+Nothing above this module touches billing's models or the YooKassa client."""
 
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -14,7 +15,10 @@ from sqlalchemy.orm import Session
 from marketsync.accounts.models import Account
 from marketsync.accounts.service import AccountError, account_for_email
 from marketsync.billing import gateway
+from marketsync.billing.charge import ChargeReport, days_left
+from marketsync.billing.charge import charge_daily as _charge_daily
 from marketsync.billing.ledger import balance, ledger_sum, on_balance_change, post_entry
+from marketsync.billing.low_balance import deliver_warnings
 from marketsync.billing.models import LedgerEntry, Payment
 from marketsync.billing.money import AmountError, kopecks, parse_amount
 from marketsync.billing.networks import allowed, client_address, parse_networks
@@ -37,16 +41,55 @@ from marketsync.billing.reconcile import (
     load_row,
     poll_open_payments,
 )
+from marketsync.billing.tariff import TariffError, Terms, current_terms, daily_fee, is_paused, paused_among, save_terms
 from marketsync.billing.topup import Started, TopupError, begin_topup, payments_enabled, submit_topup
 from marketsync.connectors.errors import ConnectorError
+from marketsync.db import utcnow
+from marketsync.orders.moscow import to_msk
 from marketsync.settings import get_settings
 
 __all__ = [
-    "LEDGER_SORTS", "PAYMENT_SORTS", "PAYMENT_STATUSES", "AmountError", "BillingError", "MonthBar", "Outcome",
-    "Started", "TopupError", "account_for_target", "adjust_balance", "balance", "balance_for_email", "begin_topup",
-    "credit_by_email", "handle_notification", "in_transaction", "ledger_page", "ledger_rows", "ledger_sum",
-    "month_bars", "notification_sender_allowed", "on_balance_change", "payments_enabled", "payments_page",
-    "poll_open_payments", "recent_payments", "refund_payment", "submit_topup",
+    "LEDGER_SORTS",
+    "PAYMENT_SORTS",
+    "PAYMENT_STATUSES",
+    "AmountError",
+    "BillingError",
+    "ChargeReport",
+    "MonthBar",
+    "Outcome",
+    "Started",
+    "TariffError",
+    "Terms",
+    "TopupError",
+    "account_for_target",
+    "adjust_balance",
+    "balance",
+    "balance_for_email",
+    "begin_topup",
+    "charge_daily",
+    "credit_by_email",
+    "current_terms",
+    "daily_fee",
+    "days_left",
+    "deliver_warnings",
+    "handle_notification",
+    "in_transaction",
+    "is_paused",
+    "lasts_until",
+    "ledger_page",
+    "ledger_rows",
+    "ledger_sum",
+    "month_bars",
+    "notification_sender_allowed",
+    "on_balance_change",
+    "paused_among",
+    "payments_enabled",
+    "payments_page",
+    "poll_open_payments",
+    "recent_payments",
+    "refund_payment",
+    "save_terms",
+    "submit_topup",
 ]
 
 SIGNED_AMOUNT = re.compile(r"-?[0-9]{1,9}(?:[.,][0-9]{1,2})?")
@@ -151,3 +194,18 @@ def refund_payment(engine: Engine, *, payment_id: int, amount_text: str, idempot
                                                           limit=left):
         return debit_refund(engine, row, remote.id, kopecks(remote.amount.value))
     return remote.status
+
+
+def charge_daily(engine: Engine, *, now: datetime | None = None) -> ChargeReport:
+    """Charge every cabinet its tariff for the Moscow day of `now` (once a day, whatever the retries), then
+    send the low-balance warnings that queued; return what was charged."""
+    report = _charge_daily(engine, now=now)
+    deliver_warnings(engine)
+    return report
+
+
+def lasts_until(balance_now: Decimal, fee: Decimal, *, now: datetime | None = None) -> str:
+    """Return the Moscow day ("12.03.2026") the balance lasts until at this daily fee (empty without a fee)."""
+    if fee <= 0:
+        return ""
+    return (to_msk(now or utcnow()).date() + timedelta(days=days_left(balance_now, fee))).strftime("%d.%m.%Y")

@@ -76,6 +76,8 @@ def _page(request: Request, account_id: int, *, status_code: int = 200, error: s
         bars = service.month_bars(session, account_id=account_id)
         context = {
             "balance": service.balance(session, account_id),
+            "daily_fee": (fee := service.daily_fee(session, account_id)),
+            "lasts_until": service.lasts_until(service.balance(session, account_id), fee),
             "payments": service.recent_payments(session, account_id=account_id),
             "entries": [row[0] for row in page.rows],
             "bars": bars,

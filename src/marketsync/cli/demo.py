@@ -15,10 +15,13 @@ import logging
 import os
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import typer
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 DEMO_EMAIL = "demo@marketsync.local"
 DEMO_PASSWORD = "demo12345"
@@ -27,6 +30,8 @@ DEMO_ADMIN_PASSWORD = "admin12345"
 DEMO_LOG_FILE = os.path.join("var", "marketsync.log")
 DEMO_SYNC_INTERVAL = "60"  # seconds between two reads of WB's events: WB's statistics allow one a minute
 DEMO_EVENT_EVERY = 20.0  # seconds between two buyer events the WB sandbox makes up
+DEMO_FEE = "5"  # rubles a day per active connection beyond the first: the demo's five connections cost 20 a day
+DEMO_CREDIT = "300"  # fifteen days of it
 log = logging.getLogger(__name__)
 
 
@@ -140,11 +145,29 @@ def prepare_account(base_url: str) -> dict[str, Any]:
                 set_store(session, account_id, store.external_id, enabled=True, all_groups=True)
         finally:
             source.close()
+        _demo_tariff(session, account_id)
+    # Today's charge at once (beat's hourly tick would make it later): /billing shows what the balance pays for.
+    from marketsync.billing.service import charge_daily
+    from marketsync.db import get_engine
+
+    charge_daily(get_engine())
     enqueue_catalog_sync(account_id)
     # The first stock push and pull go now rather than at beat's next look, so /stocks fills within minutes.
     enqueue_stocks(account_id, list(MARKETPLACES), pull=False)
     enqueue_stocks(account_id, list(MARKETPLACES), pull=True)
     return creds
+
+
+def _demo_tariff(session: Session, account_id: int) -> None:
+    """A small tariff (unless an admin set one) and a welcome credit, so the demo shows the daily charge."""
+    from marketsync.billing.service import adjust_balance, current_terms, save_terms
+
+    if not current_terms(session).enabled:
+        save_terms(session, enabled=True, connection_fee=DEMO_FEE, free_connections="1", free_products="0",
+                   admin_id=None)
+    # The nonce makes the credit once per demo database, however many times the demo starts.
+    adjust_balance(session, account_id=account_id, amount_text=DEMO_CREDIT, reason="Приветственный бонус демо",
+                   admin_id=None, nonce="demo-welcome")
 
 
 def open_bot_chat(base_url: str, wb_token: str, *, timeout: float = 90) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from marketsync.billing import service as billing
 from marketsync.connections.models import Connection
 from marketsync.connections.service import ConnectionSetupError
 from marketsync.connectors.errors import ConnectorError
@@ -80,7 +81,8 @@ def _sync_one(engine: Engine, account_id: int, connection_id: int, *, silent: bo
             run = pull_events(session, engine, conn, silent=silent, on_events=on_events)
         except SyncError as exc:
             run_id = exc.run.id if exc.run is not None else None
-            return SyncOutcome(account_id, ok=False, error=str(exc), skipped=exc.notice.key == "events_already_running",
+            skipped = exc.notice.key in ("events_already_running", "balance_spent")
+            return SyncOutcome(account_id, ok=False, error=str(exc), skipped=skipped,
                                run_id=run_id)
         except ConnectorError as exc:
             return SyncOutcome(account_id, ok=False, error=exc.message)
@@ -138,8 +140,11 @@ def cabinets_due(session: Session, *, now: datetime | None = None) -> list[int]:
     half = timedelta(seconds=settings.SYNC_INTERVAL - settings.event_tick_seconds / 2)
     accounts = sorted(set(session.scalars(select(Connection.account_id).where(
         Connection.system.in_(EVENT_SYSTEMS), Connection.status == "active"))))
+    paused = billing.paused_among(session, accounts)  # balance spent: not due until topped up
     due = []
     for account_id in accounts:
+        if account_id in paused:
+            continue
         live = session.scalar(select(SyncRun.id).where(SyncRun.account_id == account_id,
                                                        SyncRun.pipeline == PULL_EVENTS,
                                                        SyncRun.status.in_(LIVE)).limit(1))

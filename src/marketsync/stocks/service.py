@@ -13,6 +13,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from marketsync.billing import service as billing
 from marketsync.catalog.models import Product
 from marketsync.connections.models import Connection
 from marketsync.connections.service import get_connection, mark_broken, pushes_stock, system_title
@@ -176,7 +177,11 @@ def due_by_account(session: Session, pipeline: str) -> dict[int, list[str]]:
     """Return, per cabinet, the marketplaces whose stock interval has passed since their last `pipeline` run."""
     fail_dead_runs(session)  # a run whose worker died must not keep its cabinet waiting
     due: dict[int, list[str]] = {}
-    for account_id in stock_accounts(session):
+    accounts = stock_accounts(session)
+    paused = billing.paused_among(session, accounts)  # balance spent: not due until topped up
+    for account_id in accounts:
+        if account_id in paused:
+            continue
         live = set(session.scalars(select(SyncRun.source).where(
             SyncRun.account_id == account_id, SyncRun.pipeline == pipeline, SyncRun.status.in_(LIVE))))
         for conn in connected_marketplaces(session, account_id):

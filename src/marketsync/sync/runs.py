@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from marketsync.billing import service as billing
 from marketsync.db import session_scope, utcnow
 from marketsync.notices import Notice, notice
 from marketsync.settings import get_settings
@@ -112,10 +113,17 @@ def acquire_lock(engine: Engine, *, pipeline: str, account_id: int, owner: str, 
 
 def lease_or_skip(session: Session, engine: Engine, run: SyncRun, *, lease: str, owner: str, busy: str,
                   ttl: int | None = None) -> None:
-    """Take the run's lease, or close the run as skipped with the notice `busy` and raise SyncError."""
-    if acquire_lock(engine, pipeline=lease, account_id=run.account_id, owner=owner, ttl=ttl):
+    """Take the run's lease, or close the run as skipped and raise SyncError: with the notice `busy` when another
+    run holds it, or "balance_spent" when the cabinet's balance is spent under the tariff.
+
+    Every pipeline (catalog, stock push and pull, events) starts here, so this is the one place that pauses
+    them: a paid cabinet whose balance ran out does nothing until it is topped up, and then resumes by itself."""
+    if billing.is_paused(session, run.account_id):
+        reason = notice("balance_spent")
+    elif acquire_lock(engine, pipeline=lease, account_id=run.account_id, owner=owner, ttl=ttl):
         return
-    reason = notice(busy)
+    else:
+        reason = notice(busy)
     finish_run(run, error=reason)
     run.status = "skipped"
     session.commit()

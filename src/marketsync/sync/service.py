@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from marketsync import listing
 from marketsync.accounts.models import AccountMember, User
+from marketsync.billing import service as billing
 from marketsync.catalog.models import Product, Store
 from marketsync.catalog.pricing import parse_multiplier
 from marketsync.catalog.service import PRODUCT_KEY, product_order, products_query
@@ -182,7 +183,8 @@ def _close_unqueued(session: Session, request: SyncRequest, run_id: int) -> None
 
 
 def accounts_due(session: Session) -> list[int]:
-    """Return cabinets with a source and a channel, the catalog sync on and an active member."""
+    """Return cabinets with a source and a channel, the catalog sync on, an active member and not paused for a
+    spent balance."""
     runs.fail_dead_runs(session)
     connected = select(Connection.account_id).where(
         Connection.system.in_([s for role in FLOW_ROLES for s in ROLES[role]])) \
@@ -190,9 +192,11 @@ def accounts_due(session: Session) -> list[int]:
     switched_off = select(SyncConfig.account_id).where(SyncConfig.catalog_enabled.is_(False))
     active = select(AccountMember.account_id).join(User, User.id == AccountMember.user_id) \
         .where(User.status == "active")
-    return sorted(session.scalars(select(func.distinct(AccountMember.account_id)).where(
+    due = sorted(session.scalars(select(func.distinct(AccountMember.account_id)).where(
         AccountMember.account_id.in_(connected), AccountMember.account_id.not_in(switched_off),
         AccountMember.account_id.in_(active))))
+    paused = billing.paused_among(session, due)  # balance spent: not due until topped up
+    return [account_id for account_id in due if account_id not in paused]
 
 
 def run_catalog_sync(engine: Engine, *, account_id: int, dry_run: bool = False,

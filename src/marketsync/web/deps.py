@@ -16,6 +16,7 @@ from marketsync.accounts.models import User
 from marketsync.accounts.rbac import user_permissions
 from marketsync.accounts.service import AccountError, primary_account_id
 from marketsync.accounts.sessions import SESSION_TTL
+from marketsync.billing import service as billing
 from marketsync.db import session_factory
 from marketsync.security import sha256_hex
 from marketsync.settings import get_settings
@@ -31,6 +32,7 @@ class Viewer:
     email: str | None
     name: str | None
     can_admin: bool = False
+    paused: bool = False  # their cabinet's balance is spent under the tariff: every page says so
 
 
 def _remember(request: Request, user: User | None, session: Session | None = None) -> None:
@@ -38,7 +40,16 @@ def _remember(request: Request, user: User | None, session: Session | None = Non
         request.state.user = None
         return
     can_admin = session is not None and "admin.access" in user_permissions(session, user.id)
-    request.state.user = Viewer(id=user.id, email=user.email, name=user.name, can_admin=can_admin)
+    request.state.user = Viewer(id=user.id, email=user.email, name=user.name, can_admin=can_admin,
+                                paused=session is not None and _cabinet_paused(session, user.id))
+
+
+def _cabinet_paused(session: Session, user_id: int) -> bool:
+    """Whether the user's cabinet has its pipelines paused for a spent balance (False without a cabinet)."""
+    try:
+        return billing.is_paused(session, primary_account_id(session, user_id))
+    except AccountError:
+        return False
 
 
 def get_session() -> Iterator[Session]:

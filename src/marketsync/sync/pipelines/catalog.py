@@ -118,11 +118,8 @@ def open_run(session: Session, engine: Engine, *, account_id: int, dry_run: bool
         session.commit()
         raise SyncError(notice("not_connected", system=missing), run)
     starting = run_id is None or run.status == "queued"  # a queued run takes the lease when it starts
-    if starting and not runs.acquire_lock(engine, pipeline=PIPELINE, account_id=account_id, owner=owner):
-        runs.finish_run(run, error=notice("already_running"))
-        run.status = "skipped"
-        session.commit()
-        raise SyncError(notice("already_running"), run)
+    if starting:  # the lease, or a skip saying why (another run, or the balance spent)
+        runs.lease_or_skip(session, engine, run, lease=PIPELINE, owner=owner, busy="already_running")
     if run.status == "queued":
         run.status = "running"
         runs.heartbeat(run)
