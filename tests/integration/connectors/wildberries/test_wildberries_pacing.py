@@ -47,7 +47,9 @@ def _pace(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
 
 
 def test_two_requests_to_one_host_are_wb_api_interval_apart(wb_seller, wb_connector, monkeypatch, sent):
-    _pace(monkeypatch, WB_API_INTERVAL="700")
+    # Two seconds apart: held back, the content request would come ≥ 2 s after the last statistics one; a loaded
+    # machine's slowness stays well under that.
+    _pace(monkeypatch, WB_API_INTERVAL="2000")
     seller = wb_seller(offers=[{"vendor_code": "A", "barcodes": ["4600000000017"]}])
     connector = wb_connector(seller["token"])
 
@@ -58,9 +60,9 @@ def test_two_requests_to_one_host_are_wb_api_interval_apart(wb_seller, wb_connec
 
     statistics = [at for at, request in sent if "/statistics/" in request.url.path]
     assert len(statistics) == 3
-    assert all(later - earlier >= 0.69 for earlier, later in itertools.pairwise(statistics))
+    assert all(later - earlier >= 1.99 for earlier, later in itertools.pairwise(statistics))
     content = next(at for at, request in sent if "/content/" in request.url.path)
-    assert content - statistics[-1] < 0.5
+    assert content - statistics[-1] < 1.5
 
 
 def test_requests_beyond_wb_api_rate_limit_a_minute_are_never_sent(wb_seller, wb_connector, monkeypatch,
