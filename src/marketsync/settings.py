@@ -84,6 +84,13 @@ class Settings(BaseSettings):
     YOOKASSA_API_URL: str = "https://api.yookassa.ru/v3"
     TELEGRAM_API_URL: str = "https://api.telegram.org"
     CASDOOR_URL: str = "http://localhost:8000"
+    # The Casdoor bridge (docs/casdoor.md): off while the client id is empty; users and balances are mirrored
+    # into this organization, new users shown under this application (signupApplication).
+    CASDOOR_CLIENT_ID: str = ""
+    CASDOOR_CLIENT_SECRET: str = ""
+    CASDOOR_ORGANIZATION: str = "built-in"
+    CASDOOR_APPLICATION: str = "app-built-in"
+    CASDOOR_CERT_FILE: str = ""
     # Social login (docs/social-login.md): each provider's endpoints, the real ones by default; a provider whose
     # client id is empty shows no button (demo mode points them at the sandbox and fills the ids).
     VK_CLIENT_ID: str = ""

@@ -28,6 +28,7 @@ ROUTES = {"marketsync.sync.mirror_to_vk": {"queue": "sync"}, "marketsync.stocks.
 
 
 DELIVERY_TICK_SECONDS = 30
+CASDOOR_TICK_SECONDS = 15.0
 
 
 def beat_schedule(settings: Settings) -> dict[str, dict[str, object]]:
@@ -53,6 +54,9 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, object]]:
         # Payments still open at YooKassa are re-read until they settle (a lost notification changes nothing).
         "payments-poll": {"task": "marketsync.billing.poll_payments",
                           "schedule": float(settings.YOOKASSA_POLL_SECONDS)},
+        # Casdoor mirrors left behind (Casdoor away, a lost task) are re-sent; with the capped backoff of
+        # casdoor/outbox.py everything converges within a minute of Casdoor's return.
+        "casdoor-resend": {"task": "marketsync.casdoor.resend_behind", "schedule": CASDOOR_TICK_SECONDS},
     }
 
 
@@ -61,7 +65,7 @@ def create_celery(settings: Settings | None = None) -> Celery:
     settings = settings or get_settings()
     app = Celery("marketsync", broker=settings.broker_url,
                  include=["marketsync.sync.tasks", "marketsync.stocks.tasks", "marketsync.notifications.tasks",
-                          "marketsync.billing.tasks"])
+                          "marketsync.billing.tasks", "marketsync.casdoor.tasks"])
     app.conf.update(
         task_default_queue="default",
         task_queues=[Queue(name) for name in QUEUES],

@@ -4,7 +4,7 @@
 from fastapi import APIRouter
 from fastapi.responses import RedirectResponse
 
-from marketsync.admin import logs_views, payments_views, roles_views, user_actions_views, users_views
+from marketsync.admin import casdoor_views, logs_views, payments_views, roles_views, user_actions_views, users_views
 from marketsync.web.deps import require_permission
 
 router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[require_permission("admin.access")])
@@ -16,5 +16,5 @@ def admin_root() -> RedirectResponse:
     return RedirectResponse("/admin/users", status_code=303)
 
 
-for _module in (users_views, user_actions_views, roles_views, logs_views, payments_views):
+for _module in (users_views, user_actions_views, roles_views, logs_views, payments_views, casdoor_views):
     router.include_router(_module.router)
