@@ -92,8 +92,7 @@ def sync_user(engine: Engine, user_id: int, client: CasdoorClient | None = None)
     return True
 
 
-def _due(engine: Engine, limit: int) -> list[int]:
-    now = utcnow()
+def _due(engine: Engine, limit: int, now: datetime) -> list[int]:
     with session_scope(engine) as session:
         return list(session.scalars(
             select(CasdoorMirror.user_id)
@@ -102,15 +101,15 @@ def _due(engine: Engine, limit: int) -> list[int]:
             .order_by(CasdoorMirror.next_attempt_at, CasdoorMirror.user_id).limit(limit)))
 
 
-def resend_behind(engine: Engine, *, limit: int = RESEND_BATCH) -> int:
-    """Beat entry: send every due mirror that is behind, stopping at the first sign Casdoor is away; return how
-    many were confirmed."""
+def resend_behind(engine: Engine, *, limit: int = RESEND_BATCH, now: datetime | None = None) -> int:
+    """Beat entry: send every mirror that is behind and due by `now`, stopping at the first sign Casdoor is away;
+    return how many were confirmed."""
     if not enabled():
         return 0
     confirmed = 0
     client = open_client()
     try:
-        for user_id in _due(engine, limit):
+        for user_id in _due(engine, limit, now or utcnow()):
             outcome = sync_user(engine, user_id, client)
             if outcome is None:
                 break  # Casdoor is away: the rest waits for the next tick rather than hammering it

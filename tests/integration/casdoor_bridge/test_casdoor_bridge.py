@@ -1,0 +1,143 @@
+"""The Casdoor bridge: the official SDK speaks with the sandbox Casdoor; sign-up, sign-in and profile edits are
+mirrored (add-user, then update-user with only the changed columns); racing tasks make one Casdoor user; the
+balance is written, or the score when Casdoor refuses the balance; what Casdoor missed is listed in /admin."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from casdoor import CasdoorSDK, User
+from fastapi.testclient import TestClient
+from sqlalchemy import update
+
+from browser import PASSWORD, sign_in, submit
+from casdoor_world import APPLICATION, CLIENT_ID, CLIENT_SECRET, ORGANIZATION, Casdoor
+from marketsync.accounts.service import create_user, primary_account_id
+from marketsync.billing import service as billing
+from marketsync.casdoor import service
+from marketsync.casdoor.models import CasdoorMirror
+from marketsync.db import get_engine, session_scope, utcnow
+
+
+def _sdk(casdoor: Casdoor, secret: str = CLIENT_SECRET) -> CasdoorSDK:
+    return CasdoorSDK(endpoint=casdoor.url, client_id=CLIENT_ID, client_secret=secret, certificate="",
+                      org_name=ORGANIZATION, application_name=APPLICATION)
+
+
+def _seller(email: str = "seller@example.ru", name: str = "Продавец") -> tuple[int, int]:
+    with session_scope(get_engine()) as session:
+        user = create_user(session, email=email, password=PASSWORD, name=name)
+        return user.id, primary_account_id(session, user.id)
+
+
+def test_the_official_sdk_reads_and_writes_users_of_the_sandbox(casdoor: Casdoor) -> None:
+    sdk = _sdk(casdoor)
+    user = User.new(owner=ORGANIZATION, name="anna", created_time="2026-12-07T10:00:00Z", display_name="Анна",
+                    email="anna@example.ru")
+    assert sdk.add_user(user)["data"] == "Affected"
+    got = sdk.get_user("anna")
+    assert (got.displayName, got.email, got.owner) == ("Анна", "anna@example.ru", ORGANIZATION)
+    got.displayName, got.email = "Анна К.", "other@example.ru"
+    sdk.update_user_for_columns(got, ["displayName"])
+    again = sdk.get_user("anna")
+    assert (again.displayName, again.email) == ("Анна К.", "anna@example.ru")  # only the named column changed
+    assert [u.name for u in sdk.get_users()] == ["anna"]
+    with pytest.raises(Exception, match="already exists"):  # the envelope's error, sent with HTTP 200
+        sdk.add_user(User.new(owner=ORGANIZATION, name="anna", created_time="", display_name="x"))
+    with pytest.raises(Exception, match="Unauthorized"):
+        _sdk(casdoor, "wrong-secret").get_user("anna")
+    casdoor.state.casdoor.refuse_balance = True  # an older Casdoor: no balance column
+    again.balance = 10.5
+    with pytest.raises(Exception, match="balance"):
+        sdk.update_user_for_columns(again, ["balance"])
+
+
+def test_sign_up_sign_in_and_profile_edit_are_mirrored_with_only_the_changed_columns(
+        casdoor: Casdoor, client: TestClient) -> None:
+    user_id, _account = _seller()
+    mirrored = casdoor.user(user_id)
+    assert mirrored is not None
+    assert (mirrored["displayName"], mirrored["email"], mirrored["signupApplication"]) == (
+        "Продавец", "seller@example.ru", APPLICATION)
+    assert casdoor.writes(user_id) == [("add-user", [])]
+
+    sign_in(client)  # nothing changed: Casdoor is read, not written
+    assert casdoor.writes(user_id) == [("add-user", [])]
+
+    submit(client, "/profile/edit", {"name": "Иван Петров", "phone": ""})
+    assert casdoor.user(user_id)["displayName"] == "Иван Петров"  # type: ignore[index]
+    assert casdoor.writes(user_id)[-1] == ("update-user", ["displayName"])
+    with session_scope(get_engine()) as session:
+        assert service.behind(session)[1] == 0
+
+
+def test_someone_who_came_through_the_telegram_bot_is_mirrored(casdoor: Casdoor) -> None:
+    from marketsync.accounts.telegram import register_telegram_person
+
+    with session_scope(get_engine()) as session:
+        user_id = register_telegram_person(session, 777001, "Мария").id
+    assert casdoor.user(user_id)["displayName"] == "Мария"  # type: ignore[index]
+
+
+def test_two_racing_mirror_tasks_make_one_casdoor_user(casdoor: Casdoor) -> None:
+    casdoor.go_down()  # the sign-up's own task fails: the row stays behind for the race below
+    user_id, _account = _seller()
+    casdoor.come_back()
+    barrier = threading.Barrier(4)
+    outcomes: list[bool | None] = []
+
+    def mirror() -> None:
+        barrier.wait()
+        outcomes.append(service.sync_user(get_engine(), user_id))
+
+    threads = [threading.Thread(target=mirror) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [u["name"] for u in casdoor.users()] == [f"ms-{user_id}"]
+    assert [w for w in casdoor.writes(user_id) if w[0] == "add-user"] == [("add-user", [])]
+    assert outcomes == [True] * 4
+
+
+@pytest.mark.parametrize(("amount", "score"), [("1250.75", 1250), ("-0.50", -1)])
+def test_each_owner_gets_the_cabinets_balance_or_the_score_when_casdoor_refuses_it(
+        casdoor: Casdoor, amount: str, score: int) -> None:
+    user_id, account_id = _seller()
+    with session_scope(get_engine()) as session:
+        billing.adjust_balance(session, account_id=account_id, amount_text=amount, reason="тест", admin_id=None)
+    held = casdoor.user(user_id)
+    assert held is not None and (held["balance"], held["balanceCurrency"]) == (float(Decimal(amount)), "RUB")
+
+    casdoor.state.casdoor.refuse_balance = True  # an older Casdoor
+    with session_scope(get_engine()) as session:
+        billing.adjust_balance(session, account_id=account_id, amount_text="100", reason="ещё", admin_id=None)
+    held = casdoor.user(user_id)
+    assert held is not None and held["score"] == score + 100 and "balance" not in held
+    assert ("update-user", ["score"]) in casdoor.writes(user_id)
+    with session_scope(get_engine()) as session:
+        assert service.behind(session)[1] == 0
+
+
+def test_the_admin_page_lists_the_users_whose_mirror_is_behind(
+        casdoor: Casdoor, client: TestClient, make_seller: Callable[..., tuple[int, int]]) -> None:
+    make_seller("admin@example.ru", admin=True)
+    casdoor.go_down()
+    behind_id, _account = _seller("late@example.ru")
+    sign_in(client, "admin@example.ru")
+    with session_scope(get_engine()) as session:  # the admin's own row is confirmed: only the late user shows
+        session.execute(update(CasdoorMirror).where(CasdoorMirror.user_id != behind_id)
+                        .values(synced_version=CasdoorMirror.version))
+    page = client.get("/admin/casdoor")
+    assert page.status_code == 200
+    assert "late@example.ru" in page.text and f"ms-{behind_id}" in page.text and "500" in page.text
+    assert re.findall(r'data-user-id="(\d+)"', page.text) == [str(behind_id)]
+
+    casdoor.come_back()
+    assert service.resend_behind(get_engine(), now=utcnow() + timedelta(minutes=1)) >= 1
+    assert "casdoor-behind-none" in client.get("/admin/casdoor").text
