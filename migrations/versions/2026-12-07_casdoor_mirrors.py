@@ -1,5 +1,5 @@
 """The Casdoor bridge: `casdoor_mirrors`, one row per mirrored user (desired state, version, synced version,
-attempts, last error). A new table only: no batch rebuild of existing ones.
+attempts, last error, the sender's lease). A new table only: no batch rebuild of existing ones.
 
 Revision ID: 0016
 Revises: 0015
@@ -32,6 +32,7 @@ def upgrade() -> None:
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('last_error', sa.String(length=500), nullable=True),
     sa.Column('next_attempt_at', marketsync.db.UTCDateTime(), nullable=True),
+    sa.Column('lease_until', marketsync.db.UTCDateTime(), nullable=True),
     sa.Column('synced_at', marketsync.db.UTCDateTime(), nullable=True),
     sa.Column('updated_at', marketsync.db.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_casdoor_mirrors_user_id_users'),

@@ -31,5 +31,8 @@ class CasdoorMirror(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # While set and in the future, one sender owns this row: two senders of one user would race, and the slower
+    # one could leave an older balance in Casdoor after the newer one was confirmed.
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

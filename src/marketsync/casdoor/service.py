@@ -4,26 +4,24 @@ table or the Casdoor client."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from marketsync.accounts.models import User
-from marketsync.casdoor.mirror import Wish, push
 from marketsync.casdoor.models import CasdoorMirror
-from marketsync.casdoor.outbox import backoff
+from marketsync.casdoor.sender import Outcome, send
 from marketsync.connectors.casdoor.client import CasdoorClient
-from marketsync.connectors.errors import ConnectorError, RejectedError
 from marketsync.db import session_scope, utcnow
 from marketsync.settings import get_settings
 
-log = logging.getLogger(__name__)
+__all__ = ["BehindRow", "Outcome", "behind", "enabled", "open_client", "resend_behind", "sync_user"]
+
 RESEND_BATCH = 200
-ERROR_MAX = 500
+CLIENT_TIMEOUT_SECONDS = 5.0
 
 
 def enabled() -> bool:
@@ -32,64 +30,23 @@ def enabled() -> bool:
 
 
 def open_client() -> CasdoorClient:
-    """Return a client of the configured Casdoor application (two attempts: beat re-sends anyway)."""
+    """Return a client of the configured Casdoor application (two attempts, short timeouts: beat re-sends)."""
     settings = get_settings()
     return CasdoorClient(settings.CASDOOR_URL, settings.CASDOOR_CLIENT_ID, settings.CASDOOR_CLIENT_SECRET,
-                         settings.CASDOOR_ORGANIZATION, max_attempts=2)
+                         settings.CASDOOR_ORGANIZATION, max_attempts=2, timeout=CLIENT_TIMEOUT_SECONDS)
 
 
-def _wish(session: Session, user_id: int) -> Wish | None:
-    row = session.get(CasdoorMirror, user_id)
-    if row is None or row.synced_version >= row.version:
-        return None
-    return Wish(row.user_id, row.name, row.version, dict(row.desired or {}), row.balance, row.balance_field)
-
-
-def _done(engine: Engine, wish: Wish, balance_field: str) -> None:
-    with session_scope(engine) as session:
-        # A newer wish recorded meanwhile keeps the row behind: only the version sent is marked.
-        session.execute(update(CasdoorMirror)
-                        .where(CasdoorMirror.user_id == wish.user_id, CasdoorMirror.synced_version < wish.version)
-                        .values(synced_version=wish.version, attempts=0, last_error=None, next_attempt_at=None,
-                                synced_at=utcnow(), balance_field=balance_field)
-                        .execution_options(synchronize_session=False))
-
-
-def _failed(engine: Engine, user_id: int, error: str) -> None:
-    with session_scope(engine) as session:
-        row = session.get(CasdoorMirror, user_id)
-        if row is not None:
-            row.attempts += 1
-            row.last_error = error[:ERROR_MAX]
-            row.next_attempt_at = utcnow() + backoff(row.attempts)
-
-
-def sync_user(engine: Engine, user_id: int, client: CasdoorClient | None = None) -> bool | None:
-    """Send one user's mirror if it is behind; True when Casdoor confirmed it, False when Casdoor refused it,
-    None when Casdoor could not be reached (the row keeps the error for beat)."""
+def sync_user(engine: Engine, user_id: int, client: CasdoorClient | None = None) -> Outcome:
+    """Send one user's mirror if it is behind (the task after a change, and beat for each row behind)."""
     if not enabled():
-        return True
-    with session_scope(engine) as session:
-        wish = _wish(session, user_id)
-    if wish is None:
-        return True
+        return Outcome.NOTHING
     own = client is None
     client = client or open_client()
     try:
-        field = push(client, wish, application=get_settings().CASDOOR_APPLICATION)
-    except RejectedError as exc:
-        log.warning("casdoor refused the mirror of user %s: %s", user_id, exc)
-        _failed(engine, user_id, str(exc))
-        return False
-    except ConnectorError as exc:
-        log.info("casdoor unreachable for user %s: %s", user_id, exc)
-        _failed(engine, user_id, str(exc))
-        return None
+        return send(engine, user_id, client, get_settings().CASDOOR_APPLICATION)
     finally:
         if own:
             client.close()
-    _done(engine, wish, field)
-    return True
 
 
 def _due(engine: Engine, limit: int, now: datetime) -> list[int]:
@@ -103,7 +60,7 @@ def _due(engine: Engine, limit: int, now: datetime) -> list[int]:
 
 def resend_behind(engine: Engine, *, limit: int = RESEND_BATCH, now: datetime | None = None) -> int:
     """Beat entry: send every mirror that is behind and due by `now`, stopping at the first sign Casdoor is away;
-    return how many were confirmed."""
+    return how many Casdoor confirmed."""
     if not enabled():
         return 0
     confirmed = 0
@@ -111,9 +68,9 @@ def resend_behind(engine: Engine, *, limit: int = RESEND_BATCH, now: datetime | 
     try:
         for user_id in _due(engine, limit, now or utcnow()):
             outcome = sync_user(engine, user_id, client)
-            if outcome is None:
-                break  # Casdoor is away: the rest waits for the next tick rather than hammering it
-            confirmed += int(outcome)
+            if outcome is Outcome.AWAY:
+                break  # the rest waits for the next tick rather than hammering a Casdoor that is not there
+            confirmed += outcome is Outcome.SENT
     finally:
         client.close()
     return confirmed
@@ -138,7 +95,7 @@ def behind(session: Session, *, limit: int = 500) -> tuple[list[BehindRow], int]
     """Return the users whose mirror is behind (oldest wish first) and how many there are."""
     lagging = CasdoorMirror.synced_version < CasdoorMirror.version
     total = session.scalar(select(func.count()).select_from(CasdoorMirror).where(lagging)) or 0
-    rows = session.execute(select(CasdoorMirror, User).join(User, and_(User.id == CasdoorMirror.user_id))
+    rows = session.execute(select(CasdoorMirror, User).join(User, User.id == CasdoorMirror.user_id)
                            .where(lagging).order_by(CasdoorMirror.updated_at, CasdoorMirror.user_id).limit(limit))
     return [BehindRow(m.user_id, u.label, m.name, m.version, m.synced_version, m.attempts, m.last_error,
                       m.next_attempt_at, m.updated_at) for m, u in rows], total

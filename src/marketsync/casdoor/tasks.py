@@ -10,9 +10,9 @@ hooks.install()  # the worker's own writes (the bot's people, the daily charge) 
 
 
 @celery_app.task(name="marketsync.casdoor.mirror_user")
-def mirror_user(user_id: int) -> bool | None:
-    """Send one user's mirror to Casdoor (beat re-sends it when this fails)."""
-    return service.sync_user(get_engine(), user_id)
+def mirror_user(user_id: int) -> str:
+    """Send one user's mirror to Casdoor (beat re-sends it when this fails); return how it went."""
+    return str(service.sync_user(get_engine(), user_id))
 
 
 @celery_app.task(name="marketsync.casdoor.resend_behind")

@@ -12,8 +12,13 @@ from marketsync.sandbox.server import ServerThread
 
 
 @pytest.fixture
-def casdoor(env: dict[str, str], sandbox: ServerThread, sandbox_state: Any, monkeypatch: pytest.MonkeyPatch,
-            tasks_run_here: None, sqlite_engine: Engine) -> Casdoor:
-    """The sandbox Casdoor with our application, on a fresh SQLite database; the mirror tasks queued after a
-    commit run at once, here."""
+def casdoor_on(env: dict[str, str], sandbox: ServerThread, sandbox_state: Any, monkeypatch: pytest.MonkeyPatch,
+               tasks_run_here: None) -> Casdoor:
+    """The sandbox Casdoor with our application; the mirror tasks queued after a commit run at once, here."""
     return configure_casdoor(sandbox.url, sandbox_state, monkeypatch)
+
+
+@pytest.fixture
+def casdoor(casdoor_on: Casdoor, sqlite_engine: Engine) -> Casdoor:
+    """The same, on a fresh SQLite database."""
+    return casdoor_on

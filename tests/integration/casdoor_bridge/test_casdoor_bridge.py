@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from decimal import Decimal
 
@@ -14,13 +15,17 @@ import pytest
 from casdoor import CasdoorSDK, User
 from fastapi.testclient import TestClient
 from sqlalchemy import update
+from sqlalchemy.engine import Engine
 
 from browser import PASSWORD, sign_in, submit
 from casdoor_world import APPLICATION, CLIENT_ID, CLIENT_SECRET, ORGANIZATION, Casdoor
 from marketsync.accounts.service import create_user, primary_account_id
 from marketsync.billing import service as billing
+from marketsync.billing.ledger import post_entry
 from marketsync.casdoor import service
+from marketsync.casdoor.mirror import Wish, push
 from marketsync.casdoor.models import CasdoorMirror
+from marketsync.casdoor.sender import Outcome
 from marketsync.db import get_engine, session_scope, utcnow
 
 
@@ -84,25 +89,65 @@ def test_someone_who_came_through_the_telegram_bot_is_mirrored(casdoor: Casdoor)
     assert casdoor.user(user_id)["displayName"] == "Мария"  # type: ignore[index]
 
 
-def test_two_racing_mirror_tasks_make_one_casdoor_user(casdoor: Casdoor) -> None:
-    casdoor.go_down()  # the sign-up's own task fails: the row stays behind for the race below
-    user_id, _account = _seller()
+def test_racing_senders_make_one_casdoor_user(casdoor: Casdoor) -> None:
+    casdoor.go_down()  # the sign-ups' own tasks fail: the rows stay behind for the races below
+    first, _account = _seller()
+    second, _account = _seller("second@example.ru")
     casdoor.come_back()
     barrier = threading.Barrier(4)
-    outcomes: list[bool | None] = []
+    outcomes: list[Outcome] = []
 
-    def mirror() -> None:
+    def task() -> None:
         barrier.wait()
-        outcomes.append(service.sync_user(get_engine(), user_id))
+        outcomes.append(service.sync_user(get_engine(), first))
 
-    threads = [threading.Thread(target=mirror) for _ in range(4)]
+    _run_all([task] * 4)
+    assert outcomes.count(Outcome.SENT) == 1 and set(outcomes) <= {Outcome.SENT, Outcome.BUSY, Outcome.NOTHING}
+
+    # Senders that both got past the lease (one whose lease ran out): the name, derived from our id, still
+    # makes them meet on one Casdoor user, the loser of add-user taking the winner's.
+    wish = Wish(second, f"ms-{second}", 1, {"displayName": "Второй", "email": "second@example.ru"}, None, "balance")
+
+    def pusher() -> None:
+        client = service.open_client()
+        barrier.wait()
+        push(client, wish, application=APPLICATION)
+        client.close()
+
+    _run_all([pusher] * 4)
+    assert sorted(u["name"] for u in casdoor.users()) == sorted([f"ms-{first}", f"ms-{second}"])
+    assert [w for w in casdoor.writes(first) + casdoor.writes(second) if w[0] == "add-user"] == [
+        ("add-user", [])] * 2
+
+
+def _run_all(work: list[Callable[[], None]]) -> None:
+    threads = [threading.Thread(target=job) for job in work]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert [u["name"] for u in casdoor.users()] == [f"ms-{user_id}"]
-    assert [w for w in casdoor.writes(user_id) if w[0] == "add-user"] == [("add-user", [])]
-    assert outcomes == [True] * 4
+
+
+def test_concurrent_balance_changes_end_with_the_latest_balance_in_casdoor(
+        casdoor_on: Casdoor, engine: Engine) -> None:
+    with session_scope(engine) as session:
+        user = create_user(session, email="many@example.ru", password=PASSWORD, name="Много")
+        user_id, account_id = user.id, primary_account_id(session, user.id)
+    amounts = [Decimal("100.10"), Decimal("-35.05"), Decimal("7.77")] * 5
+
+    def add(amount: Decimal) -> None:
+        billing.in_transaction(engine, lambda session: post_entry(
+            session, account_id=account_id, kind="adjustment", amount=amount, reason="тест"))
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(add, amounts))
+    service.resend_behind(engine, now=utcnow() + timedelta(minutes=1))  # what beat would leave for itself
+    with session_scope(engine) as session:
+        final = billing.balance(session, account_id)
+        assert service.behind(session)[1] == 0
+    assert final == sum(amounts)
+    held = casdoor_on.user(user_id)
+    assert held is not None and Decimal(str(held["balance"])) == final
 
 
 @pytest.mark.parametrize(("amount", "score"), [("1250.75", 1250), ("-0.50", -1)])
