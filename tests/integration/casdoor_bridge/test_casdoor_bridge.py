@@ -26,7 +26,12 @@ from marketsync.casdoor import service
 from marketsync.casdoor.mirror import Wish, push
 from marketsync.casdoor.models import CasdoorMirror
 from marketsync.casdoor.sender import Outcome
+from marketsync.cli.demo import social_login_environment
 from marketsync.db import get_engine, session_scope, utcnow
+from marketsync.sandbox.server import ServerThread
+from marketsync.settings import get_settings
+from marketsync.web.app import create_app
+from social_browser import set_person, sign_in_with
 
 
 def _sdk(casdoor: Casdoor, secret: str = CLIENT_SECRET) -> CasdoorSDK:
@@ -186,3 +191,20 @@ def test_the_admin_page_lists_the_users_whose_mirror_is_behind(
     casdoor.come_back()
     assert service.resend_behind(get_engine(), now=utcnow() + timedelta(minutes=1)) >= 1
     assert "casdoor-behind-none" in client.get("/admin/casdoor").text
+
+
+def test_a_person_signing_up_with_yandex_id_is_mirrored_and_their_later_sign_in_writes_nothing(
+        casdoor: Casdoor, sandbox: ServerThread, monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, value in {**social_login_environment(f"{sandbox.url}/oauth"), "BASE_URL": "http://testserver"}.items():
+        monkeypatch.setenv(key, value)
+    get_settings.cache_clear()
+    set_person(sandbox.url, "yandex", "700222", "nina@example.ru", verified=True, name="Нина Новикова")
+    with TestClient(create_app(), follow_redirects=False) as browser:
+        assert sign_in_with(browser, "yandex").headers["location"] == "/"
+        [held] = casdoor.users()
+        assert (held["displayName"], held["email"], held["signupApplication"]) == (
+            "Нина Новикова", "nina@example.ru", APPLICATION)
+        user_id = int(held["name"].removeprefix("ms-"))
+        browser.cookies.clear()
+        assert sign_in_with(browser, "yandex").headers["location"] == "/"
+    assert casdoor.writes(user_id) == [("add-user", [])]
