@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from decimal import Decimal
 
+import httpx
 import pytest
 from casdoor import CasdoorSDK, User
 from fastapi.testclient import TestClient
@@ -208,3 +209,15 @@ def test_a_person_signing_up_with_yandex_id_is_mirrored_and_their_later_sign_in_
         browser.cookies.clear()
         assert sign_in_with(browser, "yandex").headers["location"] == "/"
     assert casdoor.writes(user_id) == [("add-user", [])]
+
+
+def test_the_sandbox_shows_its_users_and_takes_faults_like_every_service(casdoor: Casdoor, sandbox: ServerThread
+                                                                         ) -> None:
+    _seller()
+    dump = httpx.get(f"{sandbox.url}/_control/state", params={"service": "casdoor"}).json()
+    assert dump["count"] == 1 and dump["users"][0]["signupApplication"] == APPLICATION
+    httpx.post(f"{sandbox.url}/_control/faults", json={"service": "casdoor", "rate": 1.0, "kinds": ["502"]}) \
+        .raise_for_status()
+    assert httpx.get(f"{casdoor.url}/api/get-users", params={"owner": ORGANIZATION}).status_code == 502
+    httpx.post(f"{sandbox.url}/_control/casdoor/legacy", json={"refuse_balance": True}).raise_for_status()
+    assert casdoor.state.casdoor.refuse_balance
