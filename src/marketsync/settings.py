@@ -218,6 +218,17 @@ class Settings(BaseSettings):
         return value.strip().upper() if isinstance(value, str) else value
 
     @model_validator(mode="after")
+    def _casdoor_complete(self) -> Settings:
+        # Found at start rather than as a mirror that never goes through (docs/casdoor.md).
+        if self.CASDOOR_CLIENT_ID and not self.CASDOOR_CLIENT_SECRET:
+            raise ValueError("CASDOOR_CLIENT_SECRET must be set when CASDOOR_CLIENT_ID is")
+        if self.CASDOOR_CLIENT_ID and not self.CASDOOR_URL.startswith(("http://", "https://")):
+            raise ValueError("CASDOOR_URL must be an http:// or https:// address")
+        if self.CASDOOR_CERT_FILE and not Path(self.CASDOOR_CERT_FILE).is_file():
+            raise ValueError(f"CASDOOR_CERT_FILE {self.CASDOOR_CERT_FILE!r} is not a readable file")
+        return self
+
+    @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> Settings:
         if self.MARKETSYNC_ENV == "production" and self.SECRET_KEY == DEFAULT_SECRET_KEY:
             raise ValueError("SECRET_KEY must be set in production (it still has the default value)")

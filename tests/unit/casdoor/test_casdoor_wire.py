@@ -14,6 +14,7 @@ from marketsync.casdoor.outbox import backoff, casdoor_name
 from marketsync.connectors.casdoor.client import CasdoorClient, CasdoorError
 from marketsync.connectors.errors import ConnectorError, RejectedError
 from marketsync.http import reset_breakers
+from marketsync.settings import Settings
 
 SECRET = "casdoor-secret-0123456789"
 
@@ -65,3 +66,13 @@ def test_the_score_is_whole_rubles_rounded_down(balance: str, score: int) -> Non
 def test_names_are_derived_from_our_id_and_the_backoff_is_capped_under_a_minute() -> None:
     assert casdoor_name(42) == "ms-42"
     assert [backoff(n).total_seconds() for n in (1, 2, 3, 4, 10)] == [5, 10, 20, 30, 30]
+
+
+@pytest.mark.parametrize(("values", "message"), [
+    ({"CASDOOR_CLIENT_ID": "app"}, "CASDOOR_CLIENT_SECRET"),
+    ({"CASDOOR_CLIENT_ID": "app", "CASDOOR_CLIENT_SECRET": "s", "CASDOOR_URL": "casdoor:8000"}, "CASDOOR_URL"),
+    ({"CASDOOR_CERT_FILE": "/nonexistent/casdoor.pem"}, "CASDOOR_CERT_FILE"),
+])
+def test_an_incomplete_casdoor_setting_fails_at_start(values: dict[str, str], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        Settings(**values)  # type: ignore[arg-type]
