@@ -49,28 +49,38 @@ def sync_user(engine: Engine, user_id: int, client: CasdoorClient | None = None)
             client.close()
 
 
-def _due(engine: Engine, limit: int, now: datetime) -> list[int]:
+def _due(engine: Engine, limit: int, now: datetime | None) -> list[int]:
+    """The rows behind, oldest first; only those whose backoff is over by `now` unless `now` is None."""
+    lagging = CasdoorMirror.synced_version < CasdoorMirror.version
+    wait_over = or_(CasdoorMirror.next_attempt_at.is_(None), CasdoorMirror.next_attempt_at <= now) \
+        if now is not None else lagging
     with session_scope(engine) as session:
-        return list(session.scalars(
-            select(CasdoorMirror.user_id)
-            .where(CasdoorMirror.synced_version < CasdoorMirror.version,
-                   or_(CasdoorMirror.next_attempt_at.is_(None), CasdoorMirror.next_attempt_at <= now))
-            .order_by(CasdoorMirror.next_attempt_at, CasdoorMirror.user_id).limit(limit)))
+        return list(session.scalars(select(CasdoorMirror.user_id).where(lagging, wait_over)
+                                    .order_by(CasdoorMirror.next_attempt_at, CasdoorMirror.user_id).limit(limit)))
+
+
+def _send_all(engine: Engine, client: CasdoorClient, user_ids: list[int]) -> tuple[int, bool]:
+    confirmed = 0
+    for user_id in user_ids:
+        outcome = sync_user(engine, user_id, client)
+        if outcome is Outcome.AWAY:
+            return confirmed, False  # the rest waits for the next tick rather than hammering an absent Casdoor
+        confirmed += outcome is Outcome.SENT
+    return confirmed, True
 
 
 def resend_behind(engine: Engine, *, limit: int = RESEND_BATCH, now: datetime | None = None) -> int:
     """Beat entry: send every mirror that is behind and due by `now`, stopping at the first sign Casdoor is away;
-    return how many Casdoor confirmed."""
+    once Casdoor answered, the rows still waiting out their backoff go too. Return how many Casdoor confirmed."""
     if not enabled():
         return 0
-    confirmed = 0
     client = open_client()
     try:
-        for user_id in _due(engine, limit, now or utcnow()):
-            outcome = sync_user(engine, user_id, client)
-            if outcome is Outcome.AWAY:
-                break  # the rest waits for the next tick rather than hammering a Casdoor that is not there
-            confirmed += outcome is Outcome.SENT
+        confirmed, answered = _send_all(engine, client, _due(engine, limit, now or utcnow()))
+        if confirmed and answered:
+            # Casdoor is back: a backoff only spares a Casdoor that is away, so nothing need wait for it now.
+            more, _answered = _send_all(engine, client, _due(engine, limit, None))
+            confirmed += more
     finally:
         client.close()
     return confirmed

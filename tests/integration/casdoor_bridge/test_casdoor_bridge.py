@@ -221,3 +221,15 @@ def test_the_sandbox_shows_its_users_and_takes_faults_like_every_service(casdoor
     assert httpx.get(f"{casdoor.url}/api/get-users", params={"owner": ORGANIZATION}).status_code == 502
     httpx.post(f"{sandbox.url}/_control/casdoor/legacy", json={"refuse_balance": True}).raise_for_status()
     assert casdoor.state.casdoor.refuse_balance
+
+
+def test_once_casdoor_answers_again_the_rows_still_waiting_out_their_backoff_go_too(casdoor: Casdoor) -> None:
+    casdoor.go_down()
+    ids = [_seller(f"s{n}@example.ru")[0] for n in range(3)]
+    casdoor.come_back()
+    assert service.resend_behind(get_engine()) == 0  # every row waits a few seconds after its failure
+    with session_scope(get_engine()) as session:  # the first one's wait is over
+        session.execute(update(CasdoorMirror).where(CasdoorMirror.user_id == ids[0])
+                        .values(next_attempt_at=utcnow() - timedelta(seconds=1)))
+    assert service.resend_behind(get_engine()) == 3
+    assert sorted(u["name"] for u in casdoor.users()) == sorted(f"ms-{i}" for i in ids)
