@@ -3,7 +3,7 @@ cabinet's low-balance episode (`tariff_states`) and the warnings sent in it (`ta
 episode and threshold). New tables only: no batch rebuild of existing ones.
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-07 13:55:00.000000
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import marketsync.db
 
 revision = '0017'
-down_revision = '0015'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 

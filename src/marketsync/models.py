@@ -13,6 +13,7 @@ from marketsync.accounts.models import (
     WebSession,
 )
 from marketsync.billing.models import LedgerEntry, Payment, Tariff, TariffState, TariffWarning, Wallet
+from marketsync.casdoor.models import CasdoorMirror
 from marketsync.catalog.models import Product, ProductGroup, Stock, Store
 from marketsync.connections.models import ApiCall, Connection
 from marketsync.db import Base
@@ -30,6 +31,7 @@ __all__ = [
     "ApiCall",
     "Base",
     "Binding",
+    "CasdoorMirror",
     "ChannelItem",
     "Connection",
     "EventCursor",

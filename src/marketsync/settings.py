@@ -84,6 +84,13 @@ class Settings(BaseSettings):
     YOOKASSA_API_URL: str = "https://api.yookassa.ru/v3"
     TELEGRAM_API_URL: str = "https://api.telegram.org"
     CASDOOR_URL: str = "http://localhost:8000"
+    # The Casdoor bridge (docs/casdoor.md): off while the client id is empty; users and balances are mirrored
+    # into this organization, new users shown under this application (signupApplication).
+    CASDOOR_CLIENT_ID: str = ""
+    CASDOOR_CLIENT_SECRET: str = ""
+    CASDOOR_ORGANIZATION: str = "built-in"
+    CASDOOR_APPLICATION: str = "app-built-in"
+    CASDOOR_CERT_FILE: str = ""
     # Social login (docs/social-login.md): each provider's endpoints, the real ones by default; a provider whose
     # client id is empty shows no button (demo mode points them at the sandbox and fills the ids).
     VK_CLIENT_ID: str = ""
@@ -209,6 +216,17 @@ class Settings(BaseSettings):
     @classmethod
     def _level_name(cls, value: object) -> object:
         return value.strip().upper() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _casdoor_complete(self) -> Settings:
+        # Found at start rather than as a mirror that never goes through (docs/casdoor.md).
+        if self.CASDOOR_CLIENT_ID and not self.CASDOOR_CLIENT_SECRET:
+            raise ValueError("CASDOOR_CLIENT_SECRET must be set when CASDOOR_CLIENT_ID is")
+        if self.CASDOOR_CLIENT_ID and not self.CASDOOR_URL.startswith(("http://", "https://")):
+            raise ValueError("CASDOOR_URL must be an http:// or https:// address")
+        if self.CASDOOR_CERT_FILE and not Path(self.CASDOOR_CERT_FILE).is_file():
+            raise ValueError(f"CASDOOR_CERT_FILE {self.CASDOOR_CERT_FILE!r} is not a readable file")
+        return self
 
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> Settings:

@@ -28,6 +28,7 @@ ROUTES = {"marketsync.sync.mirror_to_vk": {"queue": "sync"}, "marketsync.stocks.
 
 
 DELIVERY_TICK_SECONDS = 30
+CASDOOR_TICK_SECONDS = 15.0
 
 
 def beat_schedule(settings: Settings) -> dict[str, dict[str, object]]:
@@ -56,6 +57,9 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, object]]:
         # The tariff: hourly, each cabinet charged once per Moscow day (a missed midnight or a top-up made while
         # paused is charged at the next tick); the ledger's dedup key makes the extra ticks do nothing.
         "tariff-charge": {"task": "marketsync.billing.charge_daily", "schedule": crontab(minute=5)},
+        # Casdoor mirrors left behind (Casdoor away, a lost task) are re-sent; with the capped backoff of
+        # casdoor/outbox.py everything converges within a minute of Casdoor's return.
+        "casdoor-resend": {"task": "marketsync.casdoor.resend_behind", "schedule": CASDOOR_TICK_SECONDS},
     }
 
 
@@ -64,7 +68,7 @@ def create_celery(settings: Settings | None = None) -> Celery:
     settings = settings or get_settings()
     app = Celery("marketsync", broker=settings.broker_url,
                  include=["marketsync.sync.tasks", "marketsync.stocks.tasks", "marketsync.notifications.tasks",
-                          "marketsync.billing.tasks"])
+                          "marketsync.billing.tasks", "marketsync.casdoor.tasks"])
     app.conf.update(
         task_default_queue="default",
         task_queues=[Queue(name) for name in QUEUES],

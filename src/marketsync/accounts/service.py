@@ -9,6 +9,7 @@ from functools import lru_cache
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from marketsync.accounts.events import on_user_change
 from marketsync.accounts.models import Account, AccountMember, User, UserRole, WebSession
 from marketsync.accounts.rbac import bump_security_stamp, ensure_roles, grant_role, user_roles
 from marketsync.db import utcnow
@@ -20,7 +21,7 @@ MAX_PASSWORD_LENGTH = 256  # Argon2 takes any length; a cap keeps a megabyte "pa
 __all__ = [
     "MIN_PASSWORD_LENGTH", "AccountError", "LoginOutcome", "account_for_email", "activate", "authenticate",
     "check_login",
-    "confirm_email", "create_user", "delete_user", "end_sessions", "find_user", "normalize_email",
+    "confirm_email", "create_user", "delete_user", "end_sessions", "find_user", "normalize_email", "on_user_change",
     "password_problem", "primary_account_id", "set_password", "suspend", "user_roles",
 ]
 

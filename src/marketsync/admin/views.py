@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import RedirectResponse
 
 from marketsync.admin import (
+    casdoor_views,
     logs_views,
     payments_views,
     roles_views,
@@ -24,5 +25,6 @@ def admin_root() -> RedirectResponse:
     return RedirectResponse("/admin/users", status_code=303)
 
 
-for _module in (users_views, user_actions_views, roles_views, logs_views, payments_views, tariff_views):
+for _module in (users_views, user_actions_views, roles_views, logs_views, payments_views, tariff_views,
+                casdoor_views):
     router.include_router(_module.router)

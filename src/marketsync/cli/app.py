@@ -44,5 +44,8 @@ def demo(host: str = serve.HOST, port: int = serve.PORT) -> None:
 
 def main() -> None:
     """Entry point of the console script."""
+    from marketsync.casdoor import hooks
+
+    hooks.install()  # users and credits made by commands are mirrored into Casdoor like the pages' ones
     setup_logging()  # LOG_LEVEL on the terminal, LOG_FILE if set; every command and the servers it starts
     app()

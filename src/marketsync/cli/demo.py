@@ -37,6 +37,12 @@ log = logging.getLogger(__name__)
 
 def demo_environment(host: str, port: int) -> dict[str, str]:
     """The settings demo mode runs with: the sandbox of every service on this server, mail into its SMTP sink."""
+    from marketsync.sandbox.casdoor.state import (
+        DEMO_APPLICATION,
+        DEMO_CLIENT_ID,
+        DEMO_CLIENT_SECRET,
+        DEMO_ORGANIZATION,
+    )
     from marketsync.sandbox.telegram.state import DEMO_BOT_TOKEN, DEMO_CHAT_ID
     from marketsync.sandbox.yookassa.state import DEMO_SECRET_KEY, DEMO_SHOP_ID
     from marketsync.settings import YOOKASSA_NETWORKS, Settings
@@ -68,6 +74,12 @@ def demo_environment(host: str, port: int) -> dict[str, str]:
         "YOOKASSA_SECRET_KEY": DEMO_SECRET_KEY,
         "YOOKASSA_ALLOWED_NETWORKS": f"{YOOKASSA_NETWORKS},127.0.0.1,::1",
         **social_login_environment(oauth),
+        # Users and balances are mirrored into the sandbox Casdoor (/sandbox/casdoor/api/get-users?owner=…).
+        "CASDOOR_URL": f"{base}/sandbox/casdoor",
+        "CASDOOR_CLIENT_ID": DEMO_CLIENT_ID,
+        "CASDOOR_CLIENT_SECRET": DEMO_CLIENT_SECRET,
+        "CASDOOR_ORGANIZATION": DEMO_ORGANIZATION,
+        "CASDOOR_APPLICATION": DEMO_APPLICATION,
         "TELEGRAM_BOT_USERNAME": "marketsync_demo_bot",
     }
     # The environment or .env may move the sink (SANDBOX_SMTP_PORT, 0 = off); the mail settings follow it.

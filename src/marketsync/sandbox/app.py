@@ -1,5 +1,5 @@
-"""The sandbox as one ASGI app: /evotor, /vk, /ozon, /wildberries, /yandex_market, /telegram, /yookassa, /oauth
-(the social sign-in providers), /_control and /mail (the SMTP sink's page), mountable anywhere (demo mode uses
+"""The sandbox as one ASGI app: /evotor, /vk, /ozon, /wildberries, /yandex_market, /telegram, /yookassa, /casdoor,
+/oauth (the social sign-in providers), /_control and /mail (the SMTP sink's page), mountable anywhere (demo mode uses
 /sandbox)."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from starlette.responses import JSONResponse
 
+from marketsync.sandbox.casdoor.routes import casdoor_router
 from marketsync.sandbox.contract import ContractViolationError
 from marketsync.sandbox.control import control_router
 from marketsync.sandbox.evotor.routes import evotor_router
@@ -38,6 +39,7 @@ def create_sandbox_app(state: SandboxState | None = None, *, mail_dir: Path | No
     app.include_router(ozon_router(sandbox))
     app.include_router(telegram_router(sandbox))
     app.include_router(yookassa_router(sandbox))
+    app.include_router(casdoor_router(sandbox))
     app.include_router(telegram_chat_router(sandbox))  # /telegram/chat and /_control/telegram/...
     app.include_router(oauth_router(sandbox.oauth))  # the social sign-in providers (consent pages, tokens)
     app.include_router(oauth_token_router(sandbox.oauth))

@@ -28,8 +28,12 @@ def dump_state(sandbox: SandboxState, service: str, token: str | None = None) ->
         return dump_ozon(sandbox.ozon, token)
     if service == "telegram":
         return _dump_telegram(sandbox, token)
-    raise ValueError(f"unknown service {service!r}; expected evotor, vk, ozon, wildberries, yandex_market or "
-                     "telegram")
+    if service == "casdoor":  # every organization's users (the token is not used: Casdoor's are applications)
+        with sandbox.lock:
+            users = list(sandbox.casdoor.users.values())
+            return {"users": users, "count": len(users), "refuse_balance": sandbox.casdoor.refuse_balance}
+    raise ValueError(f"unknown service {service!r}; expected evotor, vk, ozon, wildberries, yandex_market, "
+                     "telegram or casdoor")
 
 
 def _dump_evotor(sandbox: SandboxState, token: str | None) -> dict[str, Any]:

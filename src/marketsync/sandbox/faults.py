@@ -26,7 +26,7 @@ from typing import Any
 
 from starlette.responses import PlainTextResponse, Response
 
-SERVICES = ("evotor", "vk", "ozon", "wildberries", "yandex_market", "telegram", "yookassa")
+SERVICES = ("evotor", "vk", "ozon", "wildberries", "yandex_market", "telegram", "yookassa", "casdoor")
 FAULT_KINDS = ("429", "http429", "500", "502", "timeout", "lost_write", "lost_write_504", "error10",
                "execute_false")
 VK_ONLY_KINDS = frozenset({"error10", "execute_false"})

@@ -1,4 +1,4 @@
-"""The whole sandbox's mutable world: Evotor, VK, Ozon, Wildberries, Yandex Market, Telegram and YooKassa data,
+"""The whole sandbox's mutable world: Evotor, VK, Ozon, Wildberries, Yandex Market, Telegram, YooKassa and Casdoor data,
 faults, rate windows and request counters."""
 
 from __future__ import annotations
@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from marketsync.sandbox.casdoor.state import CasdoorState
 from marketsync.sandbox.demo_data import seed_demo
 from marketsync.sandbox.dump import dump_state
 from marketsync.sandbox.evotor.state import EvotorState
@@ -34,6 +35,7 @@ class SandboxState:
         self.telegram = TelegramState(self.lock)
         self.yookassa = YooKassaState(self.lock)
         self.oauth = OAuthSandboxState(self.lock)
+        self.casdoor = CasdoorState(self.lock)
         self.faults = Faults()
         self.stats = RequestStats()
         self.evotor_limiter = FixedWindowLimiter()
@@ -50,6 +52,7 @@ class SandboxState:
             self.telegram.reset()
             self.yookassa.reset()
             self.oauth.reset()
+            self.casdoor.reset()
             self.faults.clear()
             self.stats.reset()
             self.evotor_limiter.reset()
@@ -61,7 +64,7 @@ class SandboxState:
             if reset:
                 self.reset()
             return {**seed_demo(self, products=products, seed=seed), **self.telegram.seed_demo(),
-                    **self.yookassa.seed_demo()}
+                    **self.yookassa.seed_demo(), **self.casdoor.seed_demo()}
 
     def dump(self, service: str, token: str | None = None) -> dict[str, Any]:
         """Return counts and objects of one emulator, for one token or summarised for all."""

@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import Scope, Send
 
+from marketsync.casdoor import hooks as casdoor_hooks
 from marketsync.db import session_scope
 from marketsync.security import RedactingFilter
 from marketsync.settings import get_settings
@@ -220,6 +221,7 @@ def create_app() -> FastAPI:
     settings = get_settings()
     https = settings.BASE_URL.startswith("https")
     load_catalogs()
+    casdoor_hooks.install()  # sign-ups, sign-ins, profile edits and balance changes are mirrored into Casdoor
     access_log = logging.getLogger("uvicorn.access")
     if not any(isinstance(f, RedactingFilter) for f in access_log.filters):
         access_log.addFilter(RedactingFilter())  # confirm, reset and invite links carry tokens in the query

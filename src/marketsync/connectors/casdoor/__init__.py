@@ -1,0 +1,1 @@
+"""Casdoor's users API (CONTRACTS.md §8), wire only."""
