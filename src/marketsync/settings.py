@@ -11,6 +11,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from marketsync.domains import domain_to_ascii
+
 DEFAULT_SECRET_KEY = "change-me-in-production"
 # YooKassa's notification senders, as the official SDK's SecurityHelper lists them (CONTRACTS.md §6).
 YOOKASSA_NETWORKS = ("77.75.153.0/25,77.75.156.11,77.75.156.35,77.75.154.128/25,185.71.76.0/27,185.71.77.0/27,"
@@ -239,7 +241,8 @@ class Settings(BaseSettings):
             is_folder = self.LOG_FILE_PATH.endswith(("/", "\\")) or path.is_dir()
             self.LOG_FILE = str(path / "marketsync.log") if is_folder else str(path)
         if self.DOMAIN and self.BASE_URL == "http://127.0.0.1:8000":
-            self.BASE_URL = f"https://{self.DOMAIN}"
+            # A Cyrillic DOMAIN links by its punycode form, the one nginx and the certificate know.
+            self.BASE_URL = f"https://{domain_to_ascii(self.DOMAIN)}"
         return self
 
     @property
