@@ -48,12 +48,16 @@ def test_docker_compose_config_accepts_it_where_the_plugin_exists(tmp_path: Path
                                            timeout=30).returncode == 0
     if not has_plugin:
         pytest.skip("no Docker CLI with the compose plugin here: the JSON-schema test above stands in for it")
+    # A copy laid out as on a server: deploy/compose.yaml with .env beside deploy/ (compose's env_file ../.env).
+    (tmp_path / "deploy").mkdir()
+    compose_copy = tmp_path / "deploy" / "compose.yaml"
+    shutil.copy(COMPOSE, compose_copy)
     env_file = tmp_path / ".env"
-    env_file.write_text((ROOT / ".env.example").read_text(encoding="utf-8") + "\nCOMPOSE_PROFILES=postgres\n")
+    env_file.write_text((ROOT / ".env.example").read_text(encoding="utf-8"), encoding="utf-8")
     for profile in ("postgres", "mariadb"):
-        result = subprocess.run([docker, "compose", "-f", str(COMPOSE), "--env-file", str(env_file), "--profile",
-                                 profile, "config", "--quiet"], capture_output=True, text=True, timeout=60,
-                                env={**os.environ, "COMPOSE_PROFILES": profile})
+        result = subprocess.run([docker, "compose", "-f", str(compose_copy), "--env-file", str(env_file),
+                                 "--profile", profile, "config", "--quiet"], capture_output=True, text=True,
+                                timeout=60, env={**os.environ, "COMPOSE_PROFILES": profile})
         assert result.returncode == 0, result.stderr
 
 
