@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,6 +14,7 @@ from marketsync.connections.models import Connection
 from marketsync.connections.service import credential_fingerprint
 from marketsync.security import decrypt_json, reencrypt
 
+Row = TypeVar("Row", Connection, OAuthIdentity)
 BATCH = 500  # rows loaded at a time: memory stays flat whatever the number of cabinets
 
 
@@ -28,7 +30,7 @@ class RotationReport:
     identities: int
 
 
-def _batches(session: Session, model: type[Connection] | type[OAuthIdentity]) -> Iterator[list]:  # type: ignore[type-arg]
+def _batches(session: Session, model: type[Row]) -> Iterator[list[Row]]:
     last = 0
     while True:
         rows = list(session.scalars(select(model).where(model.id > last).order_by(model.id).limit(BATCH)))
@@ -56,8 +58,8 @@ def rotate_secrets(session: Session) -> RotationReport:
             conn.credential_fingerprint = credential_fingerprint(conn.system, decrypt_json(conn.credentials_encrypted))
             connections += 1
         session.flush()
-    for batch in _batches(session, OAuthIdentity):
-        for identity in batch:
+    for identities_batch in _batches(session, OAuthIdentity):
+        for identity in identities_batch:
             if not identity.secret:
                 continue
             try:

@@ -8,11 +8,11 @@ from collections.abc import Iterator
 
 import pytest
 from alembic import command
+from cli_runner import cli
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import Engine
 
 from builders import seed_catalog, seller, vk_items
-from cli_runner import cli
 from marketsync.accounts.rbac import ensure_roles
 from marketsync.accounts.service import create_user
 from marketsync.cli.migrate import alembic_config

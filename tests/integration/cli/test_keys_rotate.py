@@ -4,10 +4,10 @@ SECRET_KEY changed without losing a connected marketplace or the Evotor app's to
 from __future__ import annotations
 
 import pytest
+from cli_runner import cli
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from cli_runner import cli
 from marketsync.accounts.models import OAuthIdentity
 from marketsync.accounts.service import create_user, primary_account_id
 from marketsync.connections.models import Connection
