@@ -132,7 +132,7 @@ def copy_database(source: Engine, target_url: str, *, batch_size: int = BATCH,
         if target.dialect.name in {"mysql", "mariadb"}:
             _fix_auto_increment(target)
     except SQLAlchemyError as exc:
-        raise CopyError(f"the copy failed and was rolled back: {type(exc).__name__}: {exc}") from exc
+        raise CopyError(f"the copy failed, nothing was written: {type(exc).__name__}: {exc}") from exc
     finally:
         target.dispose()
     return counts
