@@ -19,6 +19,7 @@ BATCH = 1000  # rows read and inserted at a time: memory stays flat whatever the
 # replaced by the source's, whose ids the user_roles rows point at.
 SEEDED = frozenset({"roles", "permissions", "role_permissions"})
 TARGETS = frozenset({"postgresql", "mysql", "mariadb"})
+FIRST_TABLE = metadata.sorted_tables[0].name  # the first one copied
 
 
 class CopyError(Exception):
@@ -114,6 +115,10 @@ def copy_database(source: Engine, target_url: str, *, batch_size: int = BATCH,
     counts: list[TableCount] = []
     try:
         with source.connect() as src, target.begin() as dst:
+            if source.dialect.name == "sqlite":
+                # One read transaction: every table from the same snapshot (WAL), so the parents of every copied
+                # row are copied too, even if a forgotten process still writes. pysqlite begins none for a SELECT.
+                src.exec_driver_sql("BEGIN")
             check_target(src, dst)
             for table in reversed(metadata.sorted_tables):
                 if table.name in SEEDED:

@@ -114,6 +114,7 @@ def test_a_target_not_empty_or_at_another_revision_is_refused(sqlite_engine, tar
     code, output = cli("db", "copy", "--to", url)
     assert code == 1
     assert "the target is not empty (rows in accounts, users" in output
+    assert "→" not in output, "no table is listed as copied"
 
     with target_engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
