@@ -103,6 +103,8 @@ def _fernet_key(material: str) -> bytes:
 
 
 def _cipher() -> MultiFernet:
+    # ENCRYPTION_KEYS, newest first, is the explicit key list; without it the one key is derived from SECRET_KEY
+    # (so a database written before ENCRYPTION_KEYS existed lists the old SECRET_KEY there to stay readable).
     settings = get_settings()
     keys = [k.strip() for k in (settings.ENCRYPTION_KEYS or "").split(",") if k.strip()]
     if not keys:
@@ -121,6 +123,15 @@ def decrypt_json(token: str) -> dict[str, Any]:
         return dict(json.loads(_cipher().decrypt(token.encode())))
     except InvalidToken as exc:
         raise ValueError("stored credentials cannot be decrypted with the configured keys") from exc
+
+
+def reencrypt(token: str) -> str:
+    """Re-encrypt a stored secret under the newest key of ENCRYPTION_KEYS (MultiFernet.rotate); the plaintext
+    never leaves this function. ValueError when none of the configured keys opens it."""
+    try:
+        return _cipher().rotate(token.encode()).decode()
+    except InvalidToken as exc:
+        raise ValueError("a stored secret cannot be decrypted with the configured keys") from exc
 
 
 def redact(text: str | None, secret_values: Iterable[str] = ()) -> str | None:

@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     BROKER_DATABASE_URL: str = f"sqlite:///{VAR_DIR / 'broker.db'}"
     REDIS_URL: str | None = None
     SECRET_KEY: str = DEFAULT_SECRET_KEY
+    # Keys of the stored secrets, newest first, comma-separated (a Fernet key or any text, hashed into one); unset,
+    # the one key is derived from SECRET_KEY. `marketsync keys rotate` re-encrypts everything with the first.
     ENCRYPTION_KEYS: str | None = None
 
     DOMAIN: str | None = None

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import typer
 
-from marketsync.cli import billing, bot, connect, filters, monitor, notifications, serve, stocks, sync, users
+from marketsync.cli import (
+    billing,
+    bot,
+    connect,
+    database,
+    filters,
+    keys,
+    monitor,
+    notifications,
+    serve,
+    stocks,
+    sync,
+    users,
+)
 from marketsync.logs import setup_logging
 
 app = typer.Typer(help="MarketSync: Evotor → VK Market and marketplace sync.", no_args_is_help=True,
@@ -16,6 +29,8 @@ app.add_typer(sync.app, name="sync")
 app.add_typer(stocks.app, name="stocks")
 app.add_typer(notifications.app, name="notifications")
 app.add_typer(billing.app, name="billing")
+app.add_typer(keys.app, name="keys")
+app.add_typer(database.app, name="db")
 serve.register(app)
 bot.register(app)
 monitor.register(app)
