@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from marketsync.cli import billing, bot, connect, filters, monitor, notifications, serve, stocks, sync, users
+from marketsync.cli import backup, billing, bot, connect, filters, monitor, notifications, serve, stocks, sync, users
 from marketsync.logs import setup_logging
 
 app = typer.Typer(help="MarketSync: Evotor → VK Market and marketplace sync.", no_args_is_help=True,
@@ -16,6 +16,7 @@ app.add_typer(sync.app, name="sync")
 app.add_typer(stocks.app, name="stocks")
 app.add_typer(notifications.app, name="notifications")
 app.add_typer(billing.app, name="billing")
+app.add_typer(backup.app, name="backup")
 serve.register(app)
 bot.register(app)
 monitor.register(app)
