@@ -3,6 +3,9 @@ SQLite, PostgreSQL and MariaDB; rotation keeps the newest dumps; a restore never
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -106,3 +109,15 @@ def test_the_cli_backs_up_and_refuses_a_dump_of_another_kind(sqlite_engine, tmp_
     code, output = cli("backup", "restore", str(dump), "--to", f"sqlite:///{tmp_path / 'copy.db'}")
     assert code == 0, output
     assert revision(f"sqlite:///{tmp_path / 'copy.db'}") is not None
+
+
+def test_the_deploy_scripts_back_up_and_restore(sqlite_engine, tmp_path):  # type: ignore[no-untyped-def]
+    scripts = Path(__file__).resolve().parents[3] / "deploy" / "scripts"
+    env = {**os.environ, "MARKETSYNC": f"{sys.executable} -m marketsync", "BACKUP_DIR": str(tmp_path / "dumps")}
+    made = subprocess.run([str(scripts / "backup.sh"), "--keep", "3"], env=env, capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    dump = made.stdout.strip().splitlines()[-1]
+    target = f"sqlite:///{tmp_path / 'from-script.db'}"
+    restored = subprocess.run([str(scripts / "restore.sh"), dump, target], env=env, capture_output=True, text=True)
+    assert restored.returncode == 0, restored.stderr
+    assert "database is up to date" in restored.stdout and revision(target) is not None
