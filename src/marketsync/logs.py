@@ -32,22 +32,23 @@ CONSOLE_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 FILE_FORMAT = "%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s"
 JSON_FORMAT = "%(asctime)s %(process)d %(levelname)s %(name)s %(message)s"
 CONTEXT_FIELDS = ("request_id", "task_id", "run_id")
-_context: ContextVar[dict[str, str]] = ContextVar("marketsync_log_context", default={})
+# Immutable by use: every bind sets a new dict, so the shared empty default is never changed.
+_context: ContextVar[dict[str, str] | None] = ContextVar("marketsync_log_context", default=None)
 
 
-def bind_context(**values: object) -> Token[dict[str, str]]:
+def bind_context(**values: object) -> Token[dict[str, str] | None]:
     """Add ids (request_id, task_id, run_id) to every log line of this context; reset with the returned token."""
-    return _context.set({**_context.get(), **{k: str(v) for k, v in values.items() if v is not None}})
+    return _context.set({**(_context.get() or {}), **{k: str(v) for k, v in values.items() if v is not None}})
 
 
-def reset_context(token: Token[dict[str, str]]) -> None:
+def reset_context(token: Token[dict[str, str] | None]) -> None:
     """Drop the ids bound by `bind_context`."""
     _context.reset(token)
 
 
 def clear_context() -> None:
     """Forget every bound id (a worker thread starting its next task)."""
-    _context.set({})
+    _context.set(None)
 
 
 class AddContext(logging.Filter):
@@ -55,7 +56,7 @@ class AddContext(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Copy the context's ids onto the record; never drop it."""
-        for key, value in _context.get().items():
+        for key, value in (_context.get() or {}).items():
             if not hasattr(record, key):
                 setattr(record, key, value)
         return True

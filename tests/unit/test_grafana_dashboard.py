@@ -6,9 +6,9 @@ import json
 import re
 from pathlib import Path
 
-from prometheus_client import REGISTRY
+from prometheus_client.metrics import MetricWrapperBase
 
-from marketsync import metrics  # noqa: F401  (registers the metrics)
+from marketsync import metrics
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "deploy" / "grafana" / "marketsync.json"
 SUFFIXES = ("_bucket", "_count", "_sum", "_total", "_created")
@@ -17,10 +17,9 @@ SUFFIXES = ("_bucket", "_count", "_sum", "_total", "_created")
 def exported() -> set[str]:
     """Names of every sample MarketSync's own metrics produce, and the gauges /metrics reads at scrape time."""
     names = {"marketsync_outbox_depth"}
-    for collector in list(REGISTRY._collector_to_names):  # noqa: SLF001 - the registry has no public listing
-        for family in collector.describe() if hasattr(collector, "describe") else ():
-            if family.name.startswith("marketsync_"):
-                names |= {family.name + suffix for suffix in ("", *SUFFIXES)}
+    for metric in vars(metrics).values():
+        if isinstance(metric, MetricWrapperBase):
+            names |= {family.name + suffix for family in metric.describe() for suffix in ("", *SUFFIXES)}
     return names
 
 

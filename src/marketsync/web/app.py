@@ -178,8 +178,8 @@ def _include_routers(app: FastAPI) -> None:
     from marketsync.web.i18n import router as i18n_router
     from marketsync.web.metrics import router as metrics_router
 
-    for router in (health_router, metrics_router, i18n_router, dashboard_router, accounts_router, social_router, profile_router,
-                   identity_router, evotor_webhook_router,
+    for router in (health_router, metrics_router, i18n_router, dashboard_router, accounts_router, social_router,
+                   profile_router, identity_router, evotor_webhook_router,
                    admin_router, connections_router, catalog_router, channel_router, sync_router, monitor_router,
                    orders_router, notifications_router, billing_router, payment_webhook_router,
                    stocks_unmatched_router, stocks_router, stock_product_router):  # /stocks/<key> last
@@ -230,7 +230,8 @@ def create_app() -> FastAPI:
     app = FastAPI(title="MarketSync", docs_url=None, redoc_url=None,
                   description="Evotor → VK market catalog sync: the JSON endpoints, Evotor's webhooks and the "
                               "health probe (the HTML pages are not listed).",
-                  lifespan=_sandbox_smtp_sink, dependencies=[Depends(note_route), Depends(ids_in_range)])
+                  lifespan=_sandbox_smtp_sink,
+                  dependencies=[Depends(note_route), Depends(ids_in_range)])  # the route first: 4xx are timed too
     install_api_docs(app)  # /docs and /redoc from the vendored assets: they work offline
     _include_routers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

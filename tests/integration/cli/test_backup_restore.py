@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from cli_runner import cli
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 
 from browser import sign_in
 from builders import seed_catalog, seller, vk_items
-from cli_runner import cli
 from marketsync.backups import BackupError, create_backup, list_backups, restore_backup
 from marketsync.cli.migrate import alembic_config
 from marketsync.db import _engines, make_engine
