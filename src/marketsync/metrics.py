@@ -13,10 +13,29 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client import REGISTRY as DEFAULT_REGISTRY
-from prometheus_client.core import GaugeMetricFamily, Metric
-from prometheus_client.multiprocess import MultiProcessCollector
+
+def _export_multiprocess_dir() -> None:
+    """Put PROMETHEUS_MULTIPROC_DIR from the settings (.env) into the environment, where prometheus-client reads
+    it once, at its import (so this runs before ours), and make sure the folder exists."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+    if not folder:
+        try:
+            from marketsync.settings import get_settings
+
+            folder = get_settings().PROMETHEUS_MULTIPROC_DIR
+        except Exception:  # invalid settings are reported by the command itself; count per process meanwhile
+            return
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+
+
+_export_multiprocess_dir()
+
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest  # noqa: E402 - after the export above
+from prometheus_client import REGISTRY as DEFAULT_REGISTRY  # noqa: E402 - after the export above
+from prometheus_client.core import GaugeMetricFamily, Metric  # noqa: E402 - after the export above
+from prometheus_client.multiprocess import MultiProcessCollector  # noqa: E402 - after the export above
 
 __all__ = ["CONTENT_TYPE_LATEST", "count_sync_run", "observe_api_call", "observe_http_request",
            "observe_notification", "observe_rate_limit_wait", "render"]
