@@ -27,6 +27,7 @@ import httpx
 import pybreaker
 from tenacity import RetryCallState, Retrying, retry_if_exception, wait_exponential_jitter
 
+from marketsync import metrics
 from marketsync.connectors.errors import (
     ConnectorError,
     MalformedResponseError,
@@ -248,7 +249,10 @@ class HttpClient:
         for limiter in limiters:
             # A timeout always: without one pyrate-limiter would block a worker forever on a stuck bucket.
             timeout = self.retry_after_max if budget is None else budget.remaining()
-            if not limiter.try_acquire(self.config.system, weight=weight, blocking=True, timeout=timeout):
+            waited_from = time.monotonic()
+            acquired = limiter.try_acquire(self.config.system, weight=weight, blocking=True, timeout=timeout)
+            metrics.observe_rate_limit_wait(self.config.system, time.monotonic() - waited_from, spent=not acquired)
+            if not acquired:
                 exc = RateLimited(f"{self.config.system}: our own request budget is spent for now",
                                   key="own_pace_spent", params={"system": self.config.system})
                 if budget is not None:
@@ -290,6 +294,8 @@ class HttpClient:
             error = f"{type(exc).__name__}: {exc.message}"
             raise
         finally:
+            metrics.observe_api_call(self.config.system, response.status_code if response is not None else None,
+                                     time.monotonic() - started)
             self._record(request, response, error, started)
 
     def _raise_for_status(self, response: httpx.Response, idempotent: bool) -> None:

@@ -195,6 +195,19 @@ class Settings(BaseSettings):
     LOG_FILE: str = ""
     # The stock-sync tool's log folder (or file): when set and LOG_FILE is not, the log goes there too.
     LOG_FILE_PATH: str = ""
+    # "text" (terminals, the default) or "json": one JSON object a line with request_id / run_id (log shippers).
+    LOG_FORMAT: Literal["text", "json"] = "text"
+    # /metrics (metrics.py): basic auth when both are set (compared in constant time); else only clients from
+    # METRICS_ALLOWED_NETWORKS (the address uvicorn resolved through FORWARDED_ALLOW_IPS) may read it.
+    METRICS_USER: str = ""
+    METRICS_PASSWORD: str = ""
+    METRICS_ALLOWED_NETWORKS: str = "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16"
+    # prometheus-client's multiprocess folder, shared by web and workers on one host (read by prometheus-client
+    # from the process environment at import; the setting names it for /metrics and the docs). "" = per process.
+    PROMETHEUS_MULTIPROC_DIR: str = ""
+    # `marketsync backup create`: where dumps go and how many are kept (older ones are deleted).
+    BACKUP_DIR: str = str(VAR_DIR / "backups")
+    BACKUP_KEEP: int = Field(default=7, ge=1)
 
     @field_validator("VK_DEFAULT_PHOTO_PATH")
     @classmethod

@@ -12,13 +12,13 @@ from pathlib import Path
 
 from celery import Celery
 from celery.schedules import crontab
-from celery.signals import beat_init
+from celery.signals import beat_init, task_prerun
 from celery.signals import setup_logging as celery_setup_logging
 from kombu import Queue
 from sqlalchemy.engine import make_url
 
 from marketsync.db import ping_database
-from marketsync.logs import setup_logging
+from marketsync.logs import bind_context, clear_context, setup_logging
 from marketsync.settings import Settings, get_settings
 
 QUEUES = ("default", "sync")
@@ -94,6 +94,13 @@ def create_celery(settings: Settings | None = None) -> Celery:
 def _log_as_every_process(**_kwargs: object) -> None:
     """The worker and beat take the logging of marketsync.logs (LOG_LEVEL, LOG_FILE) instead of Celery's own."""
     setup_logging()
+
+
+@task_prerun.connect
+def _name_the_task(task_id: str | None = None, **_kwargs: object) -> None:
+    """Start each task's log lines afresh with its own id (a pool thread's last run id must not carry over)."""
+    clear_context()
+    bind_context(task_id=task_id)
 
 
 def ping_broker(*, timeout: float) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from marketsync.cli import (
+    backup,
     billing,
     bot,
     connect,
@@ -31,6 +32,7 @@ app.add_typer(notifications.app, name="notifications")
 app.add_typer(billing.app, name="billing")
 app.add_typer(keys.app, name="keys")
 app.add_typer(database.app, name="db")
+app.add_typer(backup.app, name="backup")
 serve.register(app)
 bot.register(app)
 monitor.register(app)

@@ -22,6 +22,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from marketsync import metrics
 from marketsync.connectors.errors import ConfigError, ConnectorError, RateLimited, RejectedError
 from marketsync.connectors.telegram.client import TelegramClient
 from marketsync.connectors.telegram.schemas import SentMessage
@@ -196,6 +197,7 @@ def _deliver_one(session: Session, row: OutboxMessage, send: Send, report: Deliv
     row.state, row.sent_at, row.telegram_message_id = SENT, utcnow(), sent.message_id
     row.claimed_until, row.last_error, row.photo_url = None, None, message.photo_url
     session.commit()  # at once: the next message is not sent before this one is recorded
+    metrics.observe_notification(SENT, (row.sent_at - row.created_at).total_seconds() if row.created_at else None)
     report.sent += 1
     report.chats[row.chat_id] = report.chats.get(row.chat_id, 0) + 1
     return True
@@ -212,6 +214,7 @@ def _wants(session: Session, row: OutboxMessage) -> bool:
 def _close(session: Session, row: OutboxMessage, state: str, *, error: str | None = None) -> None:
     row.state, row.claimed_until, row.last_error = state, None, (error or None) and error[:2000]
     session.commit()
+    metrics.observe_notification(state, None)
 
 
 def _render(session: Session, row: OutboxMessage) -> Rendered:

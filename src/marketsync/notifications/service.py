@@ -4,15 +4,16 @@ their cabinets, their notification history, and delivering the outbox."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from marketsync.accounts.models import AccountMember, OAuthIdentity
+from marketsync.db import utcnow
 from marketsync.notifications import delivery
-from marketsync.notifications.models import TYPES, OutboxMessage
+from marketsync.notifications.models import PENDING, TYPES, OutboxMessage
 from marketsync.notifications.outbox import TELEGRAM
 from marketsync.notifications.settings import ALL, set_switch, settings_of
 
@@ -99,3 +100,11 @@ def history(session: Session, telegram_id: int, *, limit: int = HISTORY_LIMIT,
 def deliver(engine: Engine, *, account_id: int | None = None, wait_seconds: float = 0.0) -> delivery.DeliveryReport:
     """Send what is due in the outbox (of one cabinet, or all) to Telegram."""
     return delivery.deliver(engine, account_id=account_id, wait_seconds=wait_seconds)
+
+
+def outbox_depth(session: Session) -> dict[str, float]:
+    """Count the outbox's waiting rows: `pending` (all of them) and `overdue` (due over five minutes ago)."""
+    waiting = OutboxMessage.state == PENDING
+    overdue = session.scalar(select(func.count()).where(
+        waiting, OutboxMessage.next_attempt_at <= utcnow() - timedelta(minutes=5))) or 0
+    return {"pending": float(session.scalar(select(func.count()).where(waiting)) or 0), "overdue": float(overdue)}

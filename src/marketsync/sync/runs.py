@@ -19,8 +19,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from marketsync import metrics
 from marketsync.billing import service as billing
 from marketsync.db import session_scope, utcnow
+from marketsync.logs import bind_context
 from marketsync.notices import Notice, notice
 from marketsync.settings import get_settings
 from marketsync.sync.journal import Journal
@@ -168,6 +170,7 @@ def start_run(session: Session, *, account_id: int, pipeline: str, dry_run: bool
                   started_at=utcnow(), heartbeat_at=utcnow(), details={})
     session.add(run)
     session.flush()
+    bind_context(run_id=run.id)  # every later line of this task or command names the run (LOG_FORMAT=json)
     return run
 
 
@@ -181,6 +184,7 @@ def finish_run(run: SyncRun, *, error: Notice | None = None) -> None:
         set_error(run, error)
     else:
         run.status = "failed" if run.failed else "succeeded"
+    metrics.count_sync_run(run.pipeline, run.status)
 
 
 def set_error(run: SyncRun, error: Notice) -> None:

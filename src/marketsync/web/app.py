@@ -28,6 +28,7 @@ from marketsync.web.api_docs import hide_pages, install_api_docs
 from marketsync.web.deps import current_user, ids_in_range
 from marketsync.web.i18n import get_locale, load_catalogs, local_path
 from marketsync.web.i18n import gettext as _
+from marketsync.web.metrics import RequestMetricsMiddleware, note_route
 from marketsync.web.middleware import LocaleMiddleware, SecurityHeadersMiddleware
 from marketsync.web.templating import environment, render
 
@@ -50,7 +51,7 @@ SANDBOX_APIS = ("/sandbox/evotor/", "/sandbox/vk/", "/sandbox/ozon/", "/sandbox/
 def csrf_exempt(path: str) -> bool:
     """Whether a path takes unsafe requests without a CSRF token: the health probe, the emulated foreign APIs,
     the Evotor webhooks (a server calling with its Bearer secret, no browser and no cookies) and YooKassa's."""
-    return (path == "/health" or path.startswith(SANDBOX_APIS) or path in EVOTOR_WEBHOOKS
+    return (path in ("/health", "/metrics") or path.startswith(SANDBOX_APIS) or path in EVOTOR_WEBHOOKS
             or path == PAYMENT_WEBHOOK or path == _telegram_webhook_path())
 
 
@@ -175,9 +176,10 @@ def _include_routers(app: FastAPI) -> None:
     from marketsync.sync.views import router as sync_router
     from marketsync.web.health import router as health_router
     from marketsync.web.i18n import router as i18n_router
+    from marketsync.web.metrics import router as metrics_router
 
-    for router in (health_router, i18n_router, dashboard_router, accounts_router, social_router, profile_router,
-                   identity_router, evotor_webhook_router,
+    for router in (health_router, metrics_router, i18n_router, dashboard_router, accounts_router, social_router,
+                   profile_router, identity_router, evotor_webhook_router,
                    admin_router, connections_router, catalog_router, channel_router, sync_router, monitor_router,
                    orders_router, notifications_router, billing_router, payment_webhook_router,
                    stocks_unmatched_router, stocks_router, stock_product_router):  # /stocks/<key> last
@@ -228,7 +230,8 @@ def create_app() -> FastAPI:
     app = FastAPI(title="MarketSync", docs_url=None, redoc_url=None,
                   description="Evotor → VK market catalog sync: the JSON endpoints, Evotor's webhooks and the "
                               "health probe (the HTML pages are not listed).",
-                  lifespan=_sandbox_smtp_sink, dependencies=[Depends(ids_in_range)])
+                  lifespan=_sandbox_smtp_sink,
+                  dependencies=[Depends(note_route), Depends(ids_in_range)])  # the route first: 4xx are timed too
     install_api_docs(app)  # /docs and /redoc from the vendored assets: they work offline
     _include_routers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -244,4 +247,5 @@ def create_app() -> FastAPI:
                        max_age=None, same_site="lax", https_only=https)
     app.add_middleware(LocaleMiddleware)
     app.add_middleware(SecurityHeadersMiddleware, https=https, jivosite=bool(settings.JIVOSITE_WIDGET_ID))
+    app.add_middleware(RequestMetricsMiddleware)  # outermost: times the whole answer, ids every log line
     return app
