@@ -82,17 +82,21 @@ def _check(process: subprocess.Popen[bytes], what: str) -> None:
         raise BackupError(f"{what} failed: {message[-1] if message else f'exit code {process.returncode}'}")
 
 
+def _sqlite_copy(source_path: Path, target: Path) -> None:
+    """Copy a SQLite database page by page with its online backup API (the source opened read-only)."""
+    source, copy = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True), sqlite3.connect(target)
+    try:
+        with copy:
+            source.backup(copy)
+    finally:
+        copy.close()
+        source.close()
+
+
 def _dump(url: URL, kind: str, target: Path) -> None:
     """Write a complete dump of the database at `url` to `target`."""
     if kind == "sqlite":
-        source = sqlite3.connect(f"file:{_sqlite_path(url)}?mode=ro", uri=True)
-        copy = sqlite3.connect(target)
-        try:
-            with copy:
-                source.backup(copy)
-        finally:
-            copy.close()
-            source.close()
+        _sqlite_copy(_sqlite_path(url), target)
         return
     args, env = _server_args(url, kind)
     if kind == "postgresql":
@@ -181,13 +185,7 @@ def restore_backup(dump: Path, url: str) -> None:
         if target.exists() and target.stat().st_size:
             _require_empty(url)
         target.parent.mkdir(parents=True, exist_ok=True)
-        source, copy = sqlite3.connect(f"file:{dump}?mode=ro", uri=True), sqlite3.connect(target)
-        try:
-            with copy:
-                source.backup(copy)
-        finally:
-            copy.close()
-            source.close()
+        _sqlite_copy(dump, target)
         return
     _require_empty(url)
     args, env = _server_args(parsed, kind)

@@ -14,7 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from cli_runner import cli
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 
 from browser import sign_in
@@ -25,6 +25,7 @@ from marketsync.db import _engines, make_engine
 from marketsync.settings import get_settings
 from marketsync.sync.chain import sync_catalog
 from marketsync.web.app import create_app
+from scratch_db import recreate_database
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -37,15 +38,7 @@ def fresh_database(engine: Engine, tmp_path: Path) -> str:
         return f"sqlite:///{tmp_path / 'restored.db'}"
     name = f"{url.database}_restored"
     admin_url = url.set(database="postgres") if kind == "postgresql" else url.set(database=None)
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if kind == "postgresql":
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        else:
-            conn.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))
-            conn.execute(text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4"))
-    admin.dispose()
+    recreate_database(admin_url.render_as_string(hide_password=False), name, kind)
     return url.set(database=name).render_as_string(hide_password=False)
 
 

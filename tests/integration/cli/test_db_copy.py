@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from alembic import command
 from cli_runner import cli
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.engine import Engine
 
 from builders import seed_catalog, seller, vk_items
@@ -20,6 +20,7 @@ from marketsync.db import _engines, make_engine, session_scope
 from marketsync.models import metadata
 from marketsync.settings import get_settings
 from marketsync.sync.chain import sync_catalog
+from scratch_db import recreate_database
 
 REQUIRE = os.environ.get("MARKETSYNC_REQUIRE_SERVICES") == "1"
 SCRATCH = os.environ.get("MARKETSYNC_TEST_DB", "marketsync_test") + "_copy"
@@ -35,15 +36,7 @@ def _fresh_database(kind: str) -> str:
     """Drop and create the scratch database on the server; return its URL (skip when the server is absent)."""
     admin_url, url = SERVERS[kind]
     try:
-        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            if kind == "postgresql":
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{SCRATCH}" WITH (FORCE)'))
-                conn.execute(text(f'CREATE DATABASE "{SCRATCH}"'))
-            else:
-                conn.execute(text(f"DROP DATABASE IF EXISTS `{SCRATCH}`"))
-                conn.execute(text(f"CREATE DATABASE `{SCRATCH}` CHARACTER SET utf8mb4"))
-        admin.dispose()
+        recreate_database(admin_url, SCRATCH, kind)
     except Exception as exc:  # the server is not there
         if REQUIRE:
             pytest.fail(f"MARKETSYNC_REQUIRE_SERVICES=1 but {kind} is not reachable: {exc}")
