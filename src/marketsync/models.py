@@ -17,6 +17,7 @@ from marketsync.casdoor.models import CasdoorMirror
 from marketsync.catalog.models import Product, ProductGroup, Stock, Store
 from marketsync.connections.models import ApiCall, Connection
 from marketsync.db import Base
+from marketsync.hub.models import BundlePart, HubCategory, HubProduct, ImportReport, Supplier, SupplierOffer
 from marketsync.notifications.models import NotificationSetting, OutboxMessage
 from marketsync.orders.models import EventCursor, Order, ProductCardRow, Review, Sale, SizeStockTotal
 from marketsync.stocks.models import MarketStock, OfferRow, StockConfig, StockHistory, StockMapping, StockPush
@@ -31,10 +32,14 @@ __all__ = [
     "ApiCall",
     "Base",
     "Binding",
+    "BundlePart",
     "CasdoorMirror",
     "ChannelItem",
     "Connection",
     "EventCursor",
+    "HubCategory",
+    "HubProduct",
+    "ImportReport",
     "LedgerEntry",
     "MarketStock",
     "NotificationSetting",
@@ -58,6 +63,8 @@ __all__ = [
     "StockMapping",
     "StockPush",
     "Store",
+    "Supplier",
+    "SupplierOffer",
     "SyncConfig",
     "SyncFilter",
     "SyncLock",
