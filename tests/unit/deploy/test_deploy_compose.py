@@ -71,7 +71,7 @@ def test_web_migrates_then_serves_on_8080_and_is_health_checked(compose: dict[st
     web = compose["services"]["web"]
     command = " ".join(web["entrypoint"] + web["command"])
     assert re.search(r"marketsync migrate && exec marketsync web --host 0\.0\.0\.0", command)
-    assert any(port.endswith(":8080:8000") for port in web["ports"])
+    assert any(port.endswith(":${WEB_PORT:-8080}:8000") for port in web["ports"])
     assert "/health" in " ".join(web["healthcheck"]["test"])
 
 
@@ -128,7 +128,7 @@ def test_forwarded_addresses_are_trusted_only_from_the_proxys_network(compose: d
 def test_flower_is_behind_basic_auth_on_5555(compose: dict[str, Any]) -> None:
     flower = compose["services"]["flower"]
     assert flower["command"] == ["flower", "--port", "5555"]
-    assert any(port.endswith(":5555:5555") for port in flower["ports"])
+    assert any(port.endswith(":${FLOWER_PORT:-5555}:5555") for port in flower["ports"])
     serve = (ROOT / "src" / "marketsync" / "cli" / "serve.py").read_text(encoding="utf-8")
     assert "--basic-auth={settings.FLOWER_USER}:{settings.FLOWER_PASSWORD}" in serve
 
