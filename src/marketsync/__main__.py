@@ -1,5 +1,5 @@
 """`python -m marketsync` → the CLI."""
 
-from marketsync.cli.app import main
+from marketsync.cli.entry import main
 
 main()
