@@ -59,8 +59,19 @@ class Budget:
 
 
 _breakers: dict[str, pybreaker.CircuitBreaker] = {}
+_breaker_listeners: list[pybreaker.CircuitBreakerListener] = []
 _limiters: dict[str, Limiter] = {}
 _registry_lock = threading.Lock()
+
+
+def add_breaker_listener(listener: pybreaker.CircuitBreakerListener) -> None:
+    """Tell `listener` of every breaker's state changes, the breakers made before included (once per listener)."""
+    with _registry_lock:
+        if any(type(known) is type(listener) for known in _breaker_listeners):
+            return
+        _breaker_listeners.append(listener)
+        for breaker in _breakers.values():
+            breaker.add_listener(listener)
 
 
 def breaker_for(key: str) -> pybreaker.CircuitBreaker:
@@ -70,7 +81,7 @@ def breaker_for(key: str) -> pybreaker.CircuitBreaker:
             _breakers[key] = pybreaker.CircuitBreaker(
                 fail_max=8, reset_timeout=30, exclude=[lambda e: not isinstance(e, TransientError)
                                                        or isinstance(e, RateLimited)],
-                name=key,
+                name=key, listeners=list(_breaker_listeners),
             )
         return _breakers[key]
 

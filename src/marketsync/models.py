@@ -19,6 +19,7 @@ from marketsync.connections.models import ApiCall, Connection
 from marketsync.db import Base
 from marketsync.hub.models import BundlePart, HubCategory, HubProduct, ImportReport, Supplier, SupplierOffer
 from marketsync.notifications.models import NotificationSetting, OutboxMessage
+from marketsync.ops.models import BreakerState, OpsSwitch
 from marketsync.orders.models import EventCursor, Order, ProductCardRow, Review, Sale, SizeStockTotal
 from marketsync.stocks.models import MarketStock, OfferRow, StockConfig, StockHistory, StockMapping, StockPush
 from marketsync.sync.models import Binding, ChannelItem, SyncConfig, SyncFilter, SyncLock, SyncRun
@@ -32,6 +33,7 @@ __all__ = [
     "ApiCall",
     "Base",
     "Binding",
+    "BreakerState",
     "BundlePart",
     "CasdoorMirror",
     "ChannelItem",
@@ -45,6 +47,7 @@ __all__ = [
     "NotificationSetting",
     "OAuthIdentity",
     "OfferRow",
+    "OpsSwitch",
     "Order",
     "OutboxMessage",
     "Payment",

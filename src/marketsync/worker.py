@@ -12,7 +12,7 @@ from pathlib import Path
 
 from celery import Celery
 from celery.schedules import crontab
-from celery.signals import beat_init, task_prerun
+from celery.signals import beat_init, task_prerun, worker_init
 from celery.signals import setup_logging as celery_setup_logging
 from kombu import Queue
 from sqlalchemy.engine import make_url
@@ -133,6 +133,14 @@ def declare_queues(app: Celery) -> None:
         channel = conn.default_channel
         for name in QUEUES:
             Queue(name).bind(channel).declare()
+
+
+@worker_init.connect
+def _install_switches(**_kwargs: object) -> None:
+    """The operator's read-only switch before every write a task makes, and the breakers' states recorded."""
+    from marketsync.ops import service as ops_service
+
+    ops_service.install()
 
 
 @beat_init.connect

@@ -24,6 +24,8 @@ PERMISSIONS = {
     "logs.read": "Read the API call log",
     "payments.read": "See every cabinet's payments",
     "payments.write": "Adjust balances and refund payments",
+    "ops.read": "See read-only mode and the circuit breakers",
+    "ops.write": "Switch read-only mode on and off",
 }
 DEFAULT_GRANTS = {
     "system": set(PERMISSIONS),

@@ -14,6 +14,7 @@ from marketsync.cli import (
     keys,
     monitor,
     notifications,
+    ops,
     serve,
     stocks,
     sync,
@@ -33,6 +34,7 @@ app.add_typer(billing.app, name="billing")
 app.add_typer(keys.app, name="keys")
 app.add_typer(database.app, name="db")
 app.add_typer(backup.app, name="backup")
+app.add_typer(ops.app, name="ops")
 serve.register(app)
 bot.register(app)
 monitor.register(app)
@@ -62,7 +64,9 @@ def demo(host: str = serve.HOST, port: int = serve.PORT) -> None:
 def main() -> None:
     """Entry point of the console script."""
     from marketsync.casdoor import hooks
+    from marketsync.ops import service as ops_service
 
     hooks.install()  # users and credits made by commands are mirrored into Casdoor like the pages' ones
+    ops_service.install()  # `marketsync sync run` and the like obey the read-only switch too
     setup_logging()  # LOG_LEVEL on the terminal, LOG_FILE if set; every command and the servers it starts
     app()

@@ -6,6 +6,7 @@
   unknown outcome and is never repeated blindly: the caller re-reads the remote state first.
   - OutcomeUnknownError: a write was sent and its answer lost; re-read before repeating it.
   - NotSentError: the request never left (connection refused), so even a write may be repeated.
+    - ReadOnlyError: the operator's read-only switch is on; the write was never sent.
 - RateLimited: 429, VK 6/9/29, Yandex 420; wait `retry_after` seconds and retry.
 - RejectedError: the remote refused one item; record it on the run and go on.
 
@@ -13,8 +14,8 @@ What a person is told is not said here: an error carries a stable `key` and its 
 system's slug, the remote's code and its own text as `detail`), which the service layer turns into words of the
 reader's language (marketsync/notices.py); `message` is the English line for logs and the CLI, `code` the
 remote's own code. Keys in use: token_rejected, no_access, not_paid, refused, photo_refused, http_status and the
-classes' defaults (unavailable, no_answer, not_sent, rate_limited, malformed). An error without a key (or with a
-key the catalog does not know yet) is shown by its English message.
+classes' defaults (unavailable, no_answer, not_sent, read_only, rate_limited, malformed). An error without a key
+(or with a key the catalog does not know yet) is shown by its English message.
 """
 
 from __future__ import annotations
@@ -64,6 +65,12 @@ class NotSentError(TransientError):
     """The request never reached the remote (no connection), so repeating it, even a write, is safe."""
 
     default_key = "not_sent"
+
+
+class ReadOnlyError(NotSentError):
+    """The operator switched MarketSync to read-only: no write to any external system leaves until it is off."""
+
+    default_key = "read_only"
 
 
 class RateLimited(TransientError):

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from marketsync.connectors.capabilities import StockChannel
-from marketsync.connectors.errors import RateLimited, TransientError
+from marketsync.connectors.errors import RateLimited, ReadOnlyError, TransientError
 from marketsync.connectors.records import StockUpdate
 from marketsync.db import utcnow
 from marketsync.sync.stock_plan import StockAction
@@ -81,6 +81,8 @@ def _send(channel: StockChannel, updates: list[StockUpdate], products: dict[str,
         counts.requests += 1
         try:
             results = channel.update_stocks(pending)
+        except ReadOnlyError:  # the operator stopped every write: the whole push stops, nothing was sent
+            raise
         except RateLimited as exc:  # asked to wait longer than we may: nothing was written
             refused = {u.stock_key: (RATE_LIMITED, exc.message) for u in pending}
             counts.rejected += len(refused)

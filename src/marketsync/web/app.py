@@ -22,6 +22,7 @@ from starlette.types import Scope, Send
 
 from marketsync.casdoor import hooks as casdoor_hooks
 from marketsync.db import session_scope
+from marketsync.ops import service as ops_service
 from marketsync.security import RedactingFilter
 from marketsync.settings import get_settings
 from marketsync.web.api_docs import hide_pages, install_api_docs
@@ -224,6 +225,7 @@ def create_app() -> FastAPI:
     https = settings.BASE_URL.startswith("https")
     load_catalogs()
     casdoor_hooks.install()  # sign-ups, sign-ins, profile edits and balance changes are mirrored into Casdoor
+    ops_service.install()  # the read-only switch before every write a page makes (a connection's check, a payment)
     access_log = logging.getLogger("uvicorn.access")
     if not any(isinstance(f, RedactingFilter) for f in access_log.filters):
         access_log.addFilter(RedactingFilter())  # confirm, reset and invite links carry tokens in the query

@@ -18,6 +18,7 @@ from marketsync.accounts.service import AccountError, primary_account_id
 from marketsync.accounts.sessions import SESSION_TTL
 from marketsync.billing import service as billing
 from marketsync.db import session_factory
+from marketsync.ops import service as ops_service
 from marketsync.security import sha256_hex
 from marketsync.settings import get_settings
 
@@ -33,6 +34,7 @@ class Viewer:
     name: str | None
     can_admin: bool = False
     paused: bool = False  # their cabinet's balance is spent under the tariff: every page says so
+    read_only: bool = False  # the operator stopped every write to external systems: every page says so
 
 
 def _remember(request: Request, user: User | None, session: Session | None = None) -> None:
@@ -41,7 +43,8 @@ def _remember(request: Request, user: User | None, session: Session | None = Non
         return
     can_admin = session is not None and "admin.access" in user_permissions(session, user.id)
     request.state.user = Viewer(id=user.id, email=user.email, name=user.name, can_admin=can_admin,
-                                paused=session is not None and _cabinet_paused(session, user.id))
+                                paused=session is not None and _cabinet_paused(session, user.id),
+                                read_only=session is not None and ops_service.read_only(session))
 
 
 def _cabinet_paused(session: Session, user_id: int) -> bool:

@@ -25,8 +25,9 @@ from marketsync.web.app import create_app
 PARAM = re.compile(r"{(\w+)(?::\w+)?}")
 # What a forged form would carry: enough for any admin action to change something if it let the request in.
 FORM: dict[str, Any] = {"email": "intruder-made@example.ru", "name": "Чужой", "phone": "+7 900 000-00-00",
-                        "role": "admin", "permissions": sorted(PERMISSIONS)}
-WATCHED = ("users", "user_roles", "role_permissions", "accounts", "account_members", "action_tokens", "stores")
+                        "role": "admin", "permissions": sorted(PERMISSIONS), "enabled": "on"}
+WATCHED = ("users", "user_roles", "role_permissions", "accounts", "account_members", "action_tokens", "stores",
+           "ops_switches")
 
 
 def _admin_routes() -> list[tuple[str, str]]:

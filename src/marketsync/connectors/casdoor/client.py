@@ -76,12 +76,13 @@ class CasdoorClient:
 
     def add_user(self, user: dict[str, Any]) -> str:
         """POST /api/add-user; return Casdoor's "Affected" / "Unaffected"."""
-        response = self.http.request("POST", "/api/add-user", json=user, idempotent=True, classify=classify)
+        response = self.http.request("POST", "/api/add-user", json=user, idempotent=True, write=True,
+                                     classify=classify)
         return str(envelope_data(response))
 
     def update_user(self, name: str, user: dict[str, Any], columns: list[str]) -> str:
         """POST /api/update-user?id=owner/name&columns=…: change only these columns; return "Affected"/…"""
         params = {"id": self.user_id(name), "columns": ",".join(columns)}
-        response = self.http.request("POST", "/api/update-user", params=params, json=user, idempotent=True,
+        response = self.http.request("POST", "/api/update-user", params=params, json=user, idempotent=True, write=True,
                                      classify=classify)
         return str(envelope_data(response))

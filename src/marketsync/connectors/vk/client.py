@@ -152,7 +152,7 @@ class VkClient:
     def upload(self, upload_url: str, content: bytes, filename: str) -> str:
         """POST the image (multipart field `file`) to the upload server; return its raw answer."""
         response = self.http.request("POST", upload_url, files={"file": (filename, content, "image/png")},
-                                     idempotent=True)
+                                     idempotent=True, write=True)
         text = response.text
         try:
             body = json.loads(text)

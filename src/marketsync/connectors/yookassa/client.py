@@ -92,7 +92,7 @@ class YooKassaClient:
         if not 0 < len(idempotence_key) <= IDEMPOTENCE_KEY_MAX:
             raise ValueError(f"an Idempotence-Key has 1..{IDEMPOTENCE_KEY_MAX} characters")
         # Idempotent: YooKassa answers a repeated key with the first request's object (see the module docstring).
-        return self.http.request("POST", path, json=body, idempotent=True, classify=classify,
+        return self.http.request("POST", path, json=body, idempotent=True, write=True, classify=classify,
                                  headers={"Idempotence-Key": idempotence_key})
 
     def create_payment(self, body: dict[str, Any], *, idempotence_key: str) -> PaymentObject:
