@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     DATABASE_URL: str = f"sqlite:///{VAR_DIR / 'marketsync.db'}"
     BROKER_DATABASE_URL: str = f"sqlite:///{VAR_DIR / 'broker.db'}"
     REDIS_URL: str | None = None
+    # The Celery broker when it is not REDIS_URL's Redis: RabbitMQ (`amqp://user:password@host:5672/vhost`, queues
+    # declared as quorum queues) for a worker pool on several machines. REDIS_URL still holds the shared rate limits.
+    BROKER_URL: str | None = None
     SECRET_KEY: str = DEFAULT_SECRET_KEY
     # Keys of the stored secrets, newest first, comma-separated (a Fernet key or any text, hashed into one); unset,
     # the one key is derived from SECRET_KEY. `marketsync keys rotate` re-encrypts everything with the first.
@@ -262,8 +265,8 @@ class Settings(BaseSettings):
 
     @property
     def is_embedded(self) -> bool:
-        """Whether the broker is the in-process SQLite one (no REDIS_URL)."""
-        return not self.REDIS_URL
+        """Whether the broker is the in-process SQLite one (neither BROKER_URL nor REDIS_URL)."""
+        return not (self.BROKER_URL or self.REDIS_URL)
 
     @property
     def event_tick_seconds(self) -> float:
@@ -274,8 +277,13 @@ class Settings(BaseSettings):
 
     @property
     def broker_url(self) -> str:
-        """Return the Celery broker URL: Redis when configured, else kombu's SQLAlchemy transport."""
-        return self.REDIS_URL or f"sqla+{self.BROKER_DATABASE_URL}"
+        """Return the Celery broker URL: BROKER_URL, else REDIS_URL's Redis, else kombu's SQLAlchemy transport."""
+        return self.BROKER_URL or self.REDIS_URL or f"sqla+{self.BROKER_DATABASE_URL}"
+
+    @property
+    def broker_is_rabbitmq(self) -> bool:
+        """Whether the broker speaks AMQP (RabbitMQ): its queues are declared as quorum queues."""
+        return self.broker_url.startswith(("amqp://", "amqps://", "pyamqp://"))
 
 
 @lru_cache

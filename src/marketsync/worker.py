@@ -22,6 +22,7 @@ from marketsync.logs import bind_context, clear_context, setup_logging
 from marketsync.settings import Settings, get_settings
 
 QUEUES = ("default", "sync")
+QUORUM = {"x-queue-type": "quorum"}
 ROUTES = {"marketsync.sync.mirror_to_vk": {"queue": "sync"}, "marketsync.stocks.push_stocks": {"queue": "sync"},
           "marketsync.stocks.pull_stocks": {"queue": "sync"},
           "marketsync.notifications.pull_events": {"queue": "sync"}}
@@ -71,7 +72,7 @@ def create_celery(settings: Settings | None = None) -> Celery:
                           "marketsync.billing.tasks", "marketsync.casdoor.tasks"])
     app.conf.update(
         task_default_queue="default",
-        task_queues=[Queue(name) for name in QUEUES],
+        task_queues=[Queue(name, queue_arguments=QUORUM if settings.broker_is_rabbitmq else None) for name in QUEUES],
         task_routes=ROUTES,
         beat_schedule=beat_schedule(settings),
         task_ignore_result=True,
@@ -81,6 +82,12 @@ def create_celery(settings: Settings | None = None) -> Celery:
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
     )
+    if settings.broker_is_rabbitmq:
+        # Quorum queues are replicated and survive a broker node's loss; they allow no global QoS, which Celery
+        # detects and leaves out. Publisher confirms: a task is sent only once RabbitMQ has stored it.
+        app.conf.task_default_queue_type = "quorum"
+        app.conf.worker_detect_quorum_queues = True
+        app.conf.broker_transport_options = {"confirm_publish": True}
     if settings.is_embedded:
         database = make_url(settings.BROKER_DATABASE_URL).database
         if database and database != ":memory:":
@@ -104,8 +111,14 @@ def _name_the_task(task_id: str | None = None, **_kwargs: object) -> None:
 
 
 def ping_broker(*, timeout: float) -> None:
-    """PING Redis, or open the embedded SQLite broker database; raise when the broker cannot be reached."""
+    """PING Redis, connect to RabbitMQ, or open the embedded SQLite broker; raise when the broker cannot be reached."""
     settings = get_settings()
+    if settings.broker_is_rabbitmq:
+        from kombu import Connection
+
+        with Connection(settings.broker_url, connect_timeout=timeout) as connection:
+            connection.ensure_connection(max_retries=1, timeout=timeout)
+        return
     if settings.REDIS_URL:
         import redis
 

@@ -1,4 +1,5 @@
-"""A real Celery worker runs the chain: on Redis (distributed) and on the embedded SQLite broker."""
+"""A real Celery worker runs the chain: on Redis and on RabbitMQ (distributed; RabbitMQ's queues are quorum
+queues) and on the embedded SQLite broker."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from sqlalchemy import select
 
 from builders import seed_catalog, seller, vk_items
 from marketsync.db import session_scope
+from marketsync.settings import Settings
 from marketsync.sandbox.server import free_port
 from marketsync.sync.models import SyncRun
+from marketsync.worker import create_celery
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -32,9 +35,44 @@ def wait_for_runs(engine, count: int, timeout: float = 90) -> list[SyncRun]:  # 
     raise AssertionError(f"only {len(done)} of {count} runs finished in {timeout} s")
 
 
-# The embedded broker goes with SQLite; a distributed install runs Redis with any database.
+VHOST = os.environ.get("MARKETSYNC_TEST_DB", "marketsync_test")  # one per parallel checkout, as the databases
+
+
+def rabbitmqctl(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run RabbitMQ's own admin tool."""
+    return subprocess.run(["rabbitmqctl", "-q", *args], capture_output=True, text=True, timeout=120)
+
+
+def rabbitmq_or_skip() -> str:
+    """A fresh virtual host of the local RabbitMQ; its absence skips the test with the reason printed (fails it
+    under CI's REQUIRE flag)."""
+    from kombu import Connection
+
+    try:
+        rabbitmqctl("delete_vhost", VHOST)
+        rabbitmqctl("add_vhost", VHOST).check_returncode()
+        rabbitmqctl("set_permissions", "-p", VHOST, "guest", ".*", ".*", ".*").check_returncode()
+        url = f"amqp://guest:guest@127.0.0.1:5672/{VHOST}"
+        with Connection(url, connect_timeout=5) as connection:
+            connection.ensure_connection(max_retries=1, timeout=5)
+    except Exception as exc:
+        if os.environ.get("MARKETSYNC_REQUIRE_SERVICES") == "1":
+            pytest.fail(f"MARKETSYNC_REQUIRE_SERVICES=1 but RabbitMQ is not usable: {exc}")
+        print(f"\nSKIP reason: RabbitMQ is not usable here: {exc}")
+        pytest.skip("RabbitMQ server absent")
+    return url
+
+
+def queue_types() -> dict[str, str]:
+    """What RabbitMQ says each queue of the test's virtual host is (classic, quorum, stream)."""
+    listed = rabbitmqctl("list_queues", "-p", VHOST, "name", "type")
+    return dict(line.split()[:2] for line in listed.stdout.splitlines() if len(line.split()) >= 2)
+
+
+# The embedded broker goes with SQLite; a distributed install runs Redis or RabbitMQ with any database.
 @pytest.mark.parametrize(("engine", "broker"), [("sqlite", "embedded"), ("sqlite", "redis"),
-                                               ("postgresql", "redis"), ("mariadb", "redis")], indirect=["engine"])
+                                               ("postgresql", "redis"), ("mariadb", "redis"),
+                                               ("postgresql", "rabbitmq")], indirect=["engine"])
 def test_worker_runs_each_accounts_chain_and_one_failure_stays_with_its_account(
         broker, engine, sandbox_state, tmp_path, scratch_redis):  # type: ignore[no-untyped-def]
     good = seed_catalog(sandbox_state, prefix="g", groups=2, per_group=3, not_for_sale=0)
@@ -47,6 +85,9 @@ def test_worker_runs_each_accounts_chain_and_one_failure_stays_with_its_account(
     if broker == "redis":
         env["REDIS_URL"] = scratch_redis("redis://127.0.0.1:6379/15")
         broker_url = env["REDIS_URL"]
+    elif broker == "rabbitmq":
+        env["REDIS_URL"] = scratch_redis("redis://127.0.0.1:6379/15")  # the shared rate limits stay in Redis
+        env["BROKER_URL"] = broker_url = rabbitmq_or_skip()
     else:
         env.pop("REDIS_URL", None)
         env["BROKER_DATABASE_URL"] = f"sqlite:///{tmp_path / 'broker.db'}"
@@ -58,6 +99,8 @@ def test_worker_runs_each_accounts_chain_and_one_failure_stays_with_its_account(
                                "WARNING", "--without-gossip", "--without-mingle"], env=env, cwd=tmp_path)
     try:
         client = Celery(broker=broker_url)
+        if broker == "rabbitmq":  # the product's own app, so the queues are declared as the worker declares them
+            client = create_celery(Settings(BROKER_URL=broker_url, REDIS_URL=env["REDIS_URL"]))
         if broker == "embedded":
             client.conf.broker_transport_options = {"connect_args": {"timeout": 30}}
         client.send_task("marketsync.sync.run_sync_pipeline", queue="default")
@@ -68,6 +111,9 @@ def test_worker_runs_each_accounts_chain_and_one_failure_stays_with_its_account(
 
     by_account = {r.account_id: r for r in runs}
     assert by_account[good_account].status == "succeeded", by_account[good_account].error
+    if broker == "rabbitmq":
+        types = queue_types()
+        assert (types.get("default"), types.get("sync")) == ("quorum", "quorum"), types
     assert len(vk_items(sandbox_state, good)) == 6
     failed = [r for a, r in by_account.items() if a != good_account]
     assert failed[0].status == "failed" and "VK error 5" in (failed[0].error or "")
