@@ -18,6 +18,7 @@ from marketsync.catalog.models import Product, ProductGroup, Stock, Store
 from marketsync.connections.models import ApiCall, Connection
 from marketsync.db import Base
 from marketsync.hub.models import BundlePart, HubCategory, HubProduct, ImportReport, Supplier, SupplierOffer
+from marketsync.moderation.models import ModerationSettings, ModerationVerdict, PictureCheck
 from marketsync.notifications.models import NotificationSetting, OutboxMessage
 from marketsync.orders.models import EventCursor, Order, ProductCardRow, Review, Sale, SizeStockTotal
 from marketsync.stocks.models import MarketStock, OfferRow, StockConfig, StockHistory, StockMapping, StockPush
@@ -42,6 +43,8 @@ __all__ = [
     "ImportReport",
     "LedgerEntry",
     "MarketStock",
+    "ModerationSettings",
+    "ModerationVerdict",
     "NotificationSetting",
     "OAuthIdentity",
     "OfferRow",
@@ -49,6 +52,7 @@ __all__ = [
     "OutboxMessage",
     "Payment",
     "Permission",
+    "PictureCheck",
     "Product",
     "ProductCardRow",
     "ProductGroup",

@@ -45,7 +45,7 @@ PAYMENT_WEBHOOK = "/api/payment/webhook"  # YooKassa's notifications: judged by 
 # The sandbox's emulated foreign APIs (called by connectors, not browsers); its mail page is a browser page.
 SANDBOX_APIS = ("/sandbox/evotor/", "/sandbox/vk/", "/sandbox/ozon/", "/sandbox/wildberries/",
                 "/sandbox/yandex_market/", "/sandbox/telegram/", "/sandbox/yookassa/", "/sandbox/oauth/",
-                "/sandbox/casdoor/", "/sandbox/_control/")
+                "/sandbox/casdoor/", "/sandbox/llm/", "/sandbox/_control/")
 
 
 def csrf_exempt(path: str) -> bool:
