@@ -182,8 +182,8 @@ def _include_routers(app: FastAPI) -> None:
     for router in (health_router, metrics_router, i18n_router, dashboard_router, accounts_router, social_router,
                    profile_router, identity_router, evotor_webhook_router,
                    admin_router, connections_router, catalog_router, channel_router, sync_router, monitor_router,
-                   orders_router, notifications_router, billing_router, payment_webhook_router,
-                   moderation_router, stocks_unmatched_router, stocks_router, stock_product_router):  # /stocks/<key> last
+                   orders_router, notifications_router, billing_router, payment_webhook_router, moderation_router,
+                   stocks_unmatched_router, stocks_router, stock_product_router):  # /stocks/<key> last
         hide_pages(router.routes)  # the API schema lists the JSON endpoints, not the pages and form posts
         app.include_router(router)
     settings = get_settings()
