@@ -111,3 +111,12 @@ def test_the_model_writes_a_description_a_person_accepts(sqlite_engine: Engine, 
         accepted = accept_description(session, account_id=account, product_id=empty.product_id)
     assert accepted.description == empty.suggested_description
     assert (accepted.verdict, accepted.source) == ("approve", "model") and accepted.suggested_description is None
+
+
+def test_demo_mode_asks_the_sandboxs_fake_model() -> None:
+    from marketsync.cli.demo import demo_environment
+    from marketsync.sandbox.llm.state import DEMO_KEY
+
+    values = demo_environment("127.0.0.1", 8000)
+    assert values["MODERATION_LLM_URL"] == "http://127.0.0.1:8000/sandbox/llm/v1"
+    assert (values["MODERATION_LLM_MODEL"], values["MODERATION_LLM_KEY"]) == (DEMO_MODEL, DEMO_KEY)
