@@ -18,6 +18,7 @@ from marketsync.catalog.models import Product, ProductGroup, Stock, Store
 from marketsync.connections.models import ApiCall, Connection
 from marketsync.db import Base
 from marketsync.hub.models import BundlePart, HubCategory, HubProduct, ImportReport, Supplier, SupplierOffer
+from marketsync.moderation.models import ModerationSettings, ModerationVerdict, PictureCheck
 from marketsync.notifications.models import NotificationSetting, OutboxMessage
 from marketsync.ops.models import BreakerState, OpsSwitch
 from marketsync.orders.models import EventCursor, Order, ProductCardRow, Review, Sale, SizeStockTotal
@@ -44,6 +45,8 @@ __all__ = [
     "ImportReport",
     "LedgerEntry",
     "MarketStock",
+    "ModerationSettings",
+    "ModerationVerdict",
     "NotificationSetting",
     "OAuthIdentity",
     "OfferRow",
@@ -52,6 +55,7 @@ __all__ = [
     "OutboxMessage",
     "Payment",
     "Permission",
+    "PictureCheck",
     "Product",
     "ProductCardRow",
     "ProductGroup",

@@ -208,6 +208,17 @@ class Settings(BaseSettings):
     # prometheus-client's multiprocess folder, shared by web and workers on one host (read by prometheus-client
     # from the process environment at import; the setting names it for /metrics and the docs). "" = per process.
     PROMETHEUS_MULTIPROC_DIR: str = ""
+    # Moderation before publishing (moderation/, docs): the optional language model behind an OpenAI-compatible
+    # endpoint (`{MODERATION_LLM_URL}/chat/completions`, e.g. https://api.openai.com/v1; empty: the rules run
+    # alone), its model and key; how long one answer may take; the cabinets' prompt files
+    # (<dir>/<account id>/moderate.txt and describe.txt, the package's defaults otherwise); the largest picture
+    # downloaded to check its size (Wildberries takes up to 32 MB).
+    MODERATION_LLM_URL: str = ""
+    MODERATION_LLM_MODEL: str = "gpt-4o-mini"
+    MODERATION_LLM_KEY: str = ""
+    MODERATION_LLM_TIMEOUT_SECONDS: float = Field(default=60.0, gt=0)
+    MODERATION_PROMPTS_DIR: str = str(VAR_DIR / "prompts")
+    MODERATION_PICTURE_MAX_BYTES: int = Field(default=32 * 1024 * 1024, gt=0)
     # `marketsync backup create`: where dumps go and how many are kept (older ones are deleted).
     BACKUP_DIR: str = str(VAR_DIR / "backups")
     BACKUP_KEEP: int = Field(default=7, ge=1)

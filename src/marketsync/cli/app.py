@@ -12,6 +12,7 @@ from marketsync.cli import (
     database,
     filters,
     keys,
+    moderation,
     monitor,
     notifications,
     ops,
@@ -32,6 +33,7 @@ app.add_typer(stocks.app, name="stocks")
 app.add_typer(notifications.app, name="notifications")
 app.add_typer(billing.app, name="billing")
 app.add_typer(keys.app, name="keys")
+app.add_typer(moderation.app, name="moderation")
 app.add_typer(database.app, name="db")
 app.add_typer(backup.app, name="backup")
 app.add_typer(ops.app, name="ops")

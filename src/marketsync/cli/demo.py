@@ -43,6 +43,8 @@ def demo_environment(host: str, port: int) -> dict[str, str]:
         DEMO_CLIENT_SECRET,
         DEMO_ORGANIZATION,
     )
+    from marketsync.sandbox.llm.state import DEMO_KEY as LLM_KEY
+    from marketsync.sandbox.llm.state import DEMO_MODEL as LLM_MODEL
     from marketsync.sandbox.telegram.state import DEMO_BOT_TOKEN, DEMO_CHAT_ID
     from marketsync.sandbox.yookassa.state import DEMO_SECRET_KEY, DEMO_SHOP_ID
     from marketsync.settings import YOOKASSA_NETWORKS, Settings
@@ -81,6 +83,10 @@ def demo_environment(host: str, port: int) -> dict[str, str]:
         "CASDOOR_ORGANIZATION": DEMO_ORGANIZATION,
         "CASDOOR_APPLICATION": DEMO_APPLICATION,
         "TELEGRAM_BOT_USERNAME": "marketsync_demo_bot",
+        # Moderation asks the sandbox's fake OpenAI-compatible model (its answers: sandbox/llm/state.py).
+        "MODERATION_LLM_URL": f"{base}/sandbox/llm/v1",
+        "MODERATION_LLM_MODEL": LLM_MODEL,
+        "MODERATION_LLM_KEY": LLM_KEY,
     }
     # The environment or .env may move the sink (SANDBOX_SMTP_PORT, 0 = off); the mail settings follow it.
     try:

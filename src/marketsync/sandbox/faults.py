@@ -12,7 +12,9 @@ the wait only in the body's `parameters.retry_after`; "500"/"502" are bare gatew
 inside an `execute` (picked by its own seeded dice) with `false` and an `execute_errors` entry while the
 other calls go through. `max_faults` stops failing after that many faults (a remote that recovers);
 `latency_ms` delays every answer of that service. Wildberries renders "429" as its gateway's envelope with
-X-Ratelimit-Retry (seconds) and serves all three of its hosts as the one service "wildberries".
+X-Ratelimit-Retry (seconds) and serves all three of its hosts as the one service "wildberries". The
+OpenAI-compatible model ("llm") only: "invalid_json" answers 200 with a message whose content is not the JSON
+the prompt asked for.
 """
 
 from __future__ import annotations
@@ -26,10 +28,11 @@ from typing import Any
 
 from starlette.responses import PlainTextResponse, Response
 
-SERVICES = ("evotor", "vk", "ozon", "wildberries", "yandex_market", "telegram", "yookassa", "casdoor")
+SERVICES = ("evotor", "vk", "ozon", "wildberries", "yandex_market", "telegram", "yookassa", "casdoor", "llm")
 FAULT_KINDS = ("429", "http429", "500", "502", "timeout", "lost_write", "lost_write_504", "error10",
-               "execute_false")
+               "execute_false", "invalid_json")
 VK_ONLY_KINDS = frozenset({"error10", "execute_false"})
+LLM_ONLY_KINDS = frozenset({"invalid_json"})
 WRITE_ONLY_KINDS = frozenset({"lost_write", "lost_write_504", "execute_false"})
 
 
@@ -88,6 +91,8 @@ class Faults:
             raise ValueError(f"unknown fault kinds {unknown}; expected some of {', '.join(FAULT_KINDS)}")
         if service != "vk" and VK_ONLY_KINDS & set(kinds):
             raise ValueError(f"fault kinds {sorted(VK_ONLY_KINDS & set(kinds))} exist only for vk")
+        if service != "llm" and LLM_ONLY_KINDS & set(kinds):
+            raise ValueError(f"fault kinds {sorted(LLM_ONLY_KINDS & set(kinds))} exist only for llm")
         if max_faults is not None and int(max_faults) < 0:
             raise ValueError("max_faults must not be negative")
         if not 0.0 <= float(rate) <= 1.0:

@@ -1,5 +1,5 @@
-"""The whole sandbox's mutable world: Evotor, VK, Ozon, Wildberries, Yandex Market, Telegram, YooKassa and Casdoor data,
-faults, rate windows and request counters."""
+"""The whole sandbox's mutable world: Evotor, VK, Ozon, Wildberries, Yandex Market, Telegram, YooKassa, Casdoor and
+the fake language model's data, faults, rate windows and request counters."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from marketsync.sandbox.demo_data import seed_demo
 from marketsync.sandbox.dump import dump_state
 from marketsync.sandbox.evotor.state import EvotorState
 from marketsync.sandbox.faults import Faults
+from marketsync.sandbox.llm.state import LlmState
 from marketsync.sandbox.oauth.state import OAuthSandboxState
 from marketsync.sandbox.ozon.state import OzonState
 from marketsync.sandbox.ratelimit import FixedWindowLimiter
@@ -36,6 +37,7 @@ class SandboxState:
         self.yookassa = YooKassaState(self.lock)
         self.oauth = OAuthSandboxState(self.lock)
         self.casdoor = CasdoorState(self.lock)
+        self.llm = LlmState(self.lock)
         self.faults = Faults()
         self.stats = RequestStats()
         self.evotor_limiter = FixedWindowLimiter()
@@ -53,6 +55,7 @@ class SandboxState:
             self.yookassa.reset()
             self.oauth.reset()
             self.casdoor.reset()
+            self.llm.reset()
             self.faults.clear()
             self.stats.reset()
             self.evotor_limiter.reset()

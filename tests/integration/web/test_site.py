@@ -84,7 +84,8 @@ def test_demo_mode_serves_the_sandbox_without_csrf(sqlite_engine: object, monkey
         for path in ("/sandbox/casdoor/api/add-user", "/sandbox/yookassa/v3/payments", "/sandbox/oauth/google/token",
                      "/sandbox/evotor/api/v1/inventories/stores/search", "/sandbox/ozon/v3/product/list",
                      "/sandbox/wildberries/marketplace/api/v3/stocks/1",
-                     "/sandbox/yandex_market/campaigns/1/offers/stocks", "/sandbox/telegram/bot1:x/getMe"):
+                     "/sandbox/yandex_market/campaigns/1/offers/stocks", "/sandbox/telegram/bot1:x/getMe",
+                     "/sandbox/llm/v1/chat/completions"):
             answer = demo.post(path, json={})
             assert answer.text != refused.text, path
 

@@ -1,0 +1,1 @@
+"""The fake OpenAI-compatible language model the moderation talks to."""
