@@ -14,7 +14,7 @@ from alembic import op
 import marketsync.db
 
 revision = '0023'
-down_revision = '0018'
+down_revision = '0024'
 branch_labels = None
 depends_on = None
 
