@@ -17,8 +17,10 @@ from marketsync.casdoor.models import CasdoorMirror
 from marketsync.catalog.models import Product, ProductGroup, Stock, Store
 from marketsync.connections.models import ApiCall, Connection
 from marketsync.db import Base
+from marketsync.feeds.models import Feed
 from marketsync.hub.models import BundlePart, HubCategory, HubProduct, ImportReport, Supplier, SupplierOffer
 from marketsync.notifications.models import NotificationSetting, OutboxMessage
+from marketsync.pricing.models import PriceRule
 from marketsync.orders.models import EventCursor, Order, ProductCardRow, Review, Sale, SizeStockTotal
 from marketsync.stocks.models import MarketStock, OfferRow, StockConfig, StockHistory, StockMapping, StockPush
 from marketsync.sync.models import Binding, ChannelItem, SyncConfig, SyncFilter, SyncLock, SyncRun
@@ -37,6 +39,7 @@ __all__ = [
     "ChannelItem",
     "Connection",
     "EventCursor",
+    "Feed",
     "HubCategory",
     "HubProduct",
     "ImportReport",
@@ -49,6 +52,7 @@ __all__ = [
     "OutboxMessage",
     "Payment",
     "Permission",
+    "PriceRule",
     "Product",
     "ProductCardRow",
     "ProductGroup",
