@@ -20,8 +20,8 @@ from marketsync.db import Base
 from marketsync.feeds.models import Feed
 from marketsync.hub.models import BundlePart, HubCategory, HubProduct, ImportReport, Supplier, SupplierOffer
 from marketsync.notifications.models import NotificationSetting, OutboxMessage
-from marketsync.pricing.models import PriceRule
 from marketsync.orders.models import EventCursor, Order, ProductCardRow, Review, Sale, SizeStockTotal
+from marketsync.pricing.models import PriceRule
 from marketsync.stocks.models import MarketStock, OfferRow, StockConfig, StockHistory, StockMapping, StockPush
 from marketsync.sync.models import Binding, ChannelItem, SyncConfig, SyncFilter, SyncLock, SyncRun
 

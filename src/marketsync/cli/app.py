@@ -10,10 +10,12 @@ from marketsync.cli import (
     bot,
     connect,
     database,
+    feeds,
     filters,
     keys,
     monitor,
     notifications,
+    pricing,
     serve,
     stocks,
     sync,
@@ -33,6 +35,8 @@ app.add_typer(billing.app, name="billing")
 app.add_typer(keys.app, name="keys")
 app.add_typer(database.app, name="db")
 app.add_typer(backup.app, name="backup")
+app.add_typer(feeds.app, name="feeds")
+app.add_typer(pricing.app, name="pricing")
 serve.register(app)
 bot.register(app)
 monitor.register(app)

@@ -50,7 +50,7 @@ def feed_by_name(session: Session, *, account_id: int, name: str) -> Feed:
 
 def _category_ids(session: Session, account_id: int, names: list[str]) -> list[int]:
     found = dict(session.execute(select(HubCategory.name, HubCategory.id).where(
-        HubCategory.account_id == account_id, HubCategory.name.in_(names))).tuples())
+        HubCategory.account_id == account_id, HubCategory.name.in_(names))).all())
     missing = [name for name in names if name not in found]
     if missing:
         raise FeedError(f"no category named {', '.join(missing)}")
@@ -227,7 +227,7 @@ class FeedRow:
 def feed_rows(session: Session, *, account_id: int) -> list[FeedRow]:
     """Return the cabinet's feeds for the page, each with its URL and the markup its prices follow."""
     names = dict(session.execute(select(HubCategory.id, HubCategory.name)
-                                 .where(HubCategory.account_id == account_id)).tuples())
+                                 .where(HubCategory.account_id == account_id)).all())
     rows = []
     for feed in feeds_of(session, account_id=account_id):
         channel = rule_channel(feed)

@@ -92,25 +92,25 @@ def check_yml(path: Path) -> list[str]:
                 elif depth == 3:
                     check.shop_children.append(element.tag)
                 continue
-            depth -= 1
+            level, depth = depth, depth - 1  # the ending element's own depth (the root is 1)
             tag = element.tag
-            if tag == "currency" and depth == 4:
+            if tag == "currency" and level == 4:
                 check.currencies.add(element.get("id") or "")
-            elif tag == "currencies" and depth == 3 and not check.currencies & CURRENCIES:
+            elif tag == "currencies" and level == 3 and not check.currencies & CURRENCIES:
                 check.say("currencies has neither RUR nor RUB")
-            elif tag == "category" and depth == 4:
+            elif tag == "category" and level == 4:
                 category_id = element.get("id") or ""
                 if not category_id or category_id in check.categories:
                     check.say(f"category id {category_id!r} is missing or not unique")
                 check.categories[category_id] = element.get("parentId")
-            elif tag == "categories" and depth == 3:
+            elif tag == "categories" and level == 3:
                 check.categories_done()
-            elif tag == "offer" and depth == 4:
+            elif tag == "offer" and level == 4:
                 check.offer(element)
                 element.clear(keep_tail=False)  # the stream: a finished offer is dropped
                 while element.getprevious() is not None:
                     del element.getparent()[0]
-            elif tag == "shop" and depth == 2:
+            elif tag == "shop" and level == 2:
                 check.shop_done()
     except etree.XMLSyntaxError as exc:
         check.say(f"not well-formed XML: {exc}")
