@@ -74,9 +74,10 @@ def parse_markup(*, percent: str | None, add: str | None, rounding: str | None, 
     """Read a markup as the seller typed it ("12,5", "1 000"; empty = none) on the page or in the CLI."""
     if (rounding or "none") not in ROUNDINGS:
         raise MarkupError("rounding", f"rounding must be one of {', '.join(ROUNDINGS)}")
-    return Markup(percent=_number("percent", percent, low=MIN_PERCENT, high=MAX_PERCENT) or Decimal("0"),
-                  add=_number("add", add, low=-MAX_AMOUNT, high=MAX_AMOUNT) or Decimal("0"),
-                  rounding=rounding or "none",
+    percent_value = _number("percent", percent, low=MIN_PERCENT, high=MAX_PERCENT)
+    add_value = _number("add", add, low=-MAX_AMOUNT, high=MAX_AMOUNT)
+    return Markup(percent=ZERO if percent_value is None else percent_value,
+                  add=ZERO if add_value is None else add_value, rounding=rounding or "none",
                   min_price=_number("min_price", min_price, low=Decimal("0"), high=MAX_AMOUNT))
 
 
