@@ -17,11 +17,13 @@ from marketsync.casdoor.models import CasdoorMirror
 from marketsync.catalog.models import Product, ProductGroup, Stock, Store
 from marketsync.connections.models import ApiCall, Connection
 from marketsync.db import Base
+from marketsync.feeds.models import Feed
 from marketsync.hub.models import BundlePart, HubCategory, HubProduct, ImportReport, Supplier, SupplierOffer
 from marketsync.moderation.models import ModerationSettings, ModerationVerdict, PictureCheck
 from marketsync.notifications.models import NotificationSetting, OutboxMessage
 from marketsync.ops.models import BreakerState, OpsSwitch
 from marketsync.orders.models import EventCursor, Order, ProductCardRow, Review, Sale, SizeStockTotal
+from marketsync.pricing.models import PriceRule
 from marketsync.stocks.models import MarketStock, OfferRow, StockConfig, StockHistory, StockMapping, StockPush
 from marketsync.sync.models import Binding, ChannelItem, SyncConfig, SyncFilter, SyncLock, SyncRun
 
@@ -40,6 +42,7 @@ __all__ = [
     "ChannelItem",
     "Connection",
     "EventCursor",
+    "Feed",
     "HubCategory",
     "HubProduct",
     "ImportReport",
@@ -56,6 +59,7 @@ __all__ = [
     "Payment",
     "Permission",
     "PictureCheck",
+    "PriceRule",
     "Product",
     "ProductCardRow",
     "ProductGroup",

@@ -222,6 +222,11 @@ class Settings(BaseSettings):
     # `marketsync backup create`: where dumps go and how many are kept (older ones are deleted).
     BACKUP_DIR: str = str(VAR_DIR / "backups")
     BACKUP_KEEP: int = Field(default=7, ge=1)
+    # YML feeds (feeds/): one file per feed in this folder, shared by the worker that builds and the web that serves
+    # (the var volume in compose). A feed is rebuilt when its products changed, and at the latest after this many
+    # minutes (Yandex wants a catalog's date no older than 10 days; a day keeps it fresh).
+    FEEDS_DIR: str = str(VAR_DIR / "feeds")
+    FEED_MAX_AGE_MINUTES: int = Field(default=1440, gt=0)
 
     @field_validator("VK_DEFAULT_PHOTO_PATH")
     @classmethod

@@ -30,6 +30,7 @@ ROUTES = {"marketsync.sync.mirror_to_vk": {"queue": "sync"}, "marketsync.stocks.
 
 DELIVERY_TICK_SECONDS = 30
 CASDOOR_TICK_SECONDS = 15.0
+FEED_TICK_SECONDS = 60.0
 
 
 def beat_schedule(settings: Settings) -> dict[str, dict[str, object]]:
@@ -61,6 +62,9 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, object]]:
         # Casdoor mirrors left behind (Casdoor away, a lost task) are re-sent; with the capped backoff of
         # casdoor/outbox.py everything converges within a minute of Casdoor's return.
         "casdoor-resend": {"task": "marketsync.casdoor.resend_behind", "schedule": CASDOOR_TICK_SECONDS},
+        # YML feeds: every minute, each feed whose products, categories, options or markup changed since its last
+        # build is rebuilt (and any older than FEED_MAX_AGE_MINUTES); an unchanged feed is not written.
+        "feeds-rebuild": {"task": "marketsync.feeds.rebuild_changed", "schedule": FEED_TICK_SECONDS},
     }
 
 
@@ -69,7 +73,8 @@ def create_celery(settings: Settings | None = None) -> Celery:
     settings = settings or get_settings()
     app = Celery("marketsync", broker=settings.broker_url,
                  include=["marketsync.sync.tasks", "marketsync.stocks.tasks", "marketsync.notifications.tasks",
-                          "marketsync.billing.tasks", "marketsync.casdoor.tasks"])
+                          "marketsync.billing.tasks", "marketsync.casdoor.tasks",
+                          "marketsync.feeds.tasks"])
     app.conf.update(
         task_default_queue="default",
         task_queues=[Queue(name, queue_arguments=QUORUM if settings.broker_is_rabbitmq else None) for name in QUEUES],

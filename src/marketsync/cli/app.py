@@ -10,12 +10,14 @@ from marketsync.cli import (
     bot,
     connect,
     database,
+    feeds,
     filters,
     keys,
     moderation,
     monitor,
     notifications,
     ops,
+    pricing,
     serve,
     stocks,
     sync,
@@ -37,6 +39,8 @@ app.add_typer(moderation.app, name="moderation")
 app.add_typer(database.app, name="db")
 app.add_typer(backup.app, name="backup")
 app.add_typer(ops.app, name="ops")
+app.add_typer(feeds.app, name="feeds")
+app.add_typer(pricing.app, name="pricing")
 serve.register(app)
 bot.register(app)
 monitor.register(app)

@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 from marketsync.accounts.models import OAuthIdentity
 from marketsync.connections.models import Connection
 from marketsync.connections.service import credential_fingerprint
+from marketsync.feeds.models import Feed
 from marketsync.security import decrypt_json, reencrypt
 
-Row = TypeVar("Row", Connection, OAuthIdentity)
+Row = TypeVar("Row", Connection, OAuthIdentity, Feed)
 BATCH = 500  # rows loaded at a time: memory stays flat whatever the number of cabinets
 
 
@@ -28,6 +29,7 @@ class RotationReport:
 
     connections: int
     identities: int
+    feeds: int = 0  # the feed URLs' tokens (the page shows them from this copy)
 
 
 def _batches(session: Session, model: type[Row]) -> Iterator[list[Row]]:
@@ -69,9 +71,19 @@ def rotate_secrets(session: Session) -> RotationReport:
                 continue
             identities += 1
         session.flush()
+    feeds = 0
+    for feeds_batch in _batches(session, Feed):
+        for feed in feeds_batch:
+            try:
+                feed.token_encrypted = reencrypt(feed.token_encrypted)
+            except ValueError:
+                failed.append(f"feed {feed.id} ({feed.name})")
+                continue
+            feeds += 1
+        session.flush()
     if failed:
         shown = ", ".join(failed[:5]) + (f" and {len(failed) - 5} more" if len(failed) > 5 else "")
         raise RotationError(f"{len(failed)} stored secret(s) open with none of ENCRYPTION_KEYS: {shown}; add the key "
                             "they were written with (the former SECRET_KEY if ENCRYPTION_KEYS was never set) after "
                             "the new one, then run the rotation again. Nothing was changed.")
-    return RotationReport(connections=connections, identities=identities)
+    return RotationReport(connections=connections, identities=identities, feeds=feeds)
