@@ -17,7 +17,17 @@ from marketsync.casdoor.models import CasdoorMirror
 from marketsync.catalog.models import Product, ProductGroup, Stock, Store
 from marketsync.connections.models import ApiCall, Connection
 from marketsync.db import Base
-from marketsync.hub.models import BundlePart, HubCategory, HubProduct, ImportReport, Supplier, SupplierOffer
+from marketsync.hub.models import (
+    BundlePart,
+    HubBarcode,
+    HubCategory,
+    HubProduct,
+    HubSettings,
+    HubVendorCode,
+    ImportReport,
+    Supplier,
+    SupplierOffer,
+)
 from marketsync.notifications.models import NotificationSetting, OutboxMessage
 from marketsync.orders.models import EventCursor, Order, ProductCardRow, Review, Sale, SizeStockTotal
 from marketsync.stocks.models import MarketStock, OfferRow, StockConfig, StockHistory, StockMapping, StockPush
@@ -37,8 +47,11 @@ __all__ = [
     "ChannelItem",
     "Connection",
     "EventCursor",
+    "HubBarcode",
     "HubCategory",
     "HubProduct",
+    "HubSettings",
+    "HubVendorCode",
     "ImportReport",
     "LedgerEntry",
     "MarketStock",
