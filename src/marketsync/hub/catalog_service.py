@@ -13,7 +13,7 @@ from sqlalchemy import Integer, Text, func, select
 from sqlalchemy.orm import Session, aliased
 
 from marketsync.hub import linking
-from marketsync.hub.merge import HubError, MergeCounts, merge_account, merge_supplier, price_rule
+from marketsync.hub.merge import HubError, HubNotFoundError, MergeCounts, merge_account, merge_supplier, price_rule
 from marketsync.hub.models import BundlePart, HubCategory, HubProduct, HubSettings, Supplier, SupplierOffer
 from marketsync.listing import contains, ordered, page_of
 
@@ -89,12 +89,18 @@ def set_price_rule(session: Session, *, account_id: int, rule: str) -> MergeCoun
     return merge_account(session, account_id=account_id)
 
 
+def has_supplier(session: Session, *, account_id: int, supplier_id: int) -> bool:
+    """Whether the supplier is one of the cabinet's."""
+    return session.scalar(select(Supplier.id).where(Supplier.id == supplier_id,
+                                                    Supplier.account_id == account_id)) is not None
+
+
 def update_supplier(session: Session, *, account_id: int, supplier_id: int, priority: int,
                     pack_size: int | None) -> MergeCounts:
     """Save a supplier's rank and pack size (None or 1: single units) and recompute its products."""
     supplier = session.get(Supplier, supplier_id)
     if supplier is None or supplier.account_id != account_id:
-        raise HubError(f"no supplier {supplier_id}")
+        raise HubNotFoundError(f"no supplier {supplier_id}")
     if not 0 <= priority <= MAX_PRIORITY or (pack_size is not None and not 1 <= pack_size <= MAX_PACK):
         raise HubError("priority or pack size out of range")
     pack_size = pack_size if pack_size and pack_size > 1 else None
@@ -143,10 +149,12 @@ def product_lines(session: Session, account_id: int, table: TableQuery) -> tuple
             .join(HubProduct, HubProduct.id == BundlePart.part_id)
             .where(BundlePart.bundle_id.in_(ids)).order_by(BundlePart.id)):
         parts[bundle_id].append((sku, qty))
-    lines = [ProductLine(p.id, p.sku, p.kind, p.name, p.vendor, category, list(p.barcodes or []), p.price, p.stock,
-                         (p.pictures or [None])[0], p.updated_at, offers.get(p.id, []), base_sku, p.pack_of,
-                         parts.get(p.id, []))
-             for p, category, base_sku in page.rows]
+    lines = []
+    for row in page.rows:
+        p, category, base_sku = tuple(row)
+        lines.append(ProductLine(p.id, p.sku, p.kind, p.name, p.vendor, category, list(p.barcodes or []), p.price,
+                                 p.stock, (p.pictures or [None])[0], p.updated_at, offers.get(p.id, []), base_sku,
+                                 p.pack_of, parts.get(p.id, [])))
     return lines, page.total, page.page
 
 

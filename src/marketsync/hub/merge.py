@@ -26,6 +26,10 @@ class HubError(ValueError):
     """A hub request that cannot be done as asked (an unknown supplier or product, a taken article)."""
 
 
+class HubNotFoundError(HubError):
+    """The supplier asked for is not the cabinet's (or does not exist)."""
+
+
 @dataclass
 class MergeCounts:
     """What a merge did: offers read, links made or moved, products created, and products (packs and bundles
@@ -96,7 +100,7 @@ def _count(counts: MergeCounts, refresher: Refresher) -> None:
 def _supplier(session: Session, account_id: int, supplier_id: int) -> Supplier:
     supplier = session.get(Supplier, supplier_id)
     if supplier is None or supplier.account_id != account_id:  # another cabinet's supplier is no supplier here
-        raise HubError(f"no supplier {supplier_id}")
+        raise HubNotFoundError(f"no supplier {supplier_id}")
     return supplier
 
 
@@ -175,8 +179,9 @@ def _link_chunk(session: Session, supplier: Supplier, rows: Sequence[Any], count
         holders[product_id] = row.id
         for barcode in barcodes[row.id]:
             by_barcode.setdefault(barcode, product_id)
-        if keys[row.id]:
-            by_vendor.setdefault(keys[row.id], product_id)  # type: ignore[index]
+        key = keys[row.id]
+        if key:
+            by_vendor.setdefault(key, product_id)
         decided.append((row, product_id))
     real = _create(session, supplier, new_products, makers)
     counts.created += len(new_products)
@@ -203,11 +208,13 @@ def _create(session: Session, supplier: Supplier, new_products: dict[int, HubPro
     if not new_products:
         return {}
     wanted = {text for row in makers.values() for text in (row.vendor_code, row.offer_id) if text}
-    taken = set(_taken_skus(session, supplier.account_id, {" ".join(w.split())[:linking.SKU_MAX] for w in wanted}))
+    checked = {" ".join(w.split())[:linking.SKU_MAX] for w in wanted} | {w.strip()[:linking.SKU_MAX] for w in wanted}
+    taken = set(_taken_skus(session, supplier.account_id, checked))
     for pid, product in new_products.items():
         row = makers[pid]
         sku = linking.choose_sku(row.vendor_code, row.offer_id, supplier.id, taken)
-        while _taken_skus(session, supplier.account_id, {sku}):  # a fallback article may exist already
+        # A fallback article (offer id + supplier) was not among those looked up: it may exist already.
+        while sku not in checked and _taken_skus(session, supplier.account_id, {sku}):
             taken.add(sku)
             sku = linking.choose_sku(row.vendor_code, row.offer_id, supplier.id, taken)
         taken.add(sku)
@@ -259,4 +266,4 @@ def _holders(session: Session, supplier_id: int, product_ids: set[int]) -> dict[
     rows = session.execute(select(SupplierOffer.product_id, SupplierOffer.id)
                            .where(SupplierOffer.supplier_id == supplier_id,
                                   SupplierOffer.product_id.in_(product_ids)).order_by(SupplierOffer.id.desc()))
-    return {product_id: offer_pk for product_id, offer_pk in rows}
+    return {product_id: offer_pk for product_id, offer_pk in rows if product_id is not None}

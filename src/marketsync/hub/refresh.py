@@ -138,8 +138,11 @@ class Refresher:
                 if (base.id, size) not in have:
                     packs.append(self.new_pack(base, size, sku=None))
                     have.add((base.id, size))
-        return [(pack, self.apply_pack(pack, by_id[pack.base_product_id],  # type: ignore[index]
-                                       offers.get(pack.base_product_id, ()))) for pack in packs]
+        result = []
+        for pack in packs:
+            base_id = pack.base_product_id or 0
+            result.append((pack, self.apply_pack(pack, by_id[base_id], offers.get(base_id, ()))))
+        return result
 
     def new_pack(self, base: HubProduct, pack_of: int, *, sku: str | None) -> HubProduct:
         """Insert a pack of a product (article `<base article>-x<N>` unless given) and return it."""
