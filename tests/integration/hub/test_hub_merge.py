@@ -158,3 +158,19 @@ def test_another_cabinets_identical_barcodes_never_link(engine: Engine) -> None:
     assert products(engine, mine)["VT-1"].offers == (f"{a}:X-1",)
     assert products(engine, theirs)["VT-1"].offers == (f"{c}:X-1",)
     assert products(engine, theirs)["VT-1"].price == Decimal("20.00")
+
+
+def test_two_offers_of_one_supplier_never_share_a_product(engine: Engine) -> None:
+    account_id = cabinet(engine)
+    a = supplier(engine, account_id, "Альфа")
+    b = supplier(engine, account_id, "Бета")
+    offer(engine, a, "RED", name="Кружка красная", barcodes=["4600000000059"], price="300.00")
+    offer(engine, a, "BLUE", name="Кружка синяя", barcodes=["4600000000059"], price="310.00")
+    offer(engine, b, "MUG", name="Кружка", barcodes=["4600000000059"], price="290.00")
+
+    _merge(engine, account_id, a, b)
+    _merge(engine, account_id, a, b)
+
+    shown = products(engine, account_id)
+    assert {sku: p.offers for sku, p in shown.items()} == {"RED": (f"{a}:RED", f"{b}:MUG"), "BLUE": (f"{a}:BLUE",)}, \
+        "the supplier's second offer is a good of its own; the other supplier's joins the barcode's product"
