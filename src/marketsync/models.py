@@ -18,7 +18,17 @@ from marketsync.catalog.models import Product, ProductGroup, Stock, Store
 from marketsync.connections.models import ApiCall, Connection
 from marketsync.db import Base
 from marketsync.feeds.models import Feed
-from marketsync.hub.models import BundlePart, HubCategory, HubProduct, ImportReport, Supplier, SupplierOffer
+from marketsync.hub.models import (
+    BundlePart,
+    HubBarcode,
+    HubCategory,
+    HubProduct,
+    HubSettings,
+    HubVendorCode,
+    ImportReport,
+    Supplier,
+    SupplierOffer,
+)
 from marketsync.moderation.models import ModerationSettings, ModerationVerdict, PictureCheck
 from marketsync.notifications.models import NotificationSetting, OutboxMessage
 from marketsync.ops.models import BreakerState, OpsSwitch
@@ -43,8 +53,11 @@ __all__ = [
     "Connection",
     "EventCursor",
     "Feed",
+    "HubBarcode",
     "HubCategory",
     "HubProduct",
+    "HubSettings",
+    "HubVendorCode",
     "ImportReport",
     "LedgerEntry",
     "MarketStock",

@@ -155,3 +155,38 @@ class ImportReport(Base):
     error: Mapped[str | None] = mapped_column(String(1000))  # why a refused file was refused whole
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class HubBarcode(Base):
+    """A barcode of the canonical catalog and the one product it names in its cabinet: the merge's first link."""
+
+    __tablename__ = "hub_barcodes"
+    __table_args__ = (UniqueConstraint("account_id", "barcode"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    barcode: Mapped[str] = mapped_column(String(64))
+    product_id: Mapped[int] = mapped_column(ForeignKey("hub_products.id", ondelete="CASCADE"), index=True)
+
+
+class HubVendorCode(Base):
+    """A vendor + vendor code (folded, hashed: the pair may be longer than an index allows) and its one product:
+    the merge's second link."""
+
+    __tablename__ = "hub_vendor_codes"
+    __table_args__ = (UniqueConstraint("account_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))  # sha256 of "vendor\x1fvendor_code", case and spaces folded
+    product_id: Mapped[int] = mapped_column(ForeignKey("hub_products.id", ondelete="CASCADE"), index=True)
+
+
+class HubSettings(Base):
+    """A cabinet's hub settings: which supplier's price and stock win (cheapest in stock, or by priority)."""
+
+    __tablename__ = "hub_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), unique=True)
+    price_rule: Mapped[str] = mapped_column(String(16), default="cheapest")  # cheapest | priority
