@@ -17,6 +17,14 @@ from marketsync.casdoor.models import CasdoorMirror
 from marketsync.catalog.models import Product, ProductGroup, Stock, Store
 from marketsync.connections.models import ApiCall, Connection
 from marketsync.db import Base
+from marketsync.dictionaries.models import (
+    AttributeOverride,
+    CategoryMapping,
+    DictionaryState,
+    MarketAttributeRow,
+    MarketCategoryRow,
+    MarketValueRow,
+)
 from marketsync.hub.models import BundlePart, HubCategory, HubProduct, ImportReport, Supplier, SupplierOffer
 from marketsync.notifications.models import NotificationSetting, OutboxMessage
 from marketsync.orders.models import EventCursor, Order, ProductCardRow, Review, Sale, SizeStockTotal
@@ -26,6 +34,12 @@ from marketsync.sync.models import Binding, ChannelItem, SyncConfig, SyncFilter,
 metadata = Base.metadata
 
 __all__ = [
+    "AttributeOverride",
+    "CategoryMapping",
+    "DictionaryState",
+    "MarketAttributeRow",
+    "MarketCategoryRow",
+    "MarketValueRow",
     "Account",
     "AccountMember",
     "ActionToken",

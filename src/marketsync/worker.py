@@ -60,6 +60,10 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, object]]:
         # Casdoor mirrors left behind (Casdoor away, a lost task) are re-sent; with the capped backoff of
         # casdoor/outbox.py everything converges within a minute of Casdoor's return.
         "casdoor-resend": {"task": "marketsync.casdoor.resend_behind", "schedule": CASDOOR_TICK_SECONDS},
+        # Marketplace category dictionaries: daily, at 03:30 UTC, each cached (cabinet, channel) a day old; the
+        # first use fetches on its own, and YM's tree (50 requests an hour) is never asked twice within an hour.
+        "dictionaries-refresh": {"task": "marketsync.dictionaries.refresh_due",
+                                 "schedule": crontab(minute=30, hour=3)},
     }
 
 
@@ -68,7 +72,8 @@ def create_celery(settings: Settings | None = None) -> Celery:
     settings = settings or get_settings()
     app = Celery("marketsync", broker=settings.broker_url,
                  include=["marketsync.sync.tasks", "marketsync.stocks.tasks", "marketsync.notifications.tasks",
-                          "marketsync.billing.tasks", "marketsync.casdoor.tasks"])
+                          "marketsync.billing.tasks", "marketsync.casdoor.tasks",
+                          "marketsync.dictionaries.tasks"])
     app.conf.update(
         task_default_queue="default",
         task_queues=[Queue(name) for name in QUEUES],
