@@ -4,6 +4,7 @@ our categories and products made directly, as an import would leave them."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -47,7 +48,7 @@ def connect_all(cli: Any, state: Any, email: str, engine: Any) -> DictionaryWorl
     return DictionaryWorld(email, account_id, ym_token)
 
 
-def add_category(engine: Any, account_id: int, name: str, products: list[dict[str, Any]] = ()) -> int:  # type: ignore[assignment]
+def add_category(engine: Any, account_id: int, name: str, products: Sequence[dict[str, Any]] = ()) -> int:
     """Create one of our categories with products ({sku, name, vendor?, params?, weight_kg?, ...})."""
     with session_scope(engine) as session:
         category = session.scalar(select(HubCategory).where(HubCategory.account_id == account_id,

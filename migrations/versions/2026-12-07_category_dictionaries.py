@@ -86,6 +86,7 @@ def upgrade() -> None:
     sa.Column('parent_id', sa.String(length=64), nullable=True),
     sa.Column('name', sa.String(length=500), nullable=False),
     sa.Column('path', sa.String(length=1000), nullable=False),
+    sa.Column('search_text', sa.String(length=1000), nullable=False),
     sa.Column('leaf', sa.Boolean(), nullable=False),
     sa.Column('disabled', sa.Boolean(), nullable=False),
     sa.Column('attributes_fetched_at', marketsync.db.UTCDateTime(), nullable=True),

@@ -145,13 +145,14 @@ def save_override(session: Session, *, account_id: int, channel: str, kind: str,
     key, target = matching.normalize(source)[:255], target.strip()
     if not key or not target or (kind == "value" and not attribute_id):
         raise DictionaryError("an override needs what it replaces and what it becomes")
+    attribute = attribute_id if kind == "value" else ""
     where = (AttributeOverride.account_id == account_id, AttributeOverride.channel == channel,
-             AttributeOverride.kind == kind, AttributeOverride.attribute_id == (attribute_id if kind == "value" else ""),
+             AttributeOverride.kind == kind, AttributeOverride.attribute_id == attribute,
              AttributeOverride.source == key)
     row = session.scalar(select(AttributeOverride).where(*where))
     if row is None:
         row = AttributeOverride(account_id=account_id, channel=channel, kind=kind, source=key,
-                                attribute_id=attribute_id if kind == "value" else "", target=target[:500])
+                                attribute_id=attribute, target=target[:500])
         session.add(row)
     row.target = target[:500]
     session.flush()

@@ -183,8 +183,8 @@ def _values(attribute: Attribute, found: Field, choices: Sequence[Choice],
 
 
 def match(attributes: Sequence[Attribute], fields: Sequence[Field], choices: Mapping[str, Sequence[Choice]], *,
-          attribute_overrides: Mapping[str, str] = {},  # noqa: B006 - read only
-          value_overrides: Mapping[tuple[str, str], str] = {},  # noqa: B006 - read only
+          attribute_overrides: Mapping[str, str] = {},
+          value_overrides: Mapping[tuple[str, str], str] = {},
           implied: frozenset[str] = frozenset()) -> Result:
     """Match our fields to the attributes; `choices` holds each dictionary attribute's values by attribute id,
     `attribute_overrides` normalized param name → attribute id, `value_overrides` (attribute id, normalized text)

@@ -44,6 +44,8 @@ class MarketCategoryRow(Base):
     parent_id: Mapped[str | None] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(500))
     path: Mapped[str] = mapped_column(String(1000))
+    # The path lower-cased with ё as е: SQLite's LIKE folds ASCII only, so searches compare this instead.
+    search_text: Mapped[str] = mapped_column(String(1000), default="")
     leaf: Mapped[bool] = mapped_column(Boolean, default=False)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     attributes_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -8,6 +8,7 @@ Services flush; the entry point commits. Channels are the CLI's names: ozon, wb,
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -98,6 +99,10 @@ def state_of(session: Session, account_id: int, channel: str) -> DictionaryState
                                                         DictionaryState.channel == channel))
 
 
+def _folded(text: str) -> str:
+    return " ".join(text.casefold().replace("ё", "е").split())
+
+
 def refresh_categories(session: Session, *, account_id: int, channel: str, max_age: timedelta | None = None) -> bool:
     """Fetch the channel's category tree unless the cache is younger than `max_age` (by default the least the
     marketplace allows, MIN_AGE); return whether it was fetched. Categories keep their attributes' freshness."""
@@ -114,7 +119,8 @@ def refresh_categories(session: Session, *, account_id: int, channel: str, max_a
     session.execute(delete(MarketCategoryRow).where(MarketCategoryRow.account_id == account_id,
                                                     MarketCategoryRow.channel == channel))
     rows = [{"account_id": account_id, "channel": channel, "category_id": c.category_id, "parent_id": c.parent_id,
-             "name": c.name[:500], "path": c.path[:1000], "leaf": c.leaf, "disabled": c.disabled,
+             "name": c.name[:500], "path": c.path[:1000], "search_text": _folded(c.path)[:1000], "leaf": c.leaf,
+             "disabled": c.disabled,
              "attributes_fetched_at": kept.get(c.category_id)} for c in {c.category_id: c for c in fetched}.values()]
     for start in range(0, len(rows), INSERT_CHUNK):
         session.execute(insert(MarketCategoryRow), rows[start:start + INSERT_CHUNK])
@@ -145,9 +151,10 @@ def search_categories(session: Session, *, account_id: int, channel: str, text: 
     """Return cached leaf categories whose path contains `text` (case-insensitive), enabled ones first."""
     query = select(MarketCategoryRow).where(MarketCategoryRow.account_id == account_id,
                                             MarketCategoryRow.channel == channel, MarketCategoryRow.leaf.is_(True))
-    words = text.strip()
+    words = _folded(text).strip()
     if words:
-        query = query.where(MarketCategoryRow.path.ilike(f"%{words}%"))
+        escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(MarketCategoryRow.search_text.like(f"%{escaped}%", escape="\\"))
     return list(session.scalars(query.order_by(MarketCategoryRow.disabled, MarketCategoryRow.path).limit(limit)))
 
 
@@ -208,7 +215,7 @@ def _record(row: MarketAttributeRow) -> MarketAttribute:
 
 
 def values_of(session: Session, *, account_id: int, channel: str, row: MarketAttributeRow,
-              wanted: list[str] = ()) -> list[matching.Choice]:  # type: ignore[assignment]
+              wanted: Sequence[str] = ()) -> list[matching.Choice]:
     """Return an attribute's cached dictionary values, reading the dictionary on first need (up to
     VALUE_PAGES_MAX pages); for one too big to read whole, the `wanted` texts are searched for and cached."""
     if row.dictionary and row.values_fetched_at is None:

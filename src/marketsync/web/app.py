@@ -166,6 +166,7 @@ def _include_routers(app: FastAPI) -> None:
     from marketsync.catalog.views import router as catalog_router
     from marketsync.connections.views import router as connections_router
     from marketsync.dashboard.views import router as dashboard_router
+    from marketsync.dictionaries.views import router as dictionaries_router
     from marketsync.notifications.views import router as notifications_router
     from marketsync.orders.views import router as orders_router
     from marketsync.stocks.monitor_views import router as monitor_router
@@ -181,7 +182,7 @@ def _include_routers(app: FastAPI) -> None:
     for router in (health_router, metrics_router, i18n_router, dashboard_router, accounts_router, social_router,
                    profile_router, identity_router, evotor_webhook_router,
                    admin_router, connections_router, catalog_router, channel_router, sync_router, monitor_router,
-                   orders_router, notifications_router, billing_router, payment_webhook_router,
+                   orders_router, notifications_router, billing_router, payment_webhook_router, dictionaries_router,
                    stocks_unmatched_router, stocks_router, stock_product_router):  # /stocks/<key> last
         hide_pages(router.routes)  # the API schema lists the JSON endpoints, not the pages and form posts
         app.include_router(router)
