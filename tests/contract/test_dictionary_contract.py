@@ -125,3 +125,31 @@ def test_yandex_market_dictionary_calls_match_the_spec(env, sandbox_state, captu
         if validator is not None and request.content:
             assert ym_spec.first_error(validator, json.loads(request.content)) is None
         ym_spec.check_response("POST", template, response.status_code, response.json())
+
+
+def test_yandex_markets_hourly_tree_limit_answers_420_in_the_envelope(env, sandbox_state, captured, monkeypatch):
+    from marketsync.connectors.errors import RateLimited
+    from marketsync.sandbox.yandex_market.limits import Limit
+
+    monkeypatch.setenv("SANDBOX_VALIDATE_CONTRACT", "1")
+    token = f"ym-{uuid.uuid4().hex}"
+    seed_yandex_market(sandbox_state.yandex_market, token, offers=[], business_id=12, campaign_id=23,
+                       warehouse_id=34)
+    sandbox_state.yandex_market.limits["getCategoriesTree"] = Limit(1, 3600)
+    connector = connect("yandex_market", {"token": token, "business_id": 12, "campaign_id": 23},
+                        connection_key=f"dict-{uuid.uuid4().hex}")
+    assert list(connector.iter_categories())
+    with pytest.raises(RateLimited):  # the wait YM names (an hour) is beyond what we wait in a request
+        list(connector.iter_categories())
+
+    request, response = captured[-1]
+    assert response.status_code == 420 and response.json()["status"] == "ERROR"
+    assert response.headers["X-RateLimit-Resource-Limit"] == "1"
+    ym_spec.check_response("POST", "/v2/categories/tree", 420, response.json())
+
+
+def test_our_own_budget_keeps_the_tree_at_50_requests_an_hour():
+    from marketsync.connectors.yandex_market.connector import METHOD_BUDGETS
+
+    assert METHOD_BUDGETS["/v2/categories/tree"].window == (50, 3_600_000)
+    assert METHOD_BUDGETS["/v2/category/91611/parameters"].per_minute == 100

@@ -8,8 +8,7 @@ from decimal import Decimal
 from fastapi.testclient import TestClient
 
 from browser import sign_in, submit
-from dictionary_world import add_category
-from integration.dictionaries.conftest import connect_marketplaces
+from dictionary_world import add_category, connect_marketplaces
 
 PAN = {"sku": "PAN-1", "name": "Кастрюля Tefal", "vendor": "Rondel", "weight_kg": Decimal("1.2"),
        "params": {"Модель": "Cook"}}

@@ -99,3 +99,16 @@ def test_the_daily_refresh_fetches_a_day_old_tree_again_and_leaves_a_fresh_one(c
     assert sandbox_state.stats.snapshot()["yandex_market"]["by_method"].get("getCategoriesTree") == 1
     with session_scope(sqlite_engine) as session:
         assert due_refreshes(session) == []
+
+
+def test_a_second_yandex_market_refresh_within_the_hour_makes_no_tree_request(cabinet, sqlite_engine, sandbox_state):
+    from datetime import timedelta
+
+    from marketsync.dictionaries.service import refresh_categories
+
+    sandbox_state.stats.reset()
+    with session_scope(sqlite_engine) as session:
+        assert refresh_categories(session, account_id=cabinet, channel="ym")
+    with session_scope(sqlite_engine) as session:
+        assert not refresh_categories(session, account_id=cabinet, channel="ym", max_age=timedelta(0))
+    assert sandbox_state.stats.snapshot()["yandex_market"]["by_method"].get("getCategoriesTree") == 1
