@@ -212,3 +212,12 @@ def find_state_fetched(session: Session, *, account_id: int, channel: str) -> bo
     """Whether the channel's tree was ever fetched for the cabinet."""
     return session.scalar(select(DictionaryState.categories_fetched_at).where(
         DictionaryState.account_id == account_id, DictionaryState.channel == channel)) is not None
+
+
+def note_refresh_failure(session: Session, *, account_id: int, channel: str, reason: str) -> None:
+    """Record why a cabinet's scheduled refresh of a channel failed (the cache stays as it was)."""
+    state = session.scalar(select(DictionaryState).where(DictionaryState.account_id == account_id,
+                                                         DictionaryState.channel == channel))
+    if state is not None:
+        state.last_error = reason[:1000]
+        session.flush()

@@ -37,7 +37,8 @@ TITLES = {"ozon": "Ozon", "wb": "Wildberries", "ym": "Yandex Market"}
 MAX_AGE = timedelta(days=1)  # the schedule's refresh: daily
 # The soonest a refresh asked for by hand fetches again: YM's tree costs one of 50 requests an hour.
 MIN_AGE = {"ozon": timedelta(minutes=10), "wb": timedelta(minutes=10), "ym": timedelta(hours=1)}
-VALUE_PAGES_MAX = 25  # 50,000 Ozon values; a bigger dictionary (brands) is searched by text instead
+# 10,000 Ozon values read whole; a bigger dictionary (Ozon's brands run to millions) is searched by text instead.
+VALUE_PAGES_MAX = 5
 INSERT_CHUNK = 1000
 # Filled by the channel itself: Ozon's attribute 8229 (type) "may be left out when type_id is given".
 IMPLIED = {"ozon": frozenset({"8229"})}

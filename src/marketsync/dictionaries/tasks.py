@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from marketsync.db import session_scope
-from marketsync.dictionaries.mappings import due_refreshes, refresh_cabinet
+from marketsync.dictionaries.mappings import due_refreshes, note_refresh_failure, refresh_cabinet
 from marketsync.dictionaries.service import DictionaryError
 from marketsync.worker import celery_app
 
@@ -29,6 +29,8 @@ def refresh_dictionary(account_id: int, channel: str) -> int:
     try:
         with session_scope() as session:
             return refresh_cabinet(session, account_id=account_id, channel=channel)
-    except DictionaryError as exc:  # recorded in the log; the next day tries again
+    except DictionaryError as exc:  # recorded on the cache's state; the next day tries again
         log.warning("cabinet %s, %s: dictionary refresh failed: %s", account_id, channel, exc)
+        with session_scope() as session:
+            note_refresh_failure(session, account_id=account_id, channel=channel, reason=str(exc))
         return 0

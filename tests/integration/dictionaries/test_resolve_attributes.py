@@ -112,3 +112,26 @@ def test_a_second_yandex_market_refresh_within_the_hour_makes_no_tree_request(ca
     with session_scope(sqlite_engine) as session:
         assert not refresh_categories(session, account_id=cabinet, channel="ym", max_age=timedelta(0))
     assert sandbox_state.stats.snapshot()["yandex_market"]["by_method"].get("getCategoriesTree") == 1
+
+
+def test_the_scheduled_tasks_refresh_a_stale_dictionary_and_record_a_failure(cabinet, sqlite_engine, sandbox_state,
+                                                                             tasks_run_here):
+    from marketsync.dictionaries import tasks
+
+    add_category(sqlite_engine, cabinet, "Кастрюли", [PAN])
+    _map(sqlite_engine, cabinet, "wb", "1234")
+    with session_scope(sqlite_engine) as session:
+        state = session.scalar(select(DictionaryState))
+        state.categories_fetched_at = state.categories_fetched_at.replace(year=2020)
+    wb = sandbox_state.wildberries
+    tokens = list(wb.tokens)
+    for token in tokens:
+        wb.revoke_token(token)
+    assert tasks.refresh_due() == 1
+    wb.revoked.clear()
+    with session_scope(sqlite_engine) as session:
+        state = session.scalar(select(DictionaryState))
+        assert state.categories_fetched_at.year == 2020 and "Wildberries" in (state.last_error or "")
+    assert tasks.refresh_dictionary(cabinet, "wb") == 1
+    with session_scope(sqlite_engine) as session:
+        assert session.scalar(select(DictionaryState)).categories_fetched_at.year > 2020
