@@ -142,7 +142,7 @@ def test_yandex_markets_hourly_tree_limit_answers_420_in_the_envelope(env, sandb
     with pytest.raises(RateLimited):  # the wait YM names (an hour) is beyond what we wait in a request
         list(connector.iter_categories())
 
-    request, response = captured[-1]
+    _request, response = captured[-1]
     assert response.status_code == 420 and response.json()["status"] == "ERROR"
     assert response.headers["X-RateLimit-Resource-Limit"] == "1"
     ym_spec.check_response("POST", "/v2/categories/tree", 420, response.json())
