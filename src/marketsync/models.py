@@ -17,6 +17,14 @@ from marketsync.casdoor.models import CasdoorMirror
 from marketsync.catalog.models import Product, ProductGroup, Stock, Store
 from marketsync.connections.models import ApiCall, Connection
 from marketsync.db import Base
+from marketsync.dictionaries.models import (
+    AttributeOverride,
+    CategoryMapping,
+    DictionaryState,
+    MarketAttributeRow,
+    MarketCategoryRow,
+    MarketValueRow,
+)
 from marketsync.feeds.models import Feed
 from marketsync.hub.models import (
     BundlePart,
@@ -44,13 +52,16 @@ __all__ = [
     "AccountMember",
     "ActionToken",
     "ApiCall",
+    "AttributeOverride",
     "Base",
     "Binding",
     "BreakerState",
     "BundlePart",
     "CasdoorMirror",
+    "CategoryMapping",
     "ChannelItem",
     "Connection",
+    "DictionaryState",
     "EventCursor",
     "Feed",
     "HubBarcode",
@@ -60,7 +71,10 @@ __all__ = [
     "HubVendorCode",
     "ImportReport",
     "LedgerEntry",
+    "MarketAttributeRow",
+    "MarketCategoryRow",
     "MarketStock",
+    "MarketValueRow",
     "ModerationSettings",
     "ModerationVerdict",
     "NotificationSetting",

@@ -65,6 +65,10 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, object]]:
         # YML feeds: every minute, each feed whose products, categories, options or markup changed since its last
         # build is rebuilt (and any older than FEED_MAX_AGE_MINUTES); an unchanged feed is not written.
         "feeds-rebuild": {"task": "marketsync.feeds.rebuild_changed", "schedule": FEED_TICK_SECONDS},
+        # Marketplace category dictionaries: daily, at 03:30 UTC, each cached (cabinet, channel) a day old; the
+        # first use fetches on its own, and YM's tree (50 requests an hour) is never asked twice within an hour.
+        "dictionaries-refresh": {"task": "marketsync.dictionaries.refresh_due",
+                                 "schedule": crontab(minute=30, hour=3)},
     }
 
 
@@ -74,7 +78,7 @@ def create_celery(settings: Settings | None = None) -> Celery:
     app = Celery("marketsync", broker=settings.broker_url,
                  include=["marketsync.sync.tasks", "marketsync.stocks.tasks", "marketsync.notifications.tasks",
                           "marketsync.billing.tasks", "marketsync.casdoor.tasks",
-                          "marketsync.feeds.tasks"])
+                          "marketsync.feeds.tasks", "marketsync.dictionaries.tasks"])
     app.conf.update(
         task_default_queue="default",
         task_queues=[Queue(name, queue_arguments=QUORUM if settings.broker_is_rabbitmq else None) for name in QUEUES],

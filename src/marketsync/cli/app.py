@@ -8,6 +8,7 @@ from marketsync.cli import (
     backup,
     billing,
     bot,
+    categories,
     connect,
     database,
     feeds,
@@ -41,6 +42,7 @@ app.add_typer(backup.app, name="backup")
 app.add_typer(ops.app, name="ops")
 app.add_typer(feeds.app, name="feeds")
 app.add_typer(pricing.app, name="pricing")
+app.add_typer(categories.app, name="categories")
 serve.register(app)
 bot.register(app)
 monitor.register(app)

@@ -2,6 +2,8 @@
 
 A stock channel (Ozon, Wildberries, Yandex Market) lists the seller's offers, reads stock at the connection's
 warehouse and writes it in the API's maximal batch, one WriteResult per update in order.
+A category dictionary (Ozon, Wildberries, Yandex Market) lists the marketplace's category tree, a category's
+attributes and an attribute's dictionary values, page by page as each API pages them.
 A catalog source yields stores, groups and products page by page (memory never grows with the catalog);
 a catalog channel lists what it holds and applies writes in its own maximal batches, returning one
 WriteResult per write in order, so the exporter can bind each id the moment it comes back.
@@ -14,6 +16,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Protocol, runtime_checkable
 
+from marketsync.connectors.dictionary_records import DictionaryValue, MarketAttribute, MarketCategory
 from marketsync.connectors.records import (
     CheckResult,
     ItemPayload,
@@ -172,6 +175,29 @@ class EventFeed(Checkable, Protocol):
 
     def iter_cards(self) -> Iterator[list[ProductCard]]:
         """Yield the seller's product cards with their first photo."""
+
+    def close(self) -> None:
+        """Release the connection pool."""
+
+
+@runtime_checkable
+class CategoryDictionary(Protocol):
+    """A marketplace's categories, their attributes and the attributes' value dictionaries (public data, read with
+    one cabinet's credentials)."""
+
+    system: str
+
+    def iter_categories(self) -> Iterator[list[MarketCategory]]:
+        """Yield the whole category tree, parents before their children."""
+
+    def category_attributes(self, category_id: str) -> list[MarketAttribute]:
+        """Return the attributes of one leaf category (RejectedError for an unknown or non-leaf one)."""
+
+    def iter_attribute_values(self, category_id: str, attribute: MarketAttribute) -> Iterator[list[DictionaryValue]]:
+        """Yield an attribute's dictionary values page by page."""
+
+    def search_attribute_values(self, category_id: str, attribute: MarketAttribute, text: str) -> list[DictionaryValue]:
+        """Return the dictionary values that match `text` (for dictionaries too big to fetch whole)."""
 
     def close(self) -> None:
         """Release the connection pool."""

@@ -167,6 +167,7 @@ def _include_routers(app: FastAPI) -> None:
     from marketsync.catalog.views import router as catalog_router
     from marketsync.connections.views import router as connections_router
     from marketsync.dashboard.views import router as dashboard_router
+    from marketsync.dictionaries.views import router as dictionaries_router
     from marketsync.feeds.views import router as feeds_router
     from marketsync.hub.catalog_views import router as hub_catalog_router
     from marketsync.moderation.views import router as moderation_router
@@ -186,7 +187,7 @@ def _include_routers(app: FastAPI) -> None:
                    profile_router, identity_router, evotor_webhook_router,
                    admin_router, connections_router, catalog_router, hub_catalog_router, channel_router, sync_router,
                    monitor_router, orders_router, notifications_router, billing_router, payment_webhook_router,
-                   moderation_router, feeds_router, stocks_unmatched_router, stocks_router,
+                   moderation_router, feeds_router, dictionaries_router, stocks_unmatched_router, stocks_router,
                    stock_product_router):  # /stocks/<key> last
         hide_pages(router.routes)  # the API schema lists the JSON endpoints, not the pages and form posts
         app.include_router(router)

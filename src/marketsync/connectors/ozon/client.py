@@ -35,6 +35,7 @@ from marketsync.connectors.ozon.schemas import (
     StocksUpdateAnswer,
     WarehouseList,
 )
+from marketsync.connectors.ozon.schemas_dictionary import AttributeList, AttributeValues, CategoryTree
 from marketsync.http import HttpClient, parse_json
 
 SYSTEM = "ozon"
@@ -45,6 +46,13 @@ FBS_STOCKS = "/v1/product/info/stocks-by-warehouse/fbs"
 ANALYTICS_STOCKS = "/v1/analytics/stocks"
 PRODUCTS_STOCKS = "/v2/products/stocks"
 
+DESCRIPTION_TREE = "/v1/description-category/tree"
+ATTRIBUTES = "/v1/description-category/attribute"
+ATTRIBUTE_VALUES = "/v1/description-category/attribute/values"
+ATTRIBUTE_VALUES_SEARCH = "/v1/description-category/attribute/values/search"
+ATTRIBUTE_VALUES_LIMIT = 2000  # /v1/description-category/attribute/values: limit 1..2000
+SEARCH_LIMIT = 100  # /v1/description-category/attribute/values/search: limit 1..100
+SEARCH_MIN_CHARS = 2  # /values/search: `value` at least 2 characters
 PRODUCT_LIST_LIMIT = 1000  # /v3/product/list: limit 1..1000
 INFO_LIST_MAX = 1000  # /v3/product/info/list: at most 1000 offer_id + product_id + sku in total
 # /v1/product/info/stocks-by-warehouse/fbs documents no maximum (the spec's description is empty); public
@@ -167,3 +175,47 @@ class OzonClient:
             raise OutcomeUnknownError("Ozon /v2/products/stocks: the answer could not be read, the update may "
                                       "or may not have been applied") from exc
         return answer
+
+    def description_category_tree(self) -> CategoryTree:
+        """POST /v1/description-category/tree (50 requests/s per Client-Id, every method): the whole tree of
+        categories and their types, in Russian (`DEFAULT`)."""
+        return self.read(DESCRIPTION_TREE, {"language": "DEFAULT"}, CategoryTree)
+
+    def category_attributes(self, category_id: int, type_id: int) -> AttributeList:
+        """POST /v1/description-category/attribute (50 requests/s per Client-Id): the attributes of one type."""
+        body = {"description_category_id": category_id, "type_id": type_id, "language": "DEFAULT"}
+        return self.read(ATTRIBUTES, body, AttributeList)
+
+    def attribute_values(self, category_id: int, type_id: int, attribute_id: int, *, last_value_id: int = 0,
+                         limit: int = ATTRIBUTE_VALUES_LIMIT) -> AttributeValues:
+        """POST /v1/description-category/attribute/values (limit 1..2000; 50 requests/s per Client-Id): one page
+        of an attribute's dictionary after `last_value_id`."""
+        if not 0 < limit <= ATTRIBUTE_VALUES_LIMIT:
+            raise ValueError(f"attribute values take a limit of 1..{ATTRIBUTE_VALUES_LIMIT}")
+        body = {"attribute_id": attribute_id, "description_category_id": category_id, "type_id": type_id,
+                "limit": limit, "last_value_id": last_value_id, "language": "DEFAULT"}
+        return self.read(ATTRIBUTE_VALUES, body, AttributeValues)
+
+    def iter_attribute_values(self, category_id: int, type_id: int, attribute_id: int) -> Iterator[AttributeValues]:
+        """POST /v1/description-category/attribute/values page by page (2000 a page): while `has_next`, ask again
+        with `last_value_id` = the last id received."""
+        last_value_id, seen = 0, set()
+        while True:
+            page = self.attribute_values(category_id, type_id, attribute_id, last_value_id=last_value_id)
+            yield page
+            if not page.has_next or not page.result or page.result[-1].id in seen:  # a repeated id would loop
+                return
+            last_value_id = page.result[-1].id
+            seen.add(last_value_id)
+
+    def search_attribute_values(self, category_id: int, type_id: int, attribute_id: int, value: str,
+                                limit: int = SEARCH_LIMIT) -> AttributeValues:
+        """POST /v1/description-category/attribute/values/search (limit 1..100, `value` ≥ 2 characters; 50
+        requests/s per Client-Id): the dictionary values matching a text."""
+        if len(value.strip()) < SEARCH_MIN_CHARS:
+            raise ValueError(f"a dictionary search takes at least {SEARCH_MIN_CHARS} characters")
+        if not 0 < limit <= SEARCH_LIMIT:
+            raise ValueError(f"a dictionary search takes a limit of 1..{SEARCH_LIMIT}")
+        body = {"attribute_id": attribute_id, "description_category_id": category_id, "type_id": type_id,
+                "value": value.strip(), "limit": limit}
+        return self.read(ATTRIBUTE_VALUES_SEARCH, body, AttributeValues)

@@ -22,6 +22,7 @@ from marketsync.connectors.ozon.client import (
     SYSTEM,
     OzonClient,
 )
+from marketsync.connectors.ozon.dictionary import OzonDictionary
 from marketsync.connectors.ozon.events import OzonEventFeed
 from marketsync.connectors.ozon.mapping import (
     fbo_level_from_wire,
@@ -67,8 +68,8 @@ class OzonCredentials(BaseModel):
         return value.strip() if isinstance(value, str) else value
 
 
-class OzonConnector(OzonEventFeed):
-    """The FBS stock of one Ozon seller at one warehouse, and what its buyers did."""
+class OzonConnector(OzonEventFeed, OzonDictionary):
+    """The FBS stock of one Ozon seller at one warehouse, what its buyers did, and Ozon's category dictionary."""
 
     system = SYSTEM
     batch_size = STOCKS_UPDATE_MAX

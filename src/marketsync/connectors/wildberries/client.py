@@ -17,7 +17,7 @@ import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from marketsync.connectors.errors import ConfigError, ConnectorError, MalformedResponseError, Param, RejectedError
-from marketsync.connectors.wildberries.hosts import STOCKS_BUDGET, SYSTEM, WbHosts
+from marketsync.connectors.wildberries.hosts import CONTENT_BUDGET, STOCKS_BUDGET, SYSTEM, WbHosts
 from marketsync.connectors.wildberries.schemas import (
     CardsPage,
     ErrorBody,
@@ -27,12 +27,20 @@ from marketsync.connectors.wildberries.schemas import (
     SupplierStock,
     Warehouse,
 )
+from marketsync.connectors.wildberries.schemas_dictionary import (
+    CharacteristicsAnswer,
+    DirectoryAnswer,
+    ParentsAnswer,
+    SubjectsAnswer,
+)
 from marketsync.http import parse_json
 
 __all__ = ["STOCKS_BUDGET", "STOCKS_MAX", "SYSTEM", "WildberriesClient", "classify"]
 STOCKS_LAST_PAGE_BELOW = 30_000  # half of /api/v1/supplier/stocks' "conditional limit of 60000 rows"
 CARDS_PAGE = 100  # /content/v2/get/cards/list: "to get more than 100 cards use the cursor"
 STOCKS_MAX = 1000  # PUT /api/v3/stocks: stocks 1..1000 (maxItems); the read takes as many chrtIds per request
+SUBJECTS_PAGE = 1000  # /content/v2/object/all: limit "максимум 1000" (default 30), then offset
+DIRECTORIES = ("colors", "kinds", "countries", "seasons", "vat", "tnved")  # /content/v2/directory/<name>
 CONFLICT_WEIGHT = 10  # "Один запрос с кодом ответа 409 учитывается как 10 запросов"
 ModelT = TypeVar("ModelT", bound=BaseModel)
 _STOCK_ROWS = TypeAdapter(list[SupplierStock])
@@ -180,3 +188,45 @@ class WildberriesClient:
             if date_from in seen_boundaries:  # a page of rows all at one time: nothing newer to ask for
                 return
             seen_boundaries.add(date_from)
+
+    def _content_get(self, path: str, model: type[ModelT], params: dict[str, Any] | None = None) -> ModelT:
+        # Every dictionary method is in the Content category, whose 100/min (burst 5) it shares with the cards
+        # list: one budget key for the category.
+        response = self.content.request("GET", path, params={"locale": "ru", **(params or {})}, idempotent=True,
+                                        classify=classify, budget_key=CONTENT_BUDGET)
+        return _model(response, model, path)
+
+    def parent_categories(self) -> ParentsAnswer:
+        """GET /content/v2/object/parent/all (Content: 100/min, 600 ms, burst 5): every parent category."""
+        return self._content_get("/content/v2/object/parent/all", ParentsAnswer)
+
+    def subjects(self, offset: int = 0, limit: int = SUBJECTS_PAGE) -> SubjectsAnswer:
+        """GET /content/v2/object/all (limit ≤ 1000 + offset; Content: 100/min, 600 ms, burst 5): one page of
+        subjects with their parent categories."""
+        if not 0 < limit <= SUBJECTS_PAGE:
+            raise ValueError(f"the subjects list takes a limit of 1..{SUBJECTS_PAGE}")
+        return self._content_get("/content/v2/object/all", SubjectsAnswer, {"limit": limit, "offset": offset})
+
+    def iter_subjects(self) -> Iterator[SubjectsAnswer]:
+        """GET /content/v2/object/all 1000 a page, the offset moving on until a short or empty page."""
+        offset = 0
+        while True:
+            page = self.subjects(offset)
+            yield page
+            count = len(page.data or [])
+            if count < SUBJECTS_PAGE:
+                return
+            offset += count
+
+    def characteristics(self, subject_id: int) -> CharacteristicsAnswer:
+        """GET /content/v2/object/charcs/{subjectId} (Content: 100/min, 600 ms, burst 5): a subject's
+        characteristics."""
+        return self._content_get(f"/content/v2/object/charcs/{subject_id}", CharacteristicsAnswer)
+
+    def directory(self, name: str, subject_id: int | None = None) -> DirectoryAnswer:
+        """GET /content/v2/directory/{colors|kinds|countries|seasons|vat|tnved} (Content: 100/min, 600 ms, burst
+        5): the values of Цвет, Пол, Страна производства, Сезон, Ставка НДС, ТНВЭД-код (tnved per subject)."""
+        if name not in DIRECTORIES:
+            raise ValueError(f"unknown WB directory {name!r}")
+        params = {"subjectID": subject_id} if name == "tnved" and subject_id is not None else None
+        return self._content_get(f"/content/v2/directory/{name}", DirectoryAnswer, params)

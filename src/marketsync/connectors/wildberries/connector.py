@@ -16,6 +16,7 @@ from marketsync.connectors.errors import ConfigError, ConnectorError
 from marketsync.connectors.records import CheckResult, MarketOffer, StockLevel, StockUpdate, WriteResult
 from marketsync.connectors.wildberries.client import STOCKS_MAX, SYSTEM, WildberriesClient
 from marketsync.connectors.wildberries.client_reports import WildberriesReportsClient
+from marketsync.connectors.wildberries.dictionary import WildberriesDictionary
 from marketsync.connectors.wildberries.feed import FBO_SINCE, WildberriesEventFeed
 from marketsync.connectors.wildberries.hosts import open_hosts
 from marketsync.connectors.wildberries.mapping import (
@@ -43,7 +44,7 @@ class WildberriesCredentials(BaseModel):
     warehouse_id: int | None = Field(default=None, gt=0)
 
 
-class WildberriesConnector(WildberriesEventFeed):
+class WildberriesConnector(WildberriesEventFeed, WildberriesDictionary):
     """Keeps one WB seller's FBS stock at one warehouse equal to ours, reads what WB reports and what buyers did."""
 
     system = SYSTEM

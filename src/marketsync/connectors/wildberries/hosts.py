@@ -30,6 +30,9 @@ from marketsync.settings import get_settings
 SYSTEM = "wildberries"
 STOCKS_BUDGET = "seller-stocks"  # one limit for every seller-stock method: 300/min, 200 ms, burst 20
 CARDS_PATH = "/content/v2/get/cards/list"
+# The Content category's one limit (100/min, burst 5) covers the cards list and the dictionaries alike; the cards
+# list keeps its path as the key, and the dictionary methods name it as their budget_key.
+CONTENT_BUDGET = CARDS_PATH
 ORDERS_PATH, SALES_PATH, STOCKS_PATH = "/api/v1/supplier/orders", "/api/v1/supplier/sales", "/api/v1/supplier/stocks"
 FEEDBACKS_BUDGET = "feedbacks"  # one limit for the whole Questions and feedbacks category
 SELLER_INFO_PATH = "/api/v1/seller-info"

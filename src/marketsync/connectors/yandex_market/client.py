@@ -35,6 +35,7 @@ from marketsync.connectors.yandex_market.schemas import (
     StatusAnswer,
     StocksAnswer,
 )
+from marketsync.connectors.yandex_market.schemas_dictionary import CategoriesAnswer, ParametersAnswer
 from marketsync.http import HttpClient, parse_json
 
 SYSTEM = "yandex_market"
@@ -44,6 +45,7 @@ STOCKS_PAGE = 200  # PageLimit200 of getStocks
 STOCKS_OFFER_IDS_MAX = 500  # GetWarehouseStocksRequest.offerIds: maxItems 500 (answered whole, no paging)
 MAPPINGS_PAGE = 100  # PageLimit100Truncate of getOfferMappings
 CAMPAIGNS_PAGE = 100  # PageLimit100WithoutDefault of getCampaigns
+CATEGORIES_TREE = "/v2/categories/tree"
 DEFAULT_RATE_WAIT = 1.0
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -210,3 +212,17 @@ class YandexMarketClient:
         response = self.http.request("PUT", f"/v2/campaigns/{campaign_id}/offers/stocks", json={"skus": skus},
                                      idempotent=False, classify=classify)
         return self._model(response, StatusAnswer, "updateStocks")
+
+    def categories_tree(self) -> CategoriesAnswer:
+        """POST /v2/categories/tree (getCategoriesTree; 50 requests/HOUR): the whole tree under one root, in
+        Russian. Cache it: a refresh within the hour must not ask again."""
+        response = self.http.request("POST", CATEGORIES_TREE, json={"language": "RU"}, idempotent=True,
+                                     classify=classify)
+        return self._model(response, CategoriesAnswer, "getCategoriesTree")
+
+    def category_parameters(self, category_id: int) -> ParametersAnswer:
+        """POST /v2/category/{categoryId}/parameters (getCategoryContentParameters; 100 requests/min): a leaf
+        category's parameters with their ENUM values (400 UNKNOWN_CATEGORY / CATEGORY_IS_NOT_LEAF otherwise)."""
+        response = self.http.request("POST", f"/v2/category/{category_id}/parameters", idempotent=True,
+                                     classify=classify)
+        return self._model(response, ParametersAnswer, "getCategoryContentParameters")

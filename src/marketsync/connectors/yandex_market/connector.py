@@ -26,6 +26,7 @@ from marketsync.connectors.yandex_market.client import (
     RequestRefusedError,
     YandexMarketClient,
 )
+from marketsync.connectors.yandex_market.dictionary import YandexMarketDictionary
 from marketsync.connectors.yandex_market.mapping import (
     fulfillment_of,
     levels_from_wire,
@@ -81,6 +82,10 @@ METHOD_BUDGETS = PathBudgets({
     "/v2/businesses/{id}/offer-mappings": Budget(per_minute=100),  # getOfferMappings: 100 requests/min
     "/v2/campaigns/{id}": Budget(per_minute=83),  # getCampaign: 5,000 requests/hour ≈ 83/min
     "/v2/campaigns": Budget(per_minute=16),  # getCampaigns: 1,000 requests/hour ≈ 16/min
+    # getCategoriesTree: 50 requests an HOUR, kept as a one-hour window (the dictionary service caches the tree,
+    # so this only guards against a loop); getCategoryContentParameters: 100 requests/min.
+    "/v2/categories/tree": Budget(window=(50, 3_600_000)),
+    "/v2/category/{id}/parameters": Budget(per_minute=100),
 })
 
 
@@ -88,7 +93,7 @@ def _cause(exc: ConnectorError) -> dict[str, object]:
     return {"key": exc.key, "params": dict(exc.params)}
 
 
-class YandexMarketConnector:
+class YandexMarketConnector(YandexMarketDictionary):
     """Keeps the FBS stock of one Yandex Market shop equal to ours."""
 
     system = SYSTEM

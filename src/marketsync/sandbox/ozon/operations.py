@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from marketsync.sandbox.ozon.dictionary import DICTIONARY_OPERATIONS
 from marketsync.sandbox.ozon.errors import OzonError, bad_request
 from marketsync.sandbox.ozon.operations_events import EVENT_OPERATIONS
 from marketsync.sandbox.ozon.state import FBO_WAREHOUSES, OzonProduct, OzonSeller, OzonState
@@ -217,4 +218,5 @@ OPERATIONS: dict[str, tuple[Operation, bool]] = {  # path → (what it does, whe
     "/v1/analytics/stocks": (analytics_stocks, False),
     "/v2/products/stocks": (products_stocks, True),
     **EVENT_OPERATIONS,  # buyers' postings, returns and reviews
+    **DICTIONARY_OPERATIONS,  # the category tree, attributes and their dictionaries
 }

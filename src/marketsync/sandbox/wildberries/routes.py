@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from marketsync.sandbox.wildberries import errors
 from marketsync.sandbox.wildberries.cards import list_cards
+from marketsync.sandbox.wildberries.dictionary import add_dictionary_routes
 from marketsync.sandbox.wildberries.gateway import BadBody, json_body, serve
 from marketsync.sandbox.wildberries.limits import CONTENT, ORDERS, SALES, STATISTICS, STOCKS, WAREHOUSES
 from marketsync.sandbox.wildberries.reports import order_to_wire, parse_query, sale_to_wire, select
@@ -114,6 +115,7 @@ def wildberries_router(sandbox: SandboxState) -> APIRouter:
         return await serve(sandbox, request, host="statistics", path="/api/v1/supplier/sales", group=SALES,
                            write=False, action=action)
 
+    add_dictionary_routes(content, sandbox)
     for host, host_router in (("content", content), ("statistics", statistics)):
         host_router.add_api_route("/ping", ping_route(sandbox, host), methods=["GET"])
     for host_router in (content, marketplace, statistics, feedbacks_router(sandbox), common_router(sandbox)):

@@ -15,6 +15,7 @@ from marketsync.sandbox import contract
 from marketsync.sandbox.faults import gateway_failure, lost_write_response, wait_latency
 from marketsync.sandbox.state import SandboxState
 from marketsync.sandbox.yandex_market import spec
+from marketsync.sandbox.yandex_market.dictionary import categories_tree, category_parameters
 from marketsync.sandbox.yandex_market.errors import YmError, bad_request, forbidden, unauthorized
 from marketsync.sandbox.yandex_market.wire import (
     campaign_to_wire,
@@ -29,6 +30,8 @@ CAMPAIGN = "/v2/campaigns/{campaignId}"
 CAMPAIGNS = "/v2/campaigns"
 OFFER_MAPPINGS = "/v2/businesses/{businessId}/offer-mappings"
 STOCKS = "/v2/campaigns/{campaignId}/offers/stocks"
+CATEGORIES_TREE = "/v2/categories/tree"
+PARAMETERS = "/v2/category/{categoryId}/parameters"
 
 
 class Call:
@@ -202,6 +205,26 @@ def yandex_market_router(sandbox: SandboxState) -> APIRouter:
             return {"status": "OK"}
 
         return await serve(request, "PUT", STOCKS, "updateStocks", True, action)
+
+    @router.post(CATEGORIES_TREE)
+    async def get_categories_tree(request: Request) -> Response:
+        """POST /v2/categories/tree (getCategoriesTree): the category tree, 50 requests an hour per key."""
+
+        def action(call: Call) -> Any:
+            count(call, "getCategoriesTree", 1)
+            return categories_tree()
+
+        return await serve(request, "POST", CATEGORIES_TREE, "getCategoriesTree", False, action)
+
+    @router.post(PARAMETERS)
+    async def get_category_parameters(request: Request, categoryId: int) -> Response:
+        """POST /v2/category/{categoryId}/parameters (getCategoryContentParameters): a leaf's parameters."""
+
+        def action(call: Call) -> Any:
+            count(call, "getCategoryContentParameters", 1)
+            return category_parameters(categoryId)
+
+        return await serve(request, "POST", PARAMETERS, "getCategoryContentParameters", False, action)
 
     return router
 

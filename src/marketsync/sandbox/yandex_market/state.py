@@ -19,6 +19,8 @@ DEFAULT_LIMITS: dict[str, Limit] = {
     "getOfferMappings": Limit(100, 60),
     "getStocks": Limit(100_000, 60),  # offers returned
     "updateStocks": Limit(100_000, 60),  # SKUs sent
+    "getCategoriesTree": Limit(50, 3600),  # 50 requests an hour
+    "getCategoryContentParameters": Limit(100, 60),
 }
 PLACEMENTS = ("FBS", "FBY", "DBS", "LAAS")
 
