@@ -8,6 +8,7 @@ from marketsync.cli import (
     backup,
     billing,
     bot,
+    catalog,
     connect,
     database,
     filters,
@@ -33,6 +34,7 @@ app.add_typer(billing.app, name="billing")
 app.add_typer(keys.app, name="keys")
 app.add_typer(database.app, name="db")
 app.add_typer(backup.app, name="backup")
+app.add_typer(catalog.app, name="catalog")
 serve.register(app)
 bot.register(app)
 monitor.register(app)
