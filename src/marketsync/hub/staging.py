@@ -4,6 +4,7 @@ however many offers the file holds (the file also answers "was this offer id see
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import tempfile
@@ -66,7 +67,5 @@ class Staging:
     def close(self) -> None:
         """Drop the scratch file."""
         self._db.close()
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(self.path)
-        except FileNotFoundError:
-            pass

@@ -42,7 +42,7 @@ def _key(column: Any) -> str:
 
 def column_plan(header: Sequence[Any], mapping: dict[str, str]) -> list[tuple[int, str]]:
     """Return (cell index, field) for every mapped column; refuse the file when a mapped column is missing."""
-    positions = {}
+    positions: dict[str, int] = {}
     for index, column in enumerate(header):
         positions.setdefault(_key(column), index)
     plan, absent = [], []

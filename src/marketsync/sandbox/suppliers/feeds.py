@@ -97,8 +97,9 @@ def write_yml(sink: TextIO, offers: Iterable[FeedOffer], *, shop: str, date: str
     """Write a YML catalog (CONTRACTS.md §9.4) of `offers`, their categories first, to a text sink."""
     categories = {name: str(number) for number, name in enumerate(sorted(CATALOG), start=1)}
     sink.write(f'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE yml_catalog SYSTEM "shops.dtd">\n'
-               f'<yml_catalog date="{date}">\n<shop>\n<name>{escape(shop)}</name>\n<company>{escape(shop)}</company>\n'
-               f'<url>https://{shop.lower()}.example.ru/</url>\n<currencies><currency id="RUR" rate="1"/></currencies>\n'
+               f'<yml_catalog date="{date}">\n<shop>\n<name>{escape(shop)}</name>\n'
+               f'<company>{escape(shop)}</company>\n<url>https://{shop.lower()}.example.ru/</url>\n'
+               '<currencies><currency id="RUR" rate="1"/></currencies>\n'
                "<categories>\n")
     for name, number in categories.items():
         sink.write(f'<category id="{number}">{escape(name)}</category>\n')
