@@ -5,7 +5,7 @@ scratch SQLite file (hub/staging.py); a file that breaks at any point (malformed
 declaration, a wrong format, a damaged workbook) ends here, refused, with nothing written but its report. Write:
 only then are the parked offers compared with supplier_offers in batches, by content hash, and the new and changed
 ones upserted: a second import of the same file writes nothing. Offers the file no longer names are withdrawn
-(stock 0, unavailable) so a dropped line never keeps selling. Memory stays flat at any file size. The service
+(stock 0, unavailable) so a dropped line never keeps selling; they count as updated. Memory stays flat at any file size. The service
 flushes; the entry point commits. Merging into hub_products is the caller's next step (hub/merge.py)."""
 
 from __future__ import annotations
@@ -163,7 +163,10 @@ def _write(session: Session, supplier: Supplier, staging: Staging, report: Impor
                          "offer_id": record.offer_id, **_values(record), "content_hash": digest, "updated_at": now})
         upsert(session, SupplierOffer, rows, keys=["supplier_id", "offer_id"],
                update=[*_CONTENT, "content_hash", "updated_at"])
-    report.updated += _withdraw(session, supplier, staging, now)
+    if report.created + report.updated + report.unchanged:
+        # Only a file with at least one good offer withdraws the rest: a mapping that misses the id column (every
+        # row "no offer id") or an empty <offers/> must not empty the supplier's catalog.
+        report.updated += _withdraw(session, supplier, staging, now)
 
 
 def _withdraw(session: Session, supplier: Supplier, staging: Staging, now: Any) -> int:

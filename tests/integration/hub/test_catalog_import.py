@@ -86,6 +86,13 @@ def test_changed_offers_count_as_updated_and_dropped_ones_are_withdrawn(
     assert offers["P000001"][0] == Decimal("10.00") and offers["P000050"][1] == 0
     assert _counts(_import(engine, cabinet, yml_file(40, tweak=cheaper))) == (40, 0, 0, 40, 0)
 
+    def unpriced(offer: FeedOffer) -> None:
+        offer.price = ""  # type: ignore[assignment]
+
+    # A file without one good offer withdraws nothing: a broken export must not empty the supplier's catalog.
+    assert _counts(_import(engine, cabinet, yml_file(5, tweak=unpriced))) == (5, 0, 0, 0, 5)
+    assert _offers(engine)["P000040"][1] == 39
+
 
 def test_broken_rows_are_rejected_alone_and_the_rest_is_imported(
         engine: Engine, cabinet: int, yml_file: Callable[..., Path]) -> None:
