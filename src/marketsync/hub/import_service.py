@@ -5,8 +5,9 @@ scratch SQLite file (hub/staging.py); a file that breaks at any point (malformed
 declaration, a wrong format, a damaged workbook) ends here, refused, with nothing written but its report. Write:
 only then are the parked offers compared with supplier_offers in batches, by content hash, and the new and changed
 ones upserted: a second import of the same file writes nothing. Offers the file no longer names are withdrawn
-(stock 0, unavailable) so a dropped line never keeps selling; they count as updated. Memory stays flat at any file size. The service
-flushes; the entry point commits. Merging into hub_products is the caller's next step (hub/merge.py)."""
+(stock 0, unavailable) so a dropped line never keeps selling; they count as updated. Memory stays flat at any file
+size. The service flushes; the entry point commits. Merging into hub_products is the caller's next step
+(hub/merge.py)."""
 
 from __future__ import annotations
 
