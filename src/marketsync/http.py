@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
 import httpx
 import pybreaker
@@ -244,6 +244,44 @@ class HttpClient:
                 return self._attempt(method, url, idempotent, classify, params, data, json, files, headers)
         raise AssertionError("unreachable: tenacity reraises")  # pragma: no cover
 
+    def download(self, url: str, sink: BinaryIO, *, max_bytes: int, max_seconds: float) -> int:
+        """GET `url` (redirects followed) streamed into `sink`, refusing more than `max_bytes` or a download
+        longer than `max_seconds`; return the size. Limiters and breaker as for any request; no retry: the
+        caller's schedule tries a failed download again."""
+        self._acquire(url, _budget.get())
+        started = time.monotonic()
+        request = self._client.build_request("GET", url)
+        response: httpx.Response | None = None
+        error: str | None = None
+        size = 0
+        try:
+            response = self._breaker.call(self._client.send, request, stream=True, follow_redirects=True)
+            self._raise_for_status(response, True)
+            if response.status_code >= 400:
+                raise ConnectorError(f"{self.config.system}: HTTP {response.status_code}", code=response.status_code)
+            if int(response.headers.get("Content-Length") or 0) > max_bytes:
+                raise ConnectorError(f"{self.config.system}: the file is larger than {max_bytes} bytes")
+            for chunk in response.iter_bytes(1 << 16):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise ConnectorError(f"{self.config.system}: the file is larger than {max_bytes} bytes")
+                if time.monotonic() - started > max_seconds:
+                    raise TransientError(f"{self.config.system}: the download took over {max_seconds:g} s")
+                sink.write(chunk)
+            return size
+        except pybreaker.CircuitBreakerError as exc:
+            raise TransientError(f"{self.config.system}: too many failures in a row, paused for a while") from exc
+        except httpx.HTTPError as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            raise TransientError(f"{self.config.system}: download failed ({error})") from exc
+        except ConnectorError as exc:
+            error = exc.message
+            raise
+        finally:
+            if response is not None:
+                response.close()
+            self._record(request, response, error, started)
+
     def charge(self, key: str, extra: int) -> None:
         """Take `extra` more slots of method budget `key`, for answers billed as several requests (WB 409: 10)."""
         if (method_budget := self.config.method_budgets.get(key)) is not None and extra > 0:
@@ -333,12 +371,21 @@ class HttpClient:
                 url=redact(str(request.url), secrets) or "",
                 request_body=redact(body, secrets),
                 status_code=response.status_code if response is not None else None,
-                response_body=redact(response.text[:BODY_LOG_LIMIT], secrets) if response is not None else None,
+                response_body=redact(_response_text(response), secrets),
                 error=redact(error, secrets),
                 duration_ms=int((time.monotonic() - started) * 1000),
             ))
         except Exception:  # the log must never break a sync
             log.exception("api call recorder failed")
+
+
+def _response_text(response: httpx.Response | None) -> str | None:
+    if response is None:
+        return None
+    try:
+        return response.text[:BODY_LOG_LIMIT]
+    except httpx.ResponseNotRead:  # a streamed download: its body went to a file, not to the log
+        return "<streamed>"
 
 
 def _body_text(request: httpx.Request) -> str | None:

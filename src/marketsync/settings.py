@@ -174,6 +174,10 @@ class Settings(BaseSettings):
     INITIAL_SYNC_DAYS: int = Field(default=7, gt=0)
     CRITICAL_STOCK_THRESHOLD: int = Field(default=2, ge=0)
     NEGATIVE_REVIEW_MAX_RATING: int = Field(default=3, ge=1, le=5)
+    # The catalog hub's supplier files (hub/): a file fetched from a URL is refused beyond this size, and its
+    # download beyond this many seconds (a stalled supplier server must not hold a worker).
+    HUB_IMPORT_MAX_BYTES: int = Field(default=512 * 1024 * 1024, gt=0)
+    HUB_IMPORT_TIMEOUT_SECONDS: float = Field(default=300.0, gt=0)
     DB_POOL_SIZE: int | None = Field(default=None, gt=0)
     DB_POOL_RECYCLE: int | None = Field(default=None, gt=0)
 

@@ -8,6 +8,7 @@ from marketsync.cli import (
     backup,
     billing,
     bot,
+    catalog,
     categories,
     connect,
     database,
@@ -43,6 +44,7 @@ app.add_typer(ops.app, name="ops")
 app.add_typer(feeds.app, name="feeds")
 app.add_typer(pricing.app, name="pricing")
 app.add_typer(categories.app, name="categories")
+app.add_typer(catalog.app, name="catalog")
 serve.register(app)
 bot.register(app)
 monitor.register(app)

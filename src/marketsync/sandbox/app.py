@@ -1,6 +1,7 @@
 """The sandbox as one ASGI app: /evotor, /vk, /ozon, /wildberries, /yandex_market, /telegram, /yookassa, /casdoor,
 /oauth (the social sign-in providers), /llm (an OpenAI-compatible model), /pictures (product pictures as files),
-/_control and /mail (the SMTP sink's page), mountable anywhere (demo mode uses /sandbox)."""
+/suppliers (supplier feeds as files), /_control and /mail (the SMTP sink's page), mountable anywhere (demo mode
+uses /sandbox)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from marketsync.sandbox.oauth.tokens import oauth_token_router
 from marketsync.sandbox.ozon.routes import ozon_router
 from marketsync.sandbox.pictures import pictures_router
 from marketsync.sandbox.state import SandboxState, default_state
+from marketsync.sandbox.suppliers.routes import suppliers_router
 from marketsync.sandbox.telegram.chat import telegram_chat_router
 from marketsync.sandbox.telegram.routes import telegram_router
 from marketsync.sandbox.vk.routes import vk_router
@@ -44,6 +46,7 @@ def create_sandbox_app(state: SandboxState | None = None, *, mail_dir: Path | No
     app.include_router(casdoor_router(sandbox))
     app.include_router(llm_router(sandbox))
     app.include_router(pictures_router())
+    app.include_router(suppliers_router(sandbox))  # supplier feeds as files (the catalog hub's demo)
     app.include_router(telegram_chat_router(sandbox))  # /telegram/chat and /_control/telegram/...
     app.include_router(oauth_router(sandbox.oauth))  # the social sign-in providers (consent pages, tokens)
     app.include_router(oauth_token_router(sandbox.oauth))

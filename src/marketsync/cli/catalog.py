@@ -1,0 +1,57 @@
+"""`marketsync catalog …`: the catalog hub's supplier files (import) from the terminal or cron."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from marketsync.cli.common import account_of, fail, session
+from marketsync.hub.import_service import HubImportError, import_catalog
+
+app = typer.Typer(help="The catalog hub: supplier catalogs in.", no_args_is_help=True)
+
+
+def _mapping(path: Path | None) -> dict[str, str] | None:
+    if path is None:
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError) as exc:
+        fail(f"cannot read the mapping file {path}: {exc}")
+    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+        fail(f'the mapping file {path} must hold a JSON object {{"column": "field", ...}}')
+    return data
+
+
+@app.command("import")
+def import_(user: str = typer.Option(..., "--user", help="The user's e-mail."),
+            supplier: str = typer.Option(..., "--supplier", help="The supplier's name (created on first use)."),
+            file: Path | None = typer.Option(None, "--file", help="The catalog file.", dir_okay=False),
+            url: str | None = typer.Option(None, "--url", help="The catalog's URL (downloaded first)."),
+            file_format: str | None = typer.Option(None, "--format", help="yml, csv or xlsx (default: the name's)."),
+            mapping: Path | None = typer.Option(None, "--mapping", help='JSON {"column": "field", ...} for CSV/XLSX '
+                                                "(saved for the supplier)."),
+            ) -> None:
+    """Import a supplier's YML, CSV or XLSX catalog; print each rejected row, then the counts."""
+    if (file is None) == (url is None):
+        fail("give exactly one of --file and --url")
+    columns = _mapping(mapping)
+    try:
+        with session() as s:
+            report = import_catalog(s, account_id=account_of(s, user), supplier_name=supplier,
+                                    source=url if url is not None else str(file), file_format=file_format,
+                                    mapping=columns)
+            # Merging the supplier's offers into the canonical catalog comes next (the lead wires
+            # marketsync.hub.merge here, after a report whose status is "done").
+    except HubImportError as exc:
+        fail(str(exc))
+    if report.status == "refused":
+        fail(f"file refused, nothing changed: {report.error}")
+    for reject in report.rejects:
+        typer.echo(f"row {reject['row']}: {reject['reason']}")
+    if report.rejected > len(report.rejects):
+        typer.echo(f"({report.rejected - len(report.rejects)} more rejected rows not listed)", err=True)
+    typer.echo(f"read={report.read} created={report.created} updated={report.updated} "
+               f"unchanged={report.unchanged} rejected={report.rejected}")
