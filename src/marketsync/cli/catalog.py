@@ -43,8 +43,6 @@ def import_(user: str = typer.Option(..., "--user", help="The user's e-mail."),
             report = import_catalog(s, account_id=account_of(s, user), supplier_name=supplier,
                                     source=url if url is not None else str(file), file_format=file_format,
                                     mapping=columns)
-            # Merging the supplier's offers into the canonical catalog comes next (the lead wires
-            # marketsync.hub.merge here, after a report whose status is "done").
     except HubImportError as exc:
         fail(str(exc))
     if report.status == "refused":

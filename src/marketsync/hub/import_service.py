@@ -20,6 +20,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from marketsync.db import upsert, utcnow
+from marketsync.hub.merge import merge_supplier
 from marketsync.hub.models import ImportReport, Supplier, SupplierOffer
 from marketsync.hub.offer_rows import OfferRecord, RejectedRowError, validate_offer
 from marketsync.hub.sources import FORMATS, SourceRefusedError, SourceRow, guess_format, read_rows
@@ -88,8 +89,8 @@ def import_catalog(session: Session, *, account_id: int, supplier_name: str, sou
     supplier.last_import_at = report.finished_at = utcnow()
     report.status = "done"
     session.flush()
-    # The lead wires merge here (entry points): marketsync.hub.merge.merge_supplier(session, account_id=...,
-    # supplier_id=report.supplier_id) after a `done` report; this service stops at the supplier's offers.
+    # In the same transaction: the canonical catalog never shows offers its products do not reflect yet.
+    merge_supplier(session, account_id=account_id, supplier_id=supplier.id)
     return report
 
 

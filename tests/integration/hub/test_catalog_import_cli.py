@@ -8,14 +8,14 @@ import json
 from pathlib import Path
 
 from openpyxl import Workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
 from marketsync.accounts.service import create_user
 from marketsync.cli.app import app
 from marketsync.db import session_scope
-from marketsync.hub.models import Supplier, SupplierOffer
+from marketsync.hub.models import HubProduct, Supplier, SupplierOffer
 from marketsync.sandbox.server import ServerThread
 from marketsync.sandbox.suppliers.feeds import CSV_MAPPING, supplier_offers
 
@@ -124,6 +124,13 @@ def test_demo_suppliers_are_fetched_from_the_sandbox_and_overlap(sqlite_engine: 
     codes = {name: {b for _n, barcodes, _v, _c in rows if _n == name for b in barcodes} for name in ("Альфа", "Бета")}
     pairs = {name: {(v, c) for _n, _b, v, c in rows if _n == name and c} for name in ("Альфа", "Бета")}
     assert len(codes["Альфа"] & codes["Бета"]) > 20 and len(pairs["Альфа"] & pairs["Бета"]) > 20
+    with session_scope(sqlite_engine) as session:  # each import merged its offers into the canonical catalog
+        products = session.scalar(select(func.count()).select_from(HubProduct))
+        shared = session.scalar(select(func.count()).select_from(
+            select(SupplierOffer.product_id).group_by(SupplierOffer.product_id)
+            .having(func.count(func.distinct(SupplierOffer.supplier_id)) == 2).subquery()))
+        unlinked = session.scalar(select(func.count()).where(SupplierOffer.product_id.is_(None)))
+    assert unlinked == 0 and shared > 20 and products == len(alfa) + len(beta) - shared
     code, _out, err = cli("catalog", "import", "--user", EMAIL, "--supplier", "Бета", "--url",
                           f"{sandbox.url}/suppliers/gamma.yml")
     assert code == 1 and "cannot download the file" in err and "404" in err
