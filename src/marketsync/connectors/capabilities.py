@@ -16,6 +16,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Protocol, runtime_checkable
 
+from marketsync.connectors.card_records import CardDraft, CardOutcome, CardSubmission, PriceOutcome, PriceUpdate
 from marketsync.connectors.dictionary_records import DictionaryValue, MarketAttribute, MarketCategory
 from marketsync.connectors.records import (
     CheckResult,
@@ -201,3 +202,29 @@ class CategoryDictionary(Protocol):
 
     def close(self) -> None:
         """Release the connection pool."""
+
+
+@runtime_checkable
+class CardChannel(Protocol):
+    """A marketplace that takes product cards and prices from the catalog hub (Ozon, Wildberries, Yandex Market).
+
+    Sending is asynchronous on Ozon (a task to poll) and Wildberries (queued; the cards list and the error list
+    tell), synchronous on Yandex Market. A lost answer to a send is never repeated blindly: the caller asks
+    `find_cards` which of the skus exist and adopts them before sending again.
+    """
+
+    system: str
+    card_batch_size: int  # the most cards one send may carry (Ozon 100, WB 100 to create, YM 100)
+    price_batch_size: int  # the most prices one price update may carry (Ozon 1000, WB 1000, YM 500)
+
+    def send_cards(self, drafts: Sequence[CardDraft]) -> CardSubmission:
+        """Create or update these cards (each keyed by its sku) in one request."""
+
+    def card_outcomes(self, submission: CardSubmission) -> list[CardOutcome]:
+        """Ask what became of a sent batch; `pending` for cards the marketplace is still processing."""
+
+    def find_cards(self, skus: Sequence[str]) -> dict[str, str]:
+        """Return sku → remote id of the cards the marketplace holds among `skus`."""
+
+    def push_prices(self, prices: Sequence[PriceUpdate]) -> list[PriceOutcome]:
+        """Set these cards' prices in one request; each is accepted, refused or quarantined on its own."""
