@@ -42,6 +42,7 @@ from marketsync.notifications.models import NotificationSetting, OutboxMessage
 from marketsync.ops.models import BreakerState, OpsSwitch
 from marketsync.orders.models import EventCursor, Order, ProductCardRow, Review, Sale, SizeStockTotal
 from marketsync.pricing.models import PriceRule
+from marketsync.publishing.models import CardPublication
 from marketsync.stocks.models import MarketStock, OfferRow, StockConfig, StockHistory, StockMapping, StockPush
 from marketsync.sync.models import Binding, ChannelItem, SyncConfig, SyncFilter, SyncLock, SyncRun
 
@@ -57,6 +58,7 @@ __all__ = [
     "Binding",
     "BreakerState",
     "BundlePart",
+    "CardPublication",
     "CasdoorMirror",
     "CategoryMapping",
     "ChannelItem",

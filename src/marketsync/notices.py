@@ -58,6 +58,8 @@ TEXTS: dict[str, str] = {
     "not_a_source": N_("%(system)s cannot be a catalog source"),
     "not_a_channel": N_("%(system)s cannot be a catalog channel"),
     "not_a_stock_channel": N_("%(system)s does not take stock from us"),
+    "not_a_card_channel": N_("%(system)s does not take product cards from us"),
+    "publish_already_running": N_("another publish of this cabinet to this marketplace is still running"),
     "warehouse_found": N_("%(system)s: warehouse «%(name)s» (%(warehouse)s)"),
     "warehouse_not_found": N_("%(system)s: warehouse %(warehouse)s is not among the seller's warehouses "
                               "(%(known)s)"),

@@ -1,4 +1,5 @@
-"""`marketsync catalog …`: the catalog hub's supplier files (import) from the terminal or cron."""
+"""`marketsync catalog …`: the catalog hub from the terminal or cron: supplier files in (import), cards out
+(publish)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from pathlib import Path
 import typer
 
 from marketsync.cli.common import account_of, fail, session
+from marketsync.db import get_engine
 from marketsync.hub.import_service import HubImportError, import_catalog
+from marketsync.publishing.service import PublishError, publish, report_lines, summary
 
-app = typer.Typer(help="The catalog hub: supplier catalogs in.", no_args_is_help=True)
+app = typer.Typer(help="The catalog hub: supplier catalogs in, marketplace cards out.", no_args_is_help=True)
 
 
 def _mapping(path: Path | None) -> dict[str, str] | None:
@@ -53,3 +56,22 @@ def import_(user: str = typer.Option(..., "--user", help="The user's e-mail."),
         typer.echo(f"({report.rejected - len(report.rejects)} more rejected rows not listed)", err=True)
     typer.echo(f"read={report.read} created={report.created} updated={report.updated} "
                f"unchanged={report.unchanged} rejected={report.rejected}")
+
+
+@app.command("publish")
+def publish_(user: str = typer.Option(..., "--user", help="The user's e-mail."),
+             channel: str = typer.Option(..., "--channel", help="ozon, wb or ym."),
+             dry_run: bool = typer.Option(False, "--dry-run", help="Decide and print, send nothing."),
+             ) -> None:
+    """Publish the hub catalog's cards and prices to a marketplace and wait for its verdicts."""
+    with session() as s:
+        account_id = account_of(s, user)
+    try:
+        report = publish(get_engine(), account_id=account_id, channel=channel, dry_run=dry_run)
+    except PublishError as exc:
+        fail(str(exc))
+    for line in report_lines(report):
+        typer.echo(line)
+    typer.echo(summary(report))
+    if report.rejected or report.counts.pending:
+        raise typer.Exit(1)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from marketsync.connections.api_log import ApiLogRecorder
 from marketsync.connections.models import Connection
 from marketsync.connectors import ROLES, connect, credentials_model, title_of
-from marketsync.connectors.capabilities import CatalogChannel, CatalogSource, EventFeed, StockChannel
+from marketsync.connectors.capabilities import CardChannel, CatalogChannel, CatalogSource, EventFeed, StockChannel
 from marketsync.connectors.records import CheckResult
 from marketsync.db import utcnow
 from marketsync.http import time_budget
@@ -168,6 +168,14 @@ def open_stock_channel(conn: Connection, recorder: ApiLogRecorder | None = None)
     connector = open_connector(conn, recorder)
     if not isinstance(connector, StockChannel):
         raise ConnectionSetupError(notice("not_a_stock_channel", system=conn.system))
+    return connector
+
+
+def open_card_channel(conn: Connection, recorder: ApiLogRecorder | None = None) -> CardChannel:
+    """Open a connection as a marketplace the catalog hub publishes cards to; refuse a system that cannot be one."""
+    connector = open_connector(conn, recorder)
+    if not isinstance(connector, CardChannel):
+        raise ConnectionSetupError(notice("not_a_card_channel", system=conn.system))
     return connector
 
 

@@ -228,3 +228,6 @@ class CardChannel(Protocol):
 
     def push_prices(self, prices: Sequence[PriceUpdate]) -> list[PriceOutcome]:
         """Set these cards' prices in one request; each is accepted, refused or quarantined on its own."""
+
+    def close(self) -> None:
+        """Release the connection pool."""

@@ -1,0 +1,1 @@
+"""Publishing the hub's canonical catalog to marketplaces as cards and prices."""
