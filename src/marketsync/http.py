@@ -40,21 +40,13 @@ from marketsync.connectors.errors import (
 from marketsync.http_limits import Budget, breaker_for, limiter_for, reset_breakers
 from marketsync.security import redact
 from marketsync.settings import get_settings
+from marketsync.write_guard import writes_stopped
 
 __all__ = ["Budget", "CallRecord", "HttpClient", "HttpConfig", "OutcomeUnknownError", "TimeBudget",
-           "breaker_for", "limiter_for", "parse_json", "reset_breakers", "set_write_guard", "time_budget"]
+           "breaker_for", "limiter_for", "parse_json", "reset_breakers", "time_budget"]
 
 log = logging.getLogger(__name__)
 BODY_LOG_LIMIT = 4000
-# Asked before every write: True stops it (the operator's read-only switch, installed by marketsync.ops.service,
-# so this module still imports no database code).
-_write_guard: Callable[[], bool] | None = None
-
-
-def set_write_guard(guard: Callable[[], bool] | None) -> None:
-    """Install the check that refuses every write while it answers True (None: writes always go)."""
-    global _write_guard
-    _write_guard = guard
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,7 +223,7 @@ class HttpClient:
 
         `write` says the request changes remote state (default: a request that is not idempotent); no write
         leaves while the read-only switch is on."""
-        if (not idempotent if write is None else write) and _write_guard is not None and _write_guard():
+        if (not idempotent if write is None else write) and writes_stopped():
             raise ReadOnlyError(f"{self.config.system}: read-only mode is on, the write was not sent")
         budget = _budget.get()
         policy = _RetryPolicy(self, idempotent, budget)

@@ -11,10 +11,10 @@ import pybreaker
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from marketsync import http
 from marketsync.db import session_scope, upsert, utcnow
 from marketsync.http_limits import add_breaker_listener
 from marketsync.ops.models import BreakerState, OpsSwitch
+from marketsync.write_guard import set_write_guard
 
 log = logging.getLogger(__name__)
 READ_ONLY = "read_only"
@@ -97,5 +97,5 @@ class _BreakerRecorder(pybreaker.CircuitBreakerListener):
 
 def install() -> None:
     """Put the read-only switch before every outbound write and record the breakers' state changes."""
-    http.set_write_guard(_cache)
+    set_write_guard(_cache)
     add_breaker_listener(_BreakerRecorder())

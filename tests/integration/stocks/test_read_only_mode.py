@@ -48,8 +48,8 @@ def test_a_push_in_read_only_mode_writes_nothing_and_resumes_after(world: StockW
 
 
 def test_the_switch_reaches_a_process_within_its_cache_time(world: StockWorld, switch: None) -> None:
-    from marketsync import http
+    from marketsync.write_guard import writes_stopped
 
-    assert http._write_guard is not None and http._write_guard() is False
+    assert writes_stopped() is False
     _set(world, True)
-    assert http._write_guard() is True, "the process that flips the switch obeys it at once"
+    assert writes_stopped() is True, "the process that flips the switch obeys it at once"
