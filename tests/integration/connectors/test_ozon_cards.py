@@ -159,3 +159,19 @@ def test_the_batch_maxima_are_kept(env, sandbox_state):
     assert _calls(sandbox_state, "/v3/product/import") == 1
     assert {o.status for o in connector.card_outcomes(submission)} == {"accepted"}
     assert len(connector.find_cards([f"P-{n}" for n in range(100)])) == 100
+
+
+def test_a_gateway_failure_on_a_send_is_an_unknown_outcome_and_nothing_is_resent(env, sandbox_state):
+    world = seed_seller(sandbox_state, offers=0)
+    connector = ozon_connector(world)
+    sandbox_state.faults.configure("ozon", rate=1, kinds=["500"], max_faults=1)
+
+    with pytest.raises(OutcomeUnknownError):
+        connector.send_cards([pan_draft("PAN-12")])
+    process_imports(sandbox_state)
+
+    assert _calls(sandbox_state, "/v3/product/import") == 1
+    assert connector.find_cards(["PAN-12"]) == {}, "the gateway failed before Ozon took the import"
+    submission = connector.send_cards([pan_draft("PAN-12")])  # after the lookup, sending again is safe
+    process_imports(sandbox_state)
+    assert connector.card_outcomes(submission)[0].status == "accepted"
