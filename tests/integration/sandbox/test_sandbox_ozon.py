@@ -248,7 +248,8 @@ def test_control_changes_limits_and_moves_the_clock(client: TestClient, world: O
     assert client.post("/_control/ozon/clock/advance", json={"seconds": 30}).status_code == 200
     assert _post(client, "/v2/products/stocks", body, world).json()["result"][0]["updated"]
     limits = client.post("/_control/ozon/limits", json={"pair_interval_s": 0, "requests_per_second": None}).json()
-    assert limits == {"requests_per_second": None, "stock_updates_per_minute": 80, "pair_interval_s": 0.0}
+    assert limits == {"requests_per_second": None, "stock_updates_per_minute": 80, "pair_interval_s": 0.0,
+                      "import_processing_s": 3.0}
     assert _post(client, "/v2/products/stocks", body, world).json()["result"][0]["updated"]
     assert client.post("/_control/ozon/limits", json={"burst": 5}).status_code == 400
     assert client.post(f"/_control/ozon/keys/{world.api_key}/revoke", json={"message": "whatever"}).status_code == 400

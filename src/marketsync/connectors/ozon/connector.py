@@ -1,5 +1,6 @@
-"""Ozon as a StockChannel (the seller's offers, FBS stock at the connection's warehouse, FBO stock, updates) and
-as an EventFeed (postings, buyouts, returns, reviews, stock per offer, cards: events.py)."""
+"""Ozon as a StockChannel (the seller's offers, FBS stock at the connection's warehouse, FBO stock, updates), as
+an EventFeed (postings, buyouts, returns, reviews, stock per offer, cards: events.py), as a CategoryDictionary
+(dictionary.py) and as a CardChannel (product import, its task, prices: cards.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import TypeVar
 from pydantic import BaseModel, Field, field_validator
 
 from marketsync.connectors.errors import ConfigError, ConnectorError, RejectedError
+from marketsync.connectors.ozon.cards import OzonCards
 from marketsync.connectors.ozon.client import (
     ANALYTICS_STOCKS_SKUS,
     FBS_STOCKS_SKUS,
@@ -68,8 +70,9 @@ class OzonCredentials(BaseModel):
         return value.strip() if isinstance(value, str) else value
 
 
-class OzonConnector(OzonEventFeed, OzonDictionary):
-    """The FBS stock of one Ozon seller at one warehouse, what its buyers did, and Ozon's category dictionary."""
+class OzonConnector(OzonEventFeed, OzonDictionary, OzonCards):
+    """The FBS stock of one Ozon seller at one warehouse, what its buyers did, Ozon's category dictionary, and the
+    catalog hub's cards and prices (cards.py)."""
 
     system = SYSTEM
     batch_size = STOCKS_UPDATE_MAX

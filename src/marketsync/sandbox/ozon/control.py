@@ -14,7 +14,8 @@ from marketsync.sandbox.ozon.operations import OPERATIONS
 from marketsync.sandbox.ozon.seed import OfferSeed, seed_ozon
 from marketsync.sandbox.ozon.state import OzonState
 
-LIMITS = ("requests_per_second", "stock_updates_per_minute", "pair_interval_s")
+LIMITS = ("requests_per_second", "stock_updates_per_minute", "pair_interval_s", "import_processing_s")
+SECONDS = ("pair_interval_s", "import_processing_s")  # intervals: 0 (not null) lets everything through
 
 
 def ozon_control_router(ozon: OzonState) -> APIRouter:
@@ -105,8 +106,8 @@ def ozon_control_router(ozon: OzonState) -> APIRouter:
         for name, value in body.items():
             if value is not None and (not isinstance(value, int | float) or value < 0):
                 raise HTTPException(400, f"{name} must be a non-negative number or null")
-            # The pair interval has no "off": 0 lets every update through.
-            setattr(ozon, name, float(value or 0) if name == "pair_interval_s" else value)
+            # An interval has no "off": 0 lets every update through, or settles every import at once.
+            setattr(ozon, name, float(value or 0) if name in SECONDS else value)
         return {name: getattr(ozon, name) for name in LIMITS}
 
     return router

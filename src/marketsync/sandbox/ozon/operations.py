@@ -16,6 +16,7 @@ from typing import Any
 
 from marketsync.sandbox.ozon.dictionary import DICTIONARY_OPERATIONS
 from marketsync.sandbox.ozon.errors import OzonError, bad_request
+from marketsync.sandbox.ozon.operations_cards import CARD_OPERATIONS
 from marketsync.sandbox.ozon.operations_events import EVENT_OPERATIONS
 from marketsync.sandbox.ozon.state import FBO_WAREHOUSES, OzonProduct, OzonSeller, OzonState
 from marketsync.sandbox.ozon.wire import (
@@ -219,4 +220,5 @@ OPERATIONS: dict[str, tuple[Operation, bool]] = {  # path → (what it does, whe
     "/v2/products/stocks": (products_stocks, True),
     **EVENT_OPERATIONS,  # buyers' postings, returns and reviews
     **DICTIONARY_OPERATIONS,  # the category tree, attributes and their dictionaries
+    **CARD_OPERATIONS,  # product import, its task, prices
 }

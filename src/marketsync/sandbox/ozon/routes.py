@@ -4,7 +4,7 @@ checked against the spec (400 code 3 like Ozon's gateway), faults, and every ans
 
 Faults (`faults.configure("ozon", ...)`): "429" is Ozon's own rate-limit answer (HTTP 429, code 8, the
 Retry-After asked), "http429" a bare gateway 429, "500"/"502"/"timeout" gateway failures, "lost_write" and
-"lost_write_504" apply a stock update and lose its answer.
+"lost_write_504" apply a write (a stock update, a product import, prices) and lose its answer.
 """
 
 from __future__ import annotations
@@ -20,11 +20,13 @@ from marketsync.sandbox.faults import gateway_failure, lost_write_response, wait
 from marketsync.sandbox.ozon import spec
 from marketsync.sandbox.ozon.errors import OzonError, bad_request, circle_open, rate_limited
 from marketsync.sandbox.ozon.operations import OPERATIONS, Operation, request_refusal
+from marketsync.sandbox.ozon.operations_cards import settle
 from marketsync.sandbox.state import SandboxState
 
 SERVICE = "ozon"
 MEDIA_TYPE = "application/json; charset=utf-8"
 LOST = ("lost_write", "lost_write_504")
+STOCK_UPDATE = "/v2/products/stocks"  # the one method with its own per-minute limit (80 a minute)
 
 
 def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
@@ -78,7 +80,7 @@ def ozon_router(sandbox: SandboxState) -> APIRouter:
             with sandbox.lock:
                 seller = ozon.authenticate(request.headers.get("client-id"), request.headers.get("api-key"))
                 try:
-                    ozon.count_request(seller, stock_update=write)
+                    ozon.count_request(seller, stock_update=path == STOCK_UPDATE)
                 except OzonError:
                     sandbox.stats.record_limited(SERVICE)
                     raise
@@ -88,6 +90,7 @@ def ozon_router(sandbox: SandboxState) -> APIRouter:
                 problems = _request_problems(path, body)
                 if problems:
                     raise request_refusal(path, problems)
+                settle(ozon, seller)  # product imports whose time has come show wherever Ozon shows products
                 try:
                     answer = operation(ozon, seller, body)
                 except (TypeError, ValueError, AttributeError, KeyError):

@@ -1,5 +1,6 @@
 """The emulated Ozon's data per seller (Client-Id): API keys, FBS warehouses, products, FBS and FBO stock,
-when each offer-warehouse pair was last updated, buyers' postings, returns and reviews (postings.py), and the
+when each offer-warehouse pair was last updated, buyers' postings, returns and reviews (postings.py), product
+imports and price changes (cards.py), and the
 limits Ozon enforces, on a clock tests can advance (`now` for the windows, `utcnow` for the events' stamps)."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from marketsync.sandbox.ozon.cards import PROCESSING_SECONDS, SellerCards
 from marketsync.sandbox.ozon.errors import (
     DEACTIVATED_KEY,
     OFFER_NOT_SIGNED,
@@ -74,6 +76,7 @@ class OzonSeller:
     pair_updated_at: dict[tuple[int, int], float] = field(default_factory=dict)
     offer_signed: bool = True
     events: SellerEvents = field(default_factory=SellerEvents)
+    cards: SellerCards = field(default_factory=SellerCards)  # product imports and price changes (cards.py)
 
     def product(self, offer_id: str) -> OzonProduct | None:
         """Return the product with this offer id, if any."""
@@ -94,6 +97,7 @@ class OzonState:
             self.requests_per_second: int | None = 50  # per Client-Id, every method together
             self.stock_updates_per_minute: int | None = 80  # /v2/products/stocks per seller
             self.pair_interval_s: float = 30.0  # one update of an offer-warehouse pair per 30 s
+            self.import_processing_s: float = PROCESSING_SECONDS  # a product import stays pending this long
             self._offset = 0.0
             self._sellers: dict[int, OzonSeller] = {}
             self._keys: dict[str, int] = {}
