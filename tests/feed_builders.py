@@ -39,7 +39,8 @@ def _hash(fields: dict[str, Any]) -> str:
 def product_fields(i: int, category_id: int | None) -> dict[str, Any]:
     """Return a deterministic product's fields (every field a feed shows)."""
     return {"sku": f"SKU-{i:05d}", "name": f"Смартфон Ромашка {i}", "description": f"Телефон {i} с <экраном> & ручкой",
-            "vendor": "Ромашка", "vendor_code": f"RM-{i}", "barcodes": [ean13(f"460000{i:06d}")], "category_id": category_id,
+            "vendor": "Ромашка", "vendor_code": f"RM-{i}", "barcodes": [ean13(f"460000{i:06d}")],
+            "category_id": category_id,
             "price": Decimal("1000.00") + i, "stock": i % 4, "pictures": [f"https://img.example.ru/{i}.jpg"],
             "params": {"Цвет": "чёрный", "Память": f"{64 * (1 + i % 2)} ГБ"}, "weight_kg": Decimal("0.2"),
             "length_cm": Decimal("15"), "width_cm": Decimal("7"), "height_cm": Decimal("1")}

@@ -16,8 +16,8 @@ from sqlalchemy import select
 
 from builders import seed_catalog, seller, vk_items
 from marketsync.db import session_scope
-from marketsync.settings import Settings
 from marketsync.sandbox.server import free_port
+from marketsync.settings import Settings
 from marketsync.sync.models import SyncRun
 from marketsync.worker import create_celery
 
