@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from marketsync.connectors.errors import ConfigError, ConnectorError
 from marketsync.connectors.records import FBS, CheckResult, MarketOffer, StockLevel, StockUpdate, WriteResult
+from marketsync.connectors.yandex_market.cards import YandexMarketCards
 from marketsync.connectors.yandex_market.client import (
     STOCKS_OFFER_IDS_MAX,
     SYSTEM,
@@ -26,7 +27,6 @@ from marketsync.connectors.yandex_market.client import (
     RequestRefusedError,
     YandexMarketClient,
 )
-from marketsync.connectors.yandex_market.cards import YandexMarketCards
 from marketsync.connectors.yandex_market.dictionary import YandexMarketDictionary
 from marketsync.connectors.yandex_market.mapping import (
     fulfillment_of,
