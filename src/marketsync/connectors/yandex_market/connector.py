@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from marketsync.connectors.errors import ConfigError, ConnectorError
 from marketsync.connectors.records import FBS, CheckResult, MarketOffer, StockLevel, StockUpdate, WriteResult
+from marketsync.connectors.yandex_market.cards import YandexMarketCards
 from marketsync.connectors.yandex_market.client import (
     STOCKS_OFFER_IDS_MAX,
     SYSTEM,
@@ -86,6 +87,11 @@ METHOD_BUDGETS = PathBudgets({
     # so this only guards against a loop); getCategoryContentParameters: 100 requests/min.
     "/v2/categories/tree": Budget(window=(50, 3_600_000)),
     "/v2/category/{id}/parameters": Budget(per_minute=100),
+    # updateOfferMappings: 5,000 offers/min; at the 100 offers a request may carry that is 50 requests/min.
+    # updateBusinessPrices: 10,000 offers/min; at 500 a request, 20 requests/min. Counting requests at the
+    # maximum keeps every mix of batch sizes inside the offer limits.
+    "/v2/businesses/{id}/offer-mappings/update": Budget(per_minute=50),
+    "/v2/businesses/{id}/offer-prices/updates": Budget(per_minute=20),
 })
 
 
@@ -93,8 +99,8 @@ def _cause(exc: ConnectorError) -> dict[str, object]:
     return {"key": exc.key, "params": dict(exc.params)}
 
 
-class YandexMarketConnector(YandexMarketDictionary):
-    """Keeps the FBS stock of one Yandex Market shop equal to ours."""
+class YandexMarketConnector(YandexMarketDictionary, YandexMarketCards):
+    """Keeps the FBS stock of one Yandex Market shop equal to ours; publishes the hub's cards and prices."""
 
     system = SYSTEM
     batch_size = UPDATE_STOCKS_MAX

@@ -1,4 +1,5 @@
-"""`/_control/yandex_market/...`: seed a business, revoke a key, change a documented limit (never counted)."""
+"""`/_control/yandex_market/...`: seed a business, revoke a key, change a documented limit (never counted), the
+catalogue's delay, the clock, a locked cabinet."""
 
 from __future__ import annotations
 
@@ -47,5 +48,26 @@ def yandex_market_control_router(sandbox: SandboxState) -> APIRouter:
         ym.limits[operation] = None if amount is None else Limit(int(amount), float(body.get("period_s", 60)))
         ym.windows.reset()
         return {"operation": operation, "amount": amount}
+
+    @router.post("/cards/delay")
+    def card_delay(body: dict[str, Any] = Body(...)) -> dict[str, Any]:
+        """Set how long a new card stays unreadable: {"seconds": 120} (0: readable at once, the default)."""
+        ym.card_delay_s = max(0.0, float(body.get("seconds", 0)))
+        return {"seconds": ym.card_delay_s}
+
+    @router.post("/clock/advance")
+    def advance(body: dict[str, Any] = Body(...)) -> dict[str, Any]:
+        """Move the emulator's clock on ({"seconds": 60}): cards sent meanwhile become readable."""
+        ym.advance(float(body.get("seconds", 0)))
+        return {"now": ym.now().isoformat()}
+
+    @router.post("/businesses/{business_id}/lock")
+    def lock(business_id: int, body: dict[str, Any] = Body(default={})) -> dict[str, Any]:
+        """Lock a cabinet (writes answer 423, as while it is being moved); {"locked": false} unlocks it."""
+        if body.get("locked", True):
+            ym.locked.add(business_id)
+        else:
+            ym.locked.discard(business_id)
+        return {"locked": business_id in ym.locked}
 
     return router

@@ -15,6 +15,7 @@ from marketsync.sandbox import contract
 from marketsync.sandbox.faults import gateway_failure, lost_write_response, wait_latency
 from marketsync.sandbox.state import SandboxState
 from marketsync.sandbox.yandex_market import spec
+from marketsync.sandbox.yandex_market.cards_routes import add_card_routes
 from marketsync.sandbox.yandex_market.dictionary import categories_tree, category_parameters
 from marketsync.sandbox.yandex_market.errors import YmError, bad_request, forbidden, unauthorized
 from marketsync.sandbox.yandex_market.wire import (
@@ -226,6 +227,7 @@ def yandex_market_router(sandbox: SandboxState) -> APIRouter:
 
         return await serve(request, "POST", PARAMETERS, "getCategoryContentParameters", False, action)
 
+    add_card_routes(router, ym, serve, count)  # updateOfferMappings, updateBusinessPrices
     return router
 
 

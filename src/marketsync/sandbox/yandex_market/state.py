@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from marketsync.sandbox.yandex_market.errors import YmError, bad_request, forbidden, not_found
@@ -21,6 +21,8 @@ DEFAULT_LIMITS: dict[str, Limit] = {
     "updateStocks": Limit(100_000, 60),  # SKUs sent
     "getCategoriesTree": Limit(50, 3600),  # 50 requests an hour
     "getCategoryContentParameters": Limit(100, 60),
+    "updateOfferMappings": Limit(5000, 60),  # offers sent (req.offerMappings)
+    "updateBusinessPrices": Limit(10_000, 60),  # offers sent (req.offers)
 }
 PLACEMENTS = ("FBS", "FBY", "DBS", "LAAS")
 
@@ -35,6 +37,8 @@ class YmOffer:
     market_sku: int | None = None
     archived: bool = False
     campaign_ids: list[int] = field(default_factory=list)
+    card: dict[str, Any] = field(default_factory=dict)  # BaseOfferDTO fields sent by updateOfferMappings
+    visible_at: datetime | None = None  # a new card is readable from then on (the catalogue lags)
 
 
 @dataclass
@@ -79,7 +83,19 @@ class YandexMarketState:
             self.stocks: dict[tuple[int, int, str], YmStock] = {}
             self.limits: dict[str, Limit | None] = dict(DEFAULT_LIMITS)
             self.page_cap: int | None = None  # tests: pages smaller than the limit asked, to page tens of items
+            self.card_delay_s = 0.0  # how long a new card stays unreadable (0: at once; tests set more)
+            self.skew = timedelta(0)  # what tests advanced the clock by
+            self.locked: set[int] = set()  # businesses whose cabinet is being moved: writes answer 423
             self.windows.reset()
+
+    def now(self) -> datetime:
+        """Return the emulator's clock: real time plus what tests advanced."""
+        return self.clock() + self.skew
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock on: cards sent meanwhile become readable (rate windows are real time)."""
+        with self.lock:
+            self.skew += timedelta(seconds=seconds)
 
     # --- seeding -------------------------------------------------------------------------------------------
     def add_business(self, token: str, business_id: int, name: str = "") -> None:
@@ -154,7 +170,9 @@ class YandexMarketState:
     def catalogue(self, business_id: int, *, archived: bool) -> list[YmOffer]:
         """Return the business's archived offers or the others, in insertion order."""
         with self.lock:
-            return [o for o in self.offers.get(business_id, {}).values() if o.archived == archived]
+            now = self.now()
+            return [o for o in self.offers.get(business_id, {}).values()
+                    if o.archived == archived and (o.visible_at is None or o.visible_at <= now)]
 
     def shop_offers(self, campaign: YmCampaign, *, archived: bool) -> list[YmOffer]:
         """Return the offers a shop holds (placed in it, or in no shop in particular)."""

@@ -8,6 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 from marketsync.sandbox.yandex_market.errors import bad_request
 
+# The card fields getOfferMappings gives back as sent (GetOfferDTO = BaseOfferDTO + basicPrice; parameter values
+# are read through offer-cards, which we do not emulate).
+CARD_FIELDS = ("marketCategoryId", "pictures", "vendor", "vendorCode", "description", "weightDimensions",
+               "basicPrice")
+
 if TYPE_CHECKING:
     from marketsync.sandbox.yandex_market.state import YandexMarketState, YmCampaign, YmOffer
 
@@ -21,7 +26,8 @@ def campaign_to_wire(campaign: YmCampaign, business_name: str) -> dict[str, Any]
 
 def offer_mapping_to_wire(offer: YmOffer) -> dict[str, Any]:
     """Render a GetOfferMappingDTO: optional lists are left out when empty (their minItems is 1)."""
-    wire: dict[str, Any] = {"offerId": offer.offer_id, "name": offer.name, "archived": offer.archived}
+    wire: dict[str, Any] = {key: value for key, value in offer.card.items() if key in CARD_FIELDS}
+    wire.update({"offerId": offer.offer_id, "name": offer.name, "archived": offer.archived})
     if offer.barcodes:
         wire["barcodes"] = list(offer.barcodes)
     if offer.campaign_ids:
@@ -30,6 +36,8 @@ def offer_mapping_to_wire(offer: YmOffer) -> dict[str, Any]:
     out: dict[str, Any] = {"offer": wire}
     if offer.market_sku is not None:
         out["mapping"] = {"marketSku": offer.market_sku, "marketSkuName": offer.name}
+    if offer.card.get("marketCategoryId"):
+        out.setdefault("mapping", {})["marketCategoryId"] = offer.card["marketCategoryId"]
     return out
 
 
