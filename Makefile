@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/notification_latency.py
 	$(PY) benchmarks/event_detection.py
 	$(PY) benchmarks/hub_import.py
+	$(PY) benchmarks/publish_cards.py
 
 # The 400-line cap per module, and the import contract naming every page and task module, are unit tests, so
 # CI's `make test` enforces them too.
