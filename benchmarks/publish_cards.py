@@ -19,7 +19,6 @@ import uuid
 from decimal import Decimal
 from pathlib import Path
 
-
 from marketsync.sandbox.app import create_sandbox_app
 from marketsync.sandbox.server import ServerThread
 from marketsync.sandbox.state import SandboxState
