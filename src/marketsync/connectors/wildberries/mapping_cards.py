@@ -8,8 +8,7 @@ says 4 and an array of strings otherwise (charcType 0, not used, is left out).
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -113,12 +112,3 @@ def price_outcome(sku: str, good: GoodOutcome | None, task_status: int | None) -
     text = good.errorText or "Wildberries refused the price"
     return PriceOutcome(sku, "quarantined" if QUARANTINE_MARK.casefold() in text.casefold() else "refused", text)
 
-
-def chunks(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
-    """Split a sequence into pieces of at most `size`."""
-    return [items[start:start + size] for start in range(0, len(items), size)] or []
-
-
-def ceil_div(count: int, size: int) -> int:
-    """Return how many pages of `size` hold `count` items."""
-    return math.ceil(count / size)

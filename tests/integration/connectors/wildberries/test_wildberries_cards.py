@@ -72,7 +72,7 @@ def test_a_missing_required_characteristic_is_refused_with_wbs_text(wb):
 
 
 def test_a_refused_card_sent_again_fixed_is_pending_then_accepted_not_refused_by_the_old_batch(wb):
-    seller, connector, state = wb
+    _seller, connector, state = wb
     broken = _draft("POT-1", attributes=())
     first = connector.send_cards([broken])
     state.advance_clock(5)
@@ -147,7 +147,7 @@ def test_prices_are_accepted_and_a_steep_drop_is_quarantined_not_refused(wb):
 
 
 def test_a_price_already_set_is_accepted_and_one_without_nmid_refused(wb):
-    seller, connector, state = wb
+    _seller, connector, state = wb
     created = connector.send_cards([_draft("POT-1")])
     state.advance_clock(5)
     nm_id = connector.card_outcomes(created)[0].remote_id
@@ -165,3 +165,25 @@ def test_batches_over_the_documented_maxima_are_refused_before_sending(wb):
         connector.send_cards([_draft(f"P{i}") for i in range(connector.card_batch_size + 1)])
     with pytest.raises(ValueError, match="at most 1000"):
         connector.push_prices([PriceUpdate(f"P{i}", Decimal(1), str(i + 1)) for i in range(1001)])
+
+
+def test_a_429_on_upload_waits_as_wb_says_and_sends_once_more(wb, sandbox_state):
+    _seller, connector, state = wb
+    sandbox_state.faults.configure("wildberries", rate=1, kinds=["429"], retry_after=1, max_faults=1)
+
+    submission = connector.send_cards([_draft("POT-1")])
+    state.advance_clock(5)
+
+    assert submission.sent_skus == ("POT-1",) and connector.find_cards(["POT-1"]).keys() == {"POT-1"}
+    assert sandbox_state.faults.config("wildberries").injected == 1
+
+
+def test_a_500_on_a_price_upload_is_an_unknown_outcome_never_resent_blindly(wb, sandbox_state):
+    _seller, connector, state = wb
+    created = connector.send_cards([_draft("POT-1")])
+    state.advance_clock(5)
+    nm_id = connector.card_outcomes(created)[0].remote_id
+    sandbox_state.faults.configure("wildberries", rate=1, kinds=["500"], max_faults=1)
+
+    with pytest.raises(OutcomeUnknownError):
+        connector.push_prices([PriceUpdate("POT-1", Decimal("2100"), nm_id)])
