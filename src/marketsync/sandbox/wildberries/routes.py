@@ -1,6 +1,6 @@
 """The HTTP face of the emulated WB: one router per host, each under its own prefix, so each has its own base URL
 (`/wildberries/content`, `/wildberries/marketplace`, `/wildberries/statistics`, `/wildberries/feedbacks`,
-`/wildberries/common`), like the real hosts."""
+`/wildberries/prices`, `/wildberries/common`), like the real hosts."""
 
 from __future__ import annotations
 
