@@ -126,7 +126,7 @@ def env(monkeypatch: pytest.MonkeyPatch, tmp_root: Path, sandbox: ServerThread) 
         "VK_API_URL": f"{sandbox.url}/vk",
         "YM_API_URL": f"{sandbox.url}/yandex_market",
         **{f"WB_{host.upper()}_API_URL": f"{sandbox.url}/wildberries/{host}"
-           for host in ("content", "marketplace", "statistics", "feedbacks", "common")},
+           for host in ("content", "marketplace", "statistics", "feedbacks", "prices", "common")},
         "OZON_API_URL": f"{sandbox.url}/ozon",
         "HTTP_BACKOFF_MAX_SECONDS": "2",
         "HTTP_TIMEOUT_SECONDS": "10",

@@ -59,7 +59,7 @@ def demo_environment(host: str, port: int) -> dict[str, str]:
         "VK_API_URL": f"{base}/sandbox/vk",
         "YM_API_URL": f"{base}/sandbox/yandex_market",
         **{f"WB_{host.upper()}_API_URL": f"{base}/sandbox/wildberries/{host}"
-           for host in ("content", "marketplace", "statistics", "feedbacks", "common")},
+           for host in ("content", "marketplace", "statistics", "feedbacks", "prices", "common")},
         "OZON_API_URL": f"{base}/sandbox/ozon",
         # The stock monitor alerts the sandbox's demo bot chat (/sandbox/_control/state?service=telegram&token=…)
         # and, by mail, the SMTP sink (/sandbox/mail).

@@ -1,5 +1,6 @@
 """Wildberries as a StockChannel (cards, one offer per size; FBS stock at the seller's warehouse; FBO stock)
-and as an EventFeed (orders, buyouts and returns, reviews, stock per size, cards: feed.py).
+and as an EventFeed (orders, buyouts and returns, reviews, stock per size, cards: feed.py) and a CardChannel
+(cards and prices published from the catalog hub: cards.py).
 
 The hosts, their budgets and our pace are hosts.py's. A connection may have no warehouse (the notifications bot
 asks only for the token): then the check reads the seller's profile on the common host, and a stock push or
@@ -14,7 +15,9 @@ from pydantic import BaseModel, Field
 
 from marketsync.connectors.errors import ConfigError, ConnectorError
 from marketsync.connectors.records import CheckResult, MarketOffer, StockLevel, StockUpdate, WriteResult
+from marketsync.connectors.wildberries.cards import WildberriesCards
 from marketsync.connectors.wildberries.client import STOCKS_MAX, SYSTEM, WildberriesClient
+from marketsync.connectors.wildberries.client_cards import WildberriesCardsClient
 from marketsync.connectors.wildberries.client_reports import WildberriesReportsClient
 from marketsync.connectors.wildberries.dictionary import WildberriesDictionary
 from marketsync.connectors.wildberries.feed import FBO_SINCE, WildberriesEventFeed
@@ -44,7 +47,7 @@ class WildberriesCredentials(BaseModel):
     warehouse_id: int | None = Field(default=None, gt=0)
 
 
-class WildberriesConnector(WildberriesEventFeed, WildberriesDictionary):
+class WildberriesConnector(WildberriesEventFeed, WildberriesDictionary, WildberriesCards):
     """Keeps one WB seller's FBS stock at one warehouse equal to ours, reads what WB reports and what buyers did."""
 
     system = SYSTEM
@@ -61,6 +64,9 @@ class WildberriesConnector(WildberriesEventFeed, WildberriesDictionary):
         # The event feed lists cards at our own pace (WB_API_*); the stock push's listing at WB's content limit.
         self.paced_client = WildberriesClient(self.hosts.paced())
         self.reports = WildberriesReportsClient(self.hosts)
+        self.cards_client = WildberriesCardsClient(self.hosts.content, self.hosts.prices)
+        self.sent_cards = {}
+        self.subject_kinds = {}
 
     def close(self) -> None:
         """Release the HTTP pools."""

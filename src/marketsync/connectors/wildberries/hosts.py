@@ -8,6 +8,8 @@ WB keeps each as a token bucket (`burst` at once, one more every interval); ours
 `burst` requests per burst × interval (burst_window), which never outruns the bucket.
 - statistics: /api/v1/supplier/orders, /sales and /stocks 1 request/min each, burst 1 (12-reports.yaml);
 - feedbacks: the whole Questions and feedbacks category 3/s, interval 333 ms, burst 6 (09-communications.yaml);
+- card create, update and error list: 10/min, interval 6 s, burst 5 each (02-products.yaml);
+- prices: the whole Prices category 10 requests per 6 s, interval 600 ms, burst 5 (02-products.yaml);
 - common: /api/v1/seller-info 1/min, burst 10 (01-general.yaml): the burst covers the checks a person makes,
   so no budget of ours; beyond it WB's 429 and its wait apply.
 Our own pace on top, for what the event feed reads (statistics, feedbacks, common, and its card listing through
@@ -36,6 +38,11 @@ CONTENT_BUDGET = CARDS_PATH
 ORDERS_PATH, SALES_PATH, STOCKS_PATH = "/api/v1/supplier/orders", "/api/v1/supplier/sales", "/api/v1/supplier/stocks"
 FEEDBACKS_BUDGET = "feedbacks"  # one limit for the whole Questions and feedbacks category
 SELLER_INFO_PATH = "/api/v1/seller-info"
+# Card create, update and the error list each have their own table (10/min, interval 6 s, burst 5), outside the
+# Content category's limit; the Prices category is one limit (10 requests per 6 s, 600 ms, burst 5).
+UPLOAD_PATH, UPDATE_PATH, ERRORS_PATH = "/content/v2/cards/upload", "/content/v2/cards/update", \
+    "/content/v2/cards/error/list"
+PRICES_BUDGET = "prices"
 
 
 @dataclass
@@ -48,11 +55,12 @@ class WbHosts:
     feedbacks: HttpClient
     common: HttpClient
     feed_content: HttpClient
+    prices: HttpClient
 
     def close(self) -> None:
         """Close every connection pool."""
         for http in (self.content, self.marketplace, self.statistics, self.feedbacks, self.common,
-                     self.feed_content):
+                     self.feed_content, self.prices):
             http.close()
 
     def paced(self) -> WbHosts:
@@ -68,7 +76,7 @@ def burst_window(burst: int, interval_ms: int) -> tuple[int, int]:
 
 def open_hosts(token: str, *, connection_key: str, recorder: Recorder | None = None,
                max_attempts: int | None = None, timeout: float | None = None) -> WbHosts:
-    """Build the five host clients of one token with WB's budgets and our pace."""
+    """Build the host clients of one token with WB's budgets and our pace."""
     settings = get_settings()
     interval = settings.WB_API_INTERVAL or None
     paced = Budget(per_minute=settings.WB_API_RATE_LIMIT)
@@ -86,7 +94,9 @@ def open_hosts(token: str, *, connection_key: str, recorder: Recorder | None = N
             rate_limit_backoff=backoff,
         ))
 
-    cards = {CARDS_PATH: Budget(per_minute=100, window=burst_window(5, 600))}
+    cards = {CARDS_PATH: Budget(per_minute=100, window=burst_window(5, 600)),
+             **{path: Budget(per_minute=10, window=burst_window(5, 6000))
+                for path in (UPLOAD_PATH, UPDATE_PATH, ERRORS_PATH)}}
     seller_stocks = Budget(per_minute=300, window=burst_window(20, 200))
     return WbHosts(
         content=host(settings.WB_CONTENT_API_URL, cards, ours=False),
@@ -97,4 +107,6 @@ def open_hosts(token: str, *, connection_key: str, recorder: Recorder | None = N
                                                                       statistics_budget)),
         feedbacks=host(settings.WB_FEEDBACKS_API_URL, {FEEDBACKS_BUDGET: Budget(per_second=3)}),
         common=host(settings.WB_COMMON_API_URL, {}),
+        prices=host(settings.WB_PRICES_API_URL, {PRICES_BUDGET: Budget(per_minute=100, window=burst_window(5, 600))},
+                    ours=False),
     )

@@ -31,7 +31,7 @@ def wildberries_control(sandbox: SandboxState) -> APIRouter:
             return seed_wildberries(sandbox.wildberries, token, offers=body.get("offers") or [],
                                     warehouses=body.get("warehouses") or DEFAULT_WAREHOUSES,
                                     categories=body.get("categories") or ("content", "marketplace", "statistics",
-                                                                                "feedbacks"))
+                                                                                "feedbacks", "prices"))
         except (KeyError, TypeError, ValueError, IndexError) as error:
             raise HTTPException(400, f"bad seed: {error!r}") from None
 

@@ -88,14 +88,23 @@ def _subjects_page(query: Any) -> tuple[int, Any]:
     return 200, {"data": data, "error": False, "errorText": "", "additionalErrors": None}
 
 
-def _charcs(subject_id: str) -> tuple[int, Any]:
+def subject_charcs(subject_id: str) -> tuple[str, tuple[tuple[int, str, bool, str, int, int], ...]] | None:
+    """Return a subject's name and characteristics (charcID, name, required, unitName, maxCount, charcType), or
+    None for a subject WB does not have."""
     found = next((s for s in subjects() if str(s[0]) == subject_id), None)
     if found is None:
+        return None
+    return found[2], (*COMMON, *(OWN.get(found[0], ()) if found[1] != 9999 else ()))
+
+
+def _charcs(subject_id: str) -> tuple[int, Any]:
+    found = subject_charcs(subject_id)
+    if found is None:
         raise errors.content(400, f"Предмет {subject_id} не найден")
-    own = OWN.get(found[0], ()) if found[1] != 9999 else ()
-    data = [{"charcID": cid, "subjectName": found[2], "subjectID": found[0], "name": name, "required": required,
-             "unitName": unit, "maxCount": count, "popular": False, "charcType": kind}
-            for cid, name, required, unit, count, kind in (*COMMON, *own)]
+    subject_name, charcs = found
+    data = [{"charcID": cid, "subjectName": subject_name, "subjectID": int(subject_id), "name": name,
+             "required": required, "unitName": unit, "maxCount": count, "popular": False, "charcType": kind}
+            for cid, name, required, unit, count, kind in charcs]
     return 200, {"data": data, "error": False, "errorText": "", "additionalErrors": None}
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 CONTENT, WAREHOUSES, STOCKS, STATISTICS = "content", "warehouses", "stocks", "statistics"
 ORDERS, SALES, FEEDBACKS = "statistics-orders", "statistics-sales", "feedbacks"
 PING, SELLER_INFO = "ping", "seller-info"
+CARDS_UPLOAD, CARDS_UPDATE, CARDS_ERRORS, PRICES = "cards-upload", "cards-update", "cards-errors", "prices"
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,11 @@ DEFAULT_LIMITS: dict[str, Limit] = {
     FEEDBACKS: Limit(180, 6),  # the Questions and feedbacks category: 3/s, interval 333 ms, burst 6
     PING: Limit(6, 3),  # /ping: at most 3 requests in 30 s, per host
     SELLER_INFO: Limit(1, 10),  # /api/v1/seller-info: 1/min, burst 10
+    # Card create, update and the error list: each its own table, 10/min, interval 6 s, burst 5.
+    CARDS_UPLOAD: Limit(10, 5),
+    CARDS_UPDATE: Limit(10, 5),
+    CARDS_ERRORS: Limit(10, 5),
+    PRICES: Limit(100, 5),  # the Prices category: 10 requests per 6 s, interval 600 ms, burst 5
 }
 
 

@@ -1,6 +1,6 @@
 """The HTTP face of the emulated WB: one router per host, each under its own prefix, so each has its own base URL
 (`/wildberries/content`, `/wildberries/marketplace`, `/wildberries/statistics`, `/wildberries/feedbacks`,
-`/wildberries/common`), like the real hosts."""
+`/wildberries/prices`, `/wildberries/common`), like the real hosts."""
 
 from __future__ import annotations
 
@@ -14,8 +14,10 @@ from marketsync.sandbox.wildberries.cards import list_cards
 from marketsync.sandbox.wildberries.dictionary import add_dictionary_routes
 from marketsync.sandbox.wildberries.gateway import BadBody, json_body, serve
 from marketsync.sandbox.wildberries.limits import CONTENT, ORDERS, SALES, STATISTICS, STOCKS, WAREHOUSES
+from marketsync.sandbox.wildberries.publishing import process_due
 from marketsync.sandbox.wildberries.reports import order_to_wire, parse_query, sale_to_wire, select
 from marketsync.sandbox.wildberries.routes_feed import common_router, feedbacks_router, ping_route
+from marketsync.sandbox.wildberries.routes_publishing import add_card_routes, prices_router
 from marketsync.sandbox.wildberries.state import MARKETPLACE, WbSeller
 from marketsync.sandbox.wildberries.stocks import put_stocks, read_stocks
 from marketsync.sandbox.wildberries.wire import fbo_row_to_wire, parse_date_from, warehouse_to_wire
@@ -47,6 +49,7 @@ def wildberries_router(sandbox: SandboxState) -> APIRouter:
         def action(seller: WbSeller) -> tuple[int, Any]:
             if isinstance(body, BadBody):
                 raise errors.content(400, "Request body can not be decoded")
+            process_due(wb, seller)  # queued uploads and updates whose time has come show in the list
             return list_cards(seller, body)
 
         return await serve(sandbox, request, host="content", path="/content/v2/get/cards/list", group=CONTENT,
@@ -116,8 +119,11 @@ def wildberries_router(sandbox: SandboxState) -> APIRouter:
                            write=False, action=action)
 
     add_dictionary_routes(content, sandbox)
-    for host, host_router in (("content", content), ("statistics", statistics)):
+    add_card_routes(content, sandbox)
+    prices = prices_router(sandbox)
+    for host, host_router in (("content", content), ("statistics", statistics), ("prices", prices)):
         host_router.add_api_route("/ping", ping_route(sandbox, host), methods=["GET"])
-    for host_router in (content, marketplace, statistics, feedbacks_router(sandbox), common_router(sandbox)):
+    for host_router in (content, marketplace, statistics, prices, feedbacks_router(sandbox),
+                        common_router(sandbox)):
         router.include_router(host_router)
     return router

@@ -75,6 +75,8 @@ class WbSpec:
                 if what == "request":
                     parts, node = self._follow(["paths", path, method])
                     parts, node = ([*parts, "requestBody"], node.get("requestBody", {}))
+                    if "$ref" in node:  # a shared request body (components/requestBodies/SupplierTaskRequest)
+                        parts, node = self._follow(parts)
                 elif what in operation.get("responses", {}):
                     parts, node = self._follow(["paths", path, method, "responses", what])
                 else:

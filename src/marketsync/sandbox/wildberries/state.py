@@ -9,12 +9,14 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from marketsync.sandbox.wildberries.buyers import WbFeedback, WbOrder, WbSale
+from marketsync.sandbox.wildberries.card_jobs import CardJobs, PriceBook
 from marketsync.sandbox.wildberries.limits import DEFAULT_LIMITS, Limit, TokenBuckets
 
-CONTENT, MARKETPLACE, STATISTICS, FEEDBACKS = "content", "marketplace", "statistics", "feedbacks"
-ALL_CATEGORIES = frozenset({CONTENT, MARKETPLACE, STATISTICS, FEEDBACKS})
+CONTENT, MARKETPLACE, STATISTICS, FEEDBACKS, PRICES = "content", "marketplace", "statistics", "feedbacks", "prices"
+ALL_CATEGORIES = frozenset({CONTENT, MARKETPLACE, STATISTICS, FEEDBACKS, PRICES})
 MOSCOW = timedelta(hours=3)
 
 
@@ -46,6 +48,12 @@ class WbCard:
     photos: int = 1
     cargo_type: int = 1
     trashed: bool = False
+    # What a card upload or update sets (the seed leaves them empty); price and discount the prices host's.
+    description: str = ""
+    characteristics: list[dict[str, Any]] = field(default_factory=list)
+    dimensions: dict[str, Any] | None = None
+    price: int = 0
+    discount: int = 0
 
 
 @dataclass
@@ -92,6 +100,8 @@ class WbSeller:
     orders: dict[str, WbOrder] = field(default_factory=dict)  # srid → ordered unit
     sales: dict[str, WbSale] = field(default_factory=dict)  # saleID → buyout or return
     feedbacks: dict[str, WbFeedback] = field(default_factory=dict)
+    jobs: CardJobs = field(default_factory=CardJobs)  # card uploads and updates waiting, and the error list
+    pricing: PriceBook = field(default_factory=PriceBook)  # price uploads and the price quarantine
     name: str = "ИП Демо-продавец"
     trade_mark: str = ""
     sid: str = ""
@@ -124,13 +134,20 @@ class WbState:
             self.tokens: dict[str, WbToken] = {}
             self.revoked: set[str] = set()
             self.sellers: dict[str, WbSeller] = {}
-            self._next = {"nm": 100_000_000, "imt": 200_000_000, "chrt": 300_000_000, "warehouse": 1_000_000}
+            self._next = {"nm": 100_000_000, "imt": 200_000_000, "chrt": 300_000_000, "warehouse": 1_000_000,
+                          "upload": 400_000_000, "barcode": 200_000_000}
+            self.card_delay_seconds = 2.0  # how long an uploaded or updated card waits in WB's queue
+            self.price_delay_seconds = 0.0  # how long a price upload stays in processing (buffer)
             self.buckets.reset()
 
     def relax_limits(self) -> None:
         """Lift every rate limit (tests that are not about limits)."""
         with self.lock:
             self.limits = dict.fromkeys(DEFAULT_LIMITS)
+
+    def new_id(self, kind: str) -> int:
+        """Return a fresh id of a kind (nm, imt, chrt, warehouse, upload, barcode)."""
+        return self._id(kind)
 
     def _id(self, kind: str) -> int:
         self._next[kind] += 1

@@ -41,6 +41,14 @@ def _photo(card: WbCard, n: int) -> dict[str, str]:
     return {size: PHOTO_BASE.format(size=size, **values) for size in ("big", "c246x328", "c516x688", "square", "tm")}
 
 
+def _dimensions(card: WbCard) -> dict[str, Any]:
+    if card.dimensions is None:  # a seeded card: plausible measures
+        return {"length": 10, "width": 10, "height": 10, "weightBrutto": 0.5, "isValid": True}
+    sides = [card.dimensions.get(side, 0) for side in ("length", "width", "height")]
+    return {"length": sides[0], "width": sides[1], "height": sides[2],
+            "weightBrutto": card.dimensions.get("weightBrutto", 0), "isValid": all(sides)}
+
+
 def card_to_wire(card: WbCard) -> dict[str, Any]:
     """Render a card as /content/v2/get/cards/list lists it."""
     return {
@@ -52,11 +60,11 @@ def card_to_wire(card: WbCard) -> dict[str, Any]:
         "vendorCode": card.vendor_code,
         "brand": card.brand,
         "title": card.title,
-        "description": "",
+        "description": card.description,
         "needKiz": False,
         "photos": [_photo(card, n) for n in range(1, card.photos + 1)],
-        "dimensions": {"length": 10, "width": 10, "height": 10, "weightBrutto": 0.5, "isValid": True},
-        "characteristics": [],
+        "dimensions": _dimensions(card),
+        "characteristics": list(card.characteristics),
         "sizes": [{"chrtID": s.chrt_id, "techSize": s.tech_size, "wbSize": s.wb_size, "skus": list(s.skus)}
                   for s in card.sizes],
         "tags": [],
