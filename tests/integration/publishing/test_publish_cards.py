@@ -36,6 +36,7 @@ def catalog(seller: int, sqlite_engine: Engine, sandbox_state: Any, sandbox: Ser
     """The seller's cabinet connected to the three marketplaces, with two complete pans and one without material."""
     connect_marketplaces(sqlite_engine, sandbox_state, seller)
     sandbox_state.ozon.import_processing_s = 0
+    sandbox_state.wildberries.card_delay_seconds = 0
     add_category(sqlite_engine, seller, "Кастрюли", [
         pan(sandbox, "PAN-1"), pan(sandbox, "PAN-2", name="Кастрюля Tefal 6 л"),
         pan(sandbox, "PAN-3", params={"Объём": "4 л", "Модель": "Cook 24"})])
@@ -52,7 +53,7 @@ def _writes(state: Any, channel: str) -> int:
     return int(state.stats.snapshot().get(SERVICES[channel], {}).get("writes", 0))
 
 
-@pytest.mark.parametrize("channel", ["ozon", "ym"])
+@pytest.mark.parametrize("channel", ["ozon", "wb", "ym"])
 def test_a_publish_creates_the_complete_cards_and_names_what_the_others_lack(
         catalog: int, sqlite_engine: Engine, sandbox_state: Any, channel: str) -> None:
     _map(sqlite_engine, catalog, channel)
