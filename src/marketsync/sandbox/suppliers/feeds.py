@@ -19,6 +19,9 @@ from marketsync.sandbox.demo_data import CATALOG
 # supplier → (offer id prefix, first and last share of the pool it offers, price factor range)
 SUPPLIERS = {"alfa": ("A", 0.0, 0.7, (1.0, 1.0)), "beta": ("B", 0.3, 1.0, (0.92, 1.12))}
 POOL = 300
+# The demo's categories mapped to the marketplaces' sandbox categories (cookware: Ozon 17028922:91565 «Кастрюля»,
+# WB subject 1234, YM 91611), whose offers carry the attributes those categories require.
+PUBLISHED_GROUPS = {"Посуда": {"ozon": "17028922:91565", "wb": "1234", "ym": "91611"}}
 CSV_COLUMNS = ("Артикул", "Наименование", "Цена", "Остаток", "Штрихкод", "Бренд", "Код производителя",
                "Категория", "Фото", "Вес, кг", "Габариты (Д/Ш/В), см", "Описание")
 CSV_MAPPING = {"Артикул": "sku", "Наименование": "name", "Цена": "price", "Остаток": "stock", "Штрихкод": "barcode",
@@ -60,12 +63,16 @@ def _good(index: int, seed: int) -> FeedOffer:
     variant, size = rng.choice(template.variants), rng.choice(template.sizes)
     name = " ".join(p for p in (rng.choice(template.nouns), brand, variant, size) if p)
     price = Decimal(str(round(rng.uniform(template.low, template.high), 2)))
+    params = {"Страна производства": rng.choice(("Россия", "Беларусь", "Казахстан"))}
+    if group in PUBLISHED_GROUPS:  # what the marketplaces' sandbox category of cookware requires
+        params.update({"Материал": rng.choice(("Нержавеющая сталь", "Алюминий", "Чугун")),
+                       "Объём": f"{rng.choice((1, 2, 3, 4, 5))} л", "Цвет": rng.choice(("Серебристый", "Черный")),
+                       "Модель": f"{brand} {variant or 'Classic'}".strip()})
     return FeedOffer(offer_id="", name=f"{name} №{index + 1}", category=group, price=price, stock=0, vendor=brand,
                      vendor_code=f"{brand[:3].upper()}-{index + 1:06d}", barcode=_ean13(rng),
                      weight=Decimal(rng.randrange(100, 5000)) / 1000,
                      dimensions=(rng.randrange(5, 60), rng.randrange(5, 40), rng.randrange(2, 30)),
-                     description=f"{name}. Поставляется в заводской упаковке.",
-                     params={"Страна производства": rng.choice(("Россия", "Беларусь", "Казахстан"))})
+                     description=f"{name}. Поставляется в заводской упаковке.", params=params)
 
 
 def pool_offers(count: int, *, prefix: str = "P", seed: int = 42) -> Iterator[FeedOffer]:
@@ -77,8 +84,10 @@ def pool_offers(count: int, *, prefix: str = "P", seed: int = 42) -> Iterator[Fe
         yield offer
 
 
-def supplier_offers(supplier: str, *, pool: int = POOL, seed: int = 42) -> Iterator[FeedOffer]:
-    """Yield a demo supplier's offers over its share of a pool of `pool` goods."""
+def supplier_offers(supplier: str, *, pool: int = POOL, seed: int = 42,
+                    pictures: str | None = None) -> Iterator[FeedOffer]:
+    """Yield a demo supplier's offers over its share of a pool of `pool` goods; `pictures` is the base URL of the
+    sandbox's picture files (real images a moderation can measure), else made-up addresses."""
     prefix, first, last, (low, high) = SUPPLIERS[supplier]
     for index in range(int(pool * first), int(pool * last)):
         offer = _good(index, seed)
@@ -86,7 +95,8 @@ def supplier_offers(supplier: str, *, pool: int = POOL, seed: int = 42) -> Itera
         offer.offer_id = f"{prefix}{index + 1:06d}"
         offer.price = (offer.price * Decimal(str(round(rng.uniform(low, high), 2)))).quantize(Decimal("0.01"))
         offer.stock = rng.choice((0, 0, 3, 5, 12, 40, 100))
-        offer.pictures = [f"https://img.example.ru/{supplier}/{index + 1}-{n}.jpg" for n in (1, 2)]
+        offer.pictures = ([f"{pictures}/900x1200.jpg", f"{pictures}/1000x1400.png"] if pictures else
+                          [f"https://img.example.ru/{supplier}/{index + 1}-{n}.jpg" for n in (1, 2)])
         if supplier == "beta":
             # The second supplier names a shared good by barcode only, or by vendor code only, by turns.
             offer.barcode, offer.vendor_code = ((offer.barcode, None) if index % 2 else (None, offer.vendor_code))
@@ -131,14 +141,14 @@ def write_csv(sink: TextIO, offers: Iterable[FeedOffer]) -> None:
                          "{}/{}/{}".format(*o.dimensions), o.description))
 
 
-def feed_text(name: str) -> str | None:
+def feed_text(name: str, pictures: str | None = None) -> str | None:
     """Return a demo feed by file name (alfa.yml, beta.csv; also alfa.csv, beta.yml), None when unknown."""
     supplier, _, kind = name.partition(".")
     if supplier not in SUPPLIERS or kind not in ("yml", "csv"):
         return None
     sink = io.StringIO()
     if kind == "yml":
-        write_yml(sink, supplier_offers(supplier), shop=supplier.capitalize())
+        write_yml(sink, supplier_offers(supplier, pictures=pictures), shop=supplier.capitalize())
     else:
-        write_csv(sink, supplier_offers(supplier))
+        write_csv(sink, supplier_offers(supplier, pictures=pictures))
     return sink.getvalue()

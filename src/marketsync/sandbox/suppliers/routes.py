@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from marketsync.sandbox.faults import gateway_failure, wait_latency
@@ -22,14 +22,15 @@ def suppliers_router(sandbox: SandboxState) -> APIRouter:
     router = APIRouter(prefix="/suppliers")
 
     @router.get("/{name}")
-    async def supplier_file(name: str) -> Response:
+    async def supplier_file(name: str, request: Request) -> Response:
         await wait_latency(sandbox.faults, SERVICE)
         fault = sandbox.faults.draw(SERVICE, write=False)
         if fault is not None and (failure := await gateway_failure(fault)) is not None:
             return failure
         if name == "beta-mapping.json":
             return Response(json.dumps(CSV_MAPPING, ensure_ascii=False), media_type="application/json")
-        text = feed_text(name)
+        # The pictures are the sandbox's own files, so a moderation check can fetch and measure them.
+        text = feed_text(name, pictures=str(request.base_url).rstrip("/") + "/pictures")
         if text is None:
             return Response("no such file", status_code=404, media_type="text/plain")
         kind = name.rsplit(".", 1)[1]
