@@ -78,7 +78,8 @@ def create_celery(settings: Settings | None = None) -> Celery:
     app = Celery("marketsync", broker=settings.broker_url,
                  include=["marketsync.sync.tasks", "marketsync.stocks.tasks", "marketsync.notifications.tasks",
                           "marketsync.billing.tasks", "marketsync.casdoor.tasks",
-                          "marketsync.feeds.tasks", "marketsync.dictionaries.tasks"])
+                          "marketsync.feeds.tasks", "marketsync.dictionaries.tasks",
+                          "marketsync.publishing.tasks"])
     app.conf.update(
         task_default_queue="default",
         task_queues=[Queue(name, queue_arguments=QUORUM if settings.broker_is_rabbitmq else None) for name in QUEUES],

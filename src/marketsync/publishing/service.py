@@ -55,3 +55,11 @@ def summary(report: PublishReport) -> str:
                 f"rejected={report.rejected}")
     counts = report.counts
     return f"created={counts.created} updated={counts.updated} unchanged={report.unchanged} rejected={report.rejected}"
+
+
+def enqueue_publish(account_id: int, channels: list[str]) -> None:
+    """Queue one publish per channel (after the caller's commit: the task reads what was committed)."""
+    from marketsync.worker import celery_app
+
+    for channel in channels:
+        celery_app.send_task("marketsync.publishing.publish_catalog", args=[account_id, channel], queue="sync")
