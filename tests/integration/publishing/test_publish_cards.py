@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import Engine
 
-from dictionary_world import add_category, connect_marketplaces
 from marketsync.db import session_scope
 from marketsync.dictionaries.mappings import map_category
 from marketsync.publishing.service import publish, report_lines, summary
@@ -29,18 +28,6 @@ def pan(sandbox: ServerThread, sku: str, **fields: Any) -> dict[str, Any]:
             "height_cm": Decimal("15"), "pictures": [f"{sandbox.url}/pictures/900x1200.jpg"],
             "params": {"Материал": "Нержавеющая сталь", "Объём": "4 л", "Цвет": "Серебристый", "Модель": "Cook 24"},
             **fields}
-
-
-@pytest.fixture
-def catalog(seller: int, sqlite_engine: Engine, sandbox_state: Any, sandbox: ServerThread) -> int:
-    """The seller's cabinet connected to the three marketplaces, with two complete pans and one without material."""
-    connect_marketplaces(sqlite_engine, sandbox_state, seller)
-    sandbox_state.ozon.import_processing_s = 0
-    sandbox_state.wildberries.card_delay_seconds = 0
-    add_category(sqlite_engine, seller, "Кастрюли", [
-        pan(sandbox, "PAN-1"), pan(sandbox, "PAN-2", name="Кастрюля Tefal 6 л"),
-        pan(sandbox, "PAN-3", params={"Объём": "4 л", "Модель": "Cook 24"})])
-    return seller
 
 
 def _map(engine: Engine, account_id: int, channel: str) -> None:
