@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 BOOLEAN, NUMBER, ENUM = "boolean", "number", "enum"
 SYNONYMS: tuple[tuple[str, ...], ...] = (
@@ -41,6 +42,7 @@ SUGGESTIONS = 3
 SPLIT = re.compile(r"\s*[;,/]\s*")
 
 
+@lru_cache(maxsize=65536)  # dictionary texts repeat for every product of a category (2,500 brands each time)
 def normalize(text: str) -> str:
     """Lower-case, ё as е, punctuation as spaces, spaces collapsed."""
     lowered = str(text).casefold().replace("ё", "е")
