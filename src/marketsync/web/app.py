@@ -170,6 +170,7 @@ def _include_routers(app: FastAPI) -> None:
     from marketsync.dictionaries.views import router as dictionaries_router
     from marketsync.feeds.views import router as feeds_router
     from marketsync.hub.catalog_views import router as hub_catalog_router
+    from marketsync.hub.import_views import router as hub_import_router
     from marketsync.moderation.views import router as moderation_router
     from marketsync.notifications.views import router as notifications_router
     from marketsync.orders.views import router as orders_router
@@ -185,7 +186,8 @@ def _include_routers(app: FastAPI) -> None:
 
     for router in (health_router, metrics_router, i18n_router, dashboard_router, accounts_router, social_router,
                    profile_router, identity_router, evotor_webhook_router,
-                   admin_router, connections_router, catalog_router, hub_catalog_router, channel_router, sync_router,
+                   admin_router, connections_router, catalog_router, hub_catalog_router, hub_import_router,
+                   channel_router, sync_router,
                    monitor_router, orders_router, notifications_router, billing_router, payment_webhook_router,
                    moderation_router, feeds_router, dictionaries_router, stocks_unmatched_router, stocks_router,
                    stock_product_router):  # /stocks/<key> last
