@@ -7,6 +7,7 @@ token (its first field) before this code runs."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -17,15 +18,18 @@ from marketsync.hub.upload_stream import ReceivedUpload, UploadRefusedError, rec
 from marketsync.settings import get_settings
 from marketsync.web.deps import AccountId, DbSession
 from marketsync.web.i18n import gettext as _
-from marketsync.web.templating import Pager, flash, page_number, render
+from marketsync.web.templating import Pager, csrf_token, flash, page_number, render
 
 router = APIRouter(tags=["hub"])
 REPORTS_PER_PAGE = 50
 REJECTS_PER_PAGE = 50
 
 
-def _megabytes(limit: int) -> str:
-    return f"{limit / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
+def _size(limit: int) -> str:
+    """A byte count as the seller reads it: MB, or KB under a megabyte."""
+    if limit >= 1024 * 1024:
+        return _("%(n)s MB", n=f"{limit / (1024 * 1024):.1f}".removesuffix(".0"))
+    return _("%(n)s KB", n=f"{limit / 1024:.1f}".removesuffix(".0"))
 
 
 def _words(message: str) -> str:
@@ -46,21 +50,25 @@ def imports_page(request: Request, session: DbSession, account_id: AccountId) ->
         "rows": rows, "pager": Pager(page, REPORTS_PER_PAGE, total, "/hub/imports",
                                      (("supplier", str(supplier_id or "")),)),
         "suppliers": service.supplier_names(session, account_id),
-        "max_mb": _megabytes(get_settings().HUB_IMPORT_MAX_BYTES), "tab": "imports",
+        "max_size": _size(get_settings().HUB_IMPORT_MAX_BYTES), "tab": "imports",
     })
 
 
 @router.post("/hub/imports")
 async def upload(request: Request, session: DbSession, account_id: AccountId) -> RedirectResponse:
-    """Take an uploaded file: a YML file is imported at once; a CSV or XLSX one goes to its mapping step."""
+    """Take an uploaded file: a YML file is imported at once; a CSV or XLSX one goes to its mapping step. The
+    CSRF token is checked as the form streams in (web/app.py: STREAMED_UPLOADS)."""
     limit = get_settings().HUB_IMPORT_MAX_BYTES
     try:
         received = await receive_upload(request.headers.get("content-type", ""),
-                                        request.headers.get("content-length"), request.stream(), max_bytes=limit)
+                                        request.headers.get("content-length"), request.stream(), max_bytes=limit,
+                                        token_ok=lambda token: secrets.compare_digest(token, csrf_token(request)))
     except UploadRefusedError as exc:
+        if exc.forbidden:
+            raise HTTPException(status_code=403) from exc  # as asgi-csrf answers every other forged form
         if exc.too_large:
-            flash(request, _("The file is larger than the limit of %(mb)s MB and was not imported.",
-                             mb=_megabytes(limit)), "danger")
+            flash(request, _("The file is larger than the limit of %(size)s and was not imported.",
+                             size=_size(limit)), "danger")
         else:
             flash(request, _("The file was not imported: %(reason)s.", reason=_words(str(exc))), "danger")
         return RedirectResponse("/hub/imports", status_code=303)

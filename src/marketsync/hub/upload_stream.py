@@ -1,13 +1,16 @@
 """A catalog upload read straight off the request: the multipart body is parsed as it arrives (python-multipart's
 streaming parser) and the file part written to a temporary file, counting bytes, so a file over
 HUB_IMPORT_MAX_BYTES is refused as soon as it goes past the limit, whatever the client announced, and memory
-stays flat at any size. The text fields beside the file are small and kept in memory (capped)."""
+stays flat at any size. The text fields beside the file are small and kept in memory (capped).
+
+The form's CSRF token is checked here (web/app.py: STREAMED_UPLOADS): it must be a field before the file, as
+asgi-csrf requires of multipart forms, so not one byte of a forged upload is written."""
 
 from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -18,15 +21,16 @@ if TYPE_CHECKING:
     from python_multipart.multipart import MultipartCallbacks
 
 FIELD_MAX = 64 * 1024  # a text field of the form; anything longer is no field of ours
+CSRF_FIELD = "csrftoken"
 OVERHEAD = 1024 * 1024  # the form's other fields and the multipart framing around the file
 
 
 class UploadRefusedError(ValueError):
-    """The upload cannot be taken: too large, not a form, no file. `too_large` tells the first case apart."""
+    """The upload cannot be taken: too large, a missing or wrong CSRF token (`forbidden`), not a form, no file."""
 
-    def __init__(self, message: str, *, too_large: bool = False) -> None:
+    def __init__(self, message: str, *, too_large: bool = False, forbidden: bool = False) -> None:
         super().__init__(message)
-        self.too_large = too_large
+        self.too_large, self.forbidden = too_large, forbidden
 
 
 @dataclass
@@ -48,8 +52,10 @@ class ReceivedUpload:
 class _Receiver:
     """python-multipart's callbacks: headers of each part, then its data into a field buffer or the file."""
 
-    def __init__(self, result: ReceivedUpload, max_bytes: int, file_field: str) -> None:
-        self.result, self.max_bytes, self.file_field = result, max_bytes, file_field
+    def __init__(self, result: ReceivedUpload, max_bytes: int, file_field: str,
+                 token_ok: Callable[[str], bool]) -> None:
+        self.result, self.max_bytes, self.file_field, self.token_ok = result, max_bytes, file_field, token_ok
+        self.trusted = False
         self.header_name, self.header_value = b"", b""
         self.headers: dict[bytes, bytes] = {}
         self.name = ""
@@ -79,6 +85,8 @@ class _Receiver:
         _kind, options = parse_options_header(self.headers.get(b"content-disposition", b""))
         self.name = options.get(b"name", b"").decode("utf-8", "replace")
         filename = options.get(b"filename")
+        if filename is not None and not self.trusted:
+            raise UploadRefusedError("the form's CSRF token must come before the file", forbidden=True)
         if filename is not None and self.name == self.file_field and self.result.path is None:
             self.result.filename = Path(filename.decode("utf-8", "replace").replace("\\", "/")).name
             handle, name = tempfile.mkstemp(prefix="marketsync-upload-",
@@ -100,7 +108,12 @@ class _Receiver:
             self.sink.close()
             self.sink = None
         elif self.name:
-            self.result.fields[self.name] = self.buffer.decode("utf-8", "replace")
+            value = self.buffer.decode("utf-8", "replace")
+            if self.name == CSRF_FIELD:
+                if not self.token_ok(value):
+                    raise UploadRefusedError("the form's CSRF token does not match", forbidden=True)
+                self.trusted = True
+            self.result.fields[self.name] = value
 
     def close(self) -> None:
         if self.sink is not None:
@@ -108,9 +121,10 @@ class _Receiver:
 
 
 async def receive_upload(content_type: str, content_length: str | None, body: AsyncIterator[bytes], *,
-                         max_bytes: int, file_field: str = "file") -> ReceivedUpload:
+                         max_bytes: int, token_ok: Callable[[str], bool], file_field: str = "file") -> ReceivedUpload:
     """Parse a multipart form as it streams in; the file part goes to a temporary file the caller deletes
-    (ReceivedUpload.discard). Raise UploadRefusedError (the temporary file deleted) when it cannot be taken."""
+    (ReceivedUpload.discard). `token_ok` says whether the form's CSRF field is this browser's token. Raise
+    UploadRefusedError (the temporary file deleted) when the upload cannot be taken."""
     kind, options = parse_options_header(content_type)
     boundary = options.get(b"boundary")
     if kind != b"multipart/form-data" or not boundary:
@@ -118,7 +132,7 @@ async def receive_upload(content_type: str, content_length: str | None, body: As
     if content_length and content_length.isdigit() and int(content_length) > max_bytes + OVERHEAD:
         raise UploadRefusedError("the file is over the size limit", too_large=True)  # said before reading it
     result = ReceivedUpload()
-    receiver = _Receiver(result, max_bytes, file_field)
+    receiver = _Receiver(result, max_bytes, file_field, token_ok)
     parser = MultipartParser(boundary, receiver.callbacks())
     received = 0
     try:
@@ -137,6 +151,9 @@ async def receive_upload(content_type: str, content_length: str | None, body: As
         result.discard()
         raise UploadRefusedError(f"the upload is broken: {exc}") from None
     receiver.close()
+    if not receiver.trusted:
+        result.discard()
+        raise UploadRefusedError("the form has no CSRF token", forbidden=True)
     if result.path is None or not result.filename:
         result.discard()
         raise UploadRefusedError("no file was chosen")

@@ -49,11 +49,17 @@ SANDBOX_APIS = ("/sandbox/evotor/", "/sandbox/vk/", "/sandbox/ozon/", "/sandbox/
                 "/sandbox/casdoor/", "/sandbox/llm/", "/sandbox/_control/")
 
 
+# File uploads whose page checks the form's CSRF token itself, as the body streams in: asgi-csrf's own multipart
+# parsing fails on the python-multipart in use, and would have to read up to the token before the page's size limit.
+STREAMED_UPLOADS = ("/hub/imports",)
+
+
 def csrf_exempt(path: str) -> bool:
-    """Whether a path takes unsafe requests without a CSRF token: the health probe, the emulated foreign APIs,
-    the Evotor webhooks (a server calling with its Bearer secret, no browser and no cookies) and YooKassa's."""
+    """Whether a path takes unsafe requests without asgi-csrf's check: the health probe, the emulated foreign APIs,
+    the Evotor webhooks (a server calling with its Bearer secret, no browser and no cookies), YooKassa's, and the
+    streamed uploads (which check the token themselves)."""
     return (path in ("/health", "/metrics") or path.startswith(SANDBOX_APIS) or path in EVOTOR_WEBHOOKS
-            or path == PAYMENT_WEBHOOK or path == _telegram_webhook_path())
+            or path == PAYMENT_WEBHOOK or path == _telegram_webhook_path() or path in STREAMED_UPLOADS)
 
 
 def _telegram_webhook_path() -> str | None:
