@@ -31,6 +31,7 @@ ROUTES = {"marketsync.sync.mirror_to_vk": {"queue": "sync"}, "marketsync.stocks.
 DELIVERY_TICK_SECONDS = 30
 CASDOOR_TICK_SECONDS = 15.0
 FEED_TICK_SECONDS = 60.0
+HUB_FEED_TICK_SECONDS = 60.0
 
 
 def beat_schedule(settings: Settings) -> dict[str, dict[str, object]]:
@@ -65,6 +66,8 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, object]]:
         # YML feeds: every minute, each feed whose products, categories, options or markup changed since its last
         # build is rebuilt (and any older than FEED_MAX_AGE_MINUTES); an unchanged feed is not written.
         "feeds-rebuild": {"task": "marketsync.feeds.rebuild_changed", "schedule": FEED_TICK_SECONDS},
+        # Suppliers' catalogs: every minute, one fetch task per supplier whose feed URL is due (its own interval).
+        "hub-supplier-feeds": {"task": "marketsync.hub.fetch_due", "schedule": HUB_FEED_TICK_SECONDS},
         # Marketplace category dictionaries: daily, at 03:30 UTC, each cached (cabinet, channel) a day old; the
         # first use fetches on its own, and YM's tree (50 requests an hour) is never asked twice within an hour.
         "dictionaries-refresh": {"task": "marketsync.dictionaries.refresh_due",
@@ -79,7 +82,7 @@ def create_celery(settings: Settings | None = None) -> Celery:
                  include=["marketsync.sync.tasks", "marketsync.stocks.tasks", "marketsync.notifications.tasks",
                           "marketsync.billing.tasks", "marketsync.casdoor.tasks",
                           "marketsync.feeds.tasks", "marketsync.dictionaries.tasks",
-                          "marketsync.publishing.tasks"])
+                          "marketsync.publishing.tasks", "marketsync.hub.tasks"])
     app.conf.update(
         task_default_queue="default",
         task_queues=[Queue(name, queue_arguments=QUORUM if settings.broker_is_rabbitmq else None) for name in QUEUES],

@@ -32,6 +32,7 @@ DEMO_SYNC_INTERVAL = "60"  # seconds between two reads of WB's events: WB's stat
 DEMO_EVENT_EVERY = 20.0  # seconds between two buyer events the WB sandbox makes up
 DEMO_FEE = "5"  # rubles a day per active connection beyond the first: the demo's five connections cost 20 a day
 DEMO_CREDIT = "300"  # fifteen days of it
+DEMO_FEED_MINUTES = 60  # how often the demo suppliers' feeds are fetched again
 log = logging.getLogger(__name__)
 
 
@@ -173,7 +174,25 @@ def prepare_account(base_url: str) -> dict[str, Any]:
     # The first stock push and pull go now rather than at beat's next look, so /stocks fills within minutes.
     enqueue_stocks(account_id, list(MARKETPLACES), pull=False)
     enqueue_stocks(account_id, list(MARKETPLACES), pull=True)
+    seed_demo_suppliers(account_id, f"{base_url}/sandbox")
     return creds
+
+
+def seed_demo_suppliers(account_id: int, sandbox_url: str) -> list[str]:
+    """Give the demo cabinet the sandbox's two suppliers (Альфа's YML, Бета's CSV with its column mapping), fetched
+    from their URLs on a schedule, and import both now, so /hub/products shows their overlapping catalogs merged
+    at once; return each fetch's status."""
+    from marketsync.db import session_scope
+    from marketsync.hub.schedule_service import fetch_supplier
+    from marketsync.hub.upload_service import add_feed_supplier
+    from marketsync.sandbox.suppliers.feeds import CSV_MAPPING
+
+    with session_scope() as session:
+        ids = [add_feed_supplier(session, account_id=account_id, name="Альфа", url=f"{sandbox_url}/suppliers/alfa.yml",
+                                 file_format="yml", minutes=DEMO_FEED_MINUTES),
+               add_feed_supplier(session, account_id=account_id, name="Бета", url=f"{sandbox_url}/suppliers/beta.csv",
+                                 file_format="csv", minutes=DEMO_FEED_MINUTES, mapping=CSV_MAPPING)]
+    return [fetch_supplier(supplier_id, force=True).status for supplier_id in ids]
 
 
 def _demo_tariff(session: Session, account_id: int) -> None:
@@ -267,6 +286,7 @@ def run_demo(host: str, port: int) -> None:
                        f"  log in as {DEMO_EMAIL} / {DEMO_PASSWORD} (seller)"
                        f" or {DEMO_ADMIN_EMAIL} / {DEMO_ADMIN_PASSWORD} (admin panel: {base_url}/admin)\n"
                        f"  the first sync has started: {base_url}/sync, then {base_url}/vk-catalog\n"
+                       f"  two suppliers' catalogs merged: {base_url}/hub/products (imports: {base_url}/hub/imports)\n"
                        f"  the Telegram bot, played in the sandbox: {base_url}/sandbox/telegram/chat "
                        f"(buyer events arrive there as notifications)\n"
                        f"{_log_hint()}"

@@ -71,6 +71,9 @@ class SupplierLine:
     offers: int
     in_stock: int
     last_import_at: datetime | None
+    feed_url: str | None = None
+    feed_format: str | None = None
+    refresh_minutes: int | None = None
 
 
 def set_price_rule(session: Session, *, account_id: int, rule: str) -> MergeCounts:
@@ -117,7 +120,8 @@ def supplier_lines(session: Session, account_id: int) -> list[SupplierLine]:
     counts = {sid: (n, s or 0) for sid, n, s in session.execute(
         select(SupplierOffer.supplier_id, func.count(), in_stock)
         .where(SupplierOffer.account_id == account_id).group_by(SupplierOffer.supplier_id))}
-    return [SupplierLine(s.id, s.name, s.priority, s.pack_size, *counts.get(s.id, (0, 0)), s.last_import_at)
+    return [SupplierLine(s.id, s.name, s.priority, s.pack_size, *counts.get(s.id, (0, 0)), s.last_import_at,
+                         s.feed_url, s.feed_format, s.refresh_minutes)
             for s in session.scalars(select(Supplier).where(Supplier.account_id == account_id)
                                      .order_by(Supplier.priority, Supplier.name, Supplier.id))]
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from marketsync.hub import catalog_service as service
+from marketsync.hub import schedule_service
 from marketsync.hub.merge import HubError, HubNotFoundError, price_rule
 from marketsync.web.deps import AccountId, CurrentUser, DbSession
 from marketsync.web.i18n import gettext as _
@@ -52,7 +53,7 @@ def suppliers_page(request: Request, session: DbSession, account_id: AccountId) 
     """List the suppliers with their priority and pack size, and the cabinet's price rule."""
     return render(request, "hub/suppliers.html", {
         "rows": service.supplier_lines(session, account_id), "rule": price_rule(session, account_id),
-        "rules": rule_words(),
+        "rules": rule_words(), "failing": schedule_service.feed_alerts(session, account_id),
     })
 
 

@@ -46,6 +46,9 @@ DELIVERY_WINDOW = timedelta(days=7)
 # A monitor run waits this long at most for Telegram's flood control; a longer wait is left to the next run.
 TELEGRAM_BUDGET_SECONDS = 20.0
 NOT_MONITORED = "not_monitored"
+# The hub's scheduled fetch of a supplier's catalog refused (hub/schedule_service.py): one alert per supplier and
+# episode, on the same table and channels as the stock monitor's, so the cabinet hears of it the same way.
+FEED_SOURCE, FEED_REFUSED = "supplier_feed", "feed_refused"
 
 
 @contextmanager
@@ -64,8 +67,8 @@ def _percent(fraction: float) -> str:
 def title(kind: str) -> str:
     """Name an alert kind in the current language."""
     return {STALE: _("Stock sync is stale"), FEW_PRODUCTS: _("Too few products"),
-            STOCK_JUMP: _("The stock total jumped"), OFFERS_DROP: _("The marketplace lists far fewer products")
-            }.get(kind, kind)
+            STOCK_JUMP: _("The stock total jumped"), OFFERS_DROP: _("The marketplace lists far fewer products"),
+            FEED_REFUSED: _("A supplier's catalog could not be fetched")}.get(kind, kind)
 
 
 def describe(kind: str, details: dict[str, Any]) -> str:
@@ -74,6 +77,9 @@ def describe(kind: str, details: dict[str, Any]) -> str:
     limit = f"{d['limit_hours']:g}" if "limit_hours" in d else ""
     change = _percent(d["change"]) if "change" in d else ""
     threshold = f"{d['threshold'] * 100:g} %" if "threshold" in d else ""
+    if kind == FEED_REFUSED:
+        return _("«%(supplier)s» (%(url)s): %(error)s", supplier=d.get("supplier", ""), url=d.get("url", ""),
+                 error=d.get("error", ""))
     if kind == STALE and d.get("age_hours") is None:
         return _("no successful stock sync yet (limit %(limit)s h)", limit=limit)
     if kind == STALE:
@@ -96,8 +102,8 @@ def recovery(kind: str, reason: str | None = None) -> str:
     if reason == NOT_MONITORED:
         return _("no longer watched: the marketplace was disconnected or its stock sync switched off")
     return {STALE: _("stock sync is up to date again"), FEW_PRODUCTS: _("the product count is back to normal"),
-            STOCK_JUMP: _("the stock total is steady again"), OFFERS_DROP: _("the product count is steady again")
-            }.get(kind, kind)
+            STOCK_JUMP: _("the stock total is steady again"), OFFERS_DROP: _("the product count is steady again"),
+            FEED_REFUSED: _("the supplier's catalog is imported again")}.get(kind, kind)
 
 
 def _both(render: Any) -> str:
@@ -108,8 +114,13 @@ def _both(render: Any) -> str:
     return "\n\n".join(texts)
 
 
+def source_title(system: str) -> str:
+    """Name where an alert comes from: a marketplace, or the suppliers' feeds."""
+    return "Поставщики / Suppliers" if system == FEED_SOURCE else system_title(system)
+
+
 def _where(account_name: str, account_id: int, system: str) -> str:
-    return f"MarketSync · «{account_name}» (#{account_id}) · {system_title(system)}"
+    return f"MarketSync · «{account_name}» (#{account_id}) · {source_title(system)}"
 
 
 def alert_text(*, account_id: int, account_name: str, system: str, kind: str, details: dict[str, Any]) -> str:
@@ -150,7 +161,7 @@ def _mail(alert: MonitorAlert, stage: str) -> EmailMessage:
         ru = title(alert.kind) if stage == RAISED else _("Resolved")
     with _locale("en"):
         en = title(alert.kind) if stage == RAISED else _("Resolved")
-    message["Subject"] = f"{sign} {system_title(alert.source)} (#{alert.account_id}): {ru} / {en}"
+    message["Subject"] = f"{sign} {source_title(alert.source)} (#{alert.account_id}): {ru} / {en}"
     message.set_content(f"{first_line.removeprefix(sign).strip()}\n\n{body}\n")
     return message
 

@@ -49,11 +49,17 @@ SANDBOX_APIS = ("/sandbox/evotor/", "/sandbox/vk/", "/sandbox/ozon/", "/sandbox/
                 "/sandbox/casdoor/", "/sandbox/llm/", "/sandbox/_control/")
 
 
+# File uploads whose page checks the form's CSRF token itself, as the body streams in: asgi-csrf's own multipart
+# parsing fails on the python-multipart in use, and would have to read up to the token before the page's size limit.
+STREAMED_UPLOADS = ("/hub/imports",)
+
+
 def csrf_exempt(path: str) -> bool:
-    """Whether a path takes unsafe requests without a CSRF token: the health probe, the emulated foreign APIs,
-    the Evotor webhooks (a server calling with its Bearer secret, no browser and no cookies) and YooKassa's."""
+    """Whether a path takes unsafe requests without asgi-csrf's check: the health probe, the emulated foreign APIs,
+    the Evotor webhooks (a server calling with its Bearer secret, no browser and no cookies), YooKassa's, and the
+    streamed uploads (which check the token themselves)."""
     return (path in ("/health", "/metrics") or path.startswith(SANDBOX_APIS) or path in EVOTOR_WEBHOOKS
-            or path == PAYMENT_WEBHOOK or path == _telegram_webhook_path())
+            or path == PAYMENT_WEBHOOK or path == _telegram_webhook_path() or path in STREAMED_UPLOADS)
 
 
 def _telegram_webhook_path() -> str | None:
@@ -170,6 +176,7 @@ def _include_routers(app: FastAPI) -> None:
     from marketsync.dictionaries.views import router as dictionaries_router
     from marketsync.feeds.views import router as feeds_router
     from marketsync.hub.catalog_views import router as hub_catalog_router
+    from marketsync.hub.import_views import router as hub_import_router
     from marketsync.moderation.views import router as moderation_router
     from marketsync.notifications.views import router as notifications_router
     from marketsync.orders.views import router as orders_router
@@ -185,7 +192,8 @@ def _include_routers(app: FastAPI) -> None:
 
     for router in (health_router, metrics_router, i18n_router, dashboard_router, accounts_router, social_router,
                    profile_router, identity_router, evotor_webhook_router,
-                   admin_router, connections_router, catalog_router, hub_catalog_router, channel_router, sync_router,
+                   admin_router, connections_router, catalog_router, hub_catalog_router, hub_import_router,
+                   channel_router, sync_router,
                    monitor_router, orders_router, notifications_router, billing_router, payment_webhook_router,
                    moderation_router, feeds_router, dictionaries_router, stocks_unmatched_router, stocks_router,
                    stock_product_router):  # /stocks/<key> last
