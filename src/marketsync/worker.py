@@ -25,7 +25,8 @@ QUEUES = ("default", "sync")
 QUORUM = {"x-queue-type": "quorum"}
 ROUTES = {"marketsync.sync.mirror_to_vk": {"queue": "sync"}, "marketsync.stocks.push_stocks": {"queue": "sync"},
           "marketsync.stocks.pull_stocks": {"queue": "sync"},
-          "marketsync.notifications.pull_events": {"queue": "sync"}}
+          "marketsync.notifications.pull_events": {"queue": "sync"},
+          "marketsync.publishing.publish_catalog": {"queue": "sync"}}
 
 
 DELIVERY_TICK_SECONDS = 30

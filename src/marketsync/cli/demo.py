@@ -175,6 +175,7 @@ def prepare_account(base_url: str) -> dict[str, Any]:
     enqueue_stocks(account_id, list(MARKETPLACES), pull=False)
     enqueue_stocks(account_id, list(MARKETPLACES), pull=True)
     seed_demo_suppliers(account_id, f"{base_url}/sandbox")
+    publish_demo_catalog(account_id)
     return creds
 
 
@@ -193,6 +194,26 @@ def seed_demo_suppliers(account_id: int, sandbox_url: str) -> list[str]:
                add_feed_supplier(session, account_id=account_id, name="Бета", url=f"{sandbox_url}/suppliers/beta.csv",
                                  file_format="csv", minutes=DEMO_FEED_MINUTES, mapping=CSV_MAPPING)]
     return [fetch_supplier(supplier_id, force=True).status for supplier_id in ids]
+
+
+def publish_demo_catalog(account_id: int) -> None:
+    """Map the demo's cookware to each marketplace's sandbox category and publish the hub catalog to all three (a
+    task each, on the embedded worker), so Ozon, Wildberries and Yandex Market hold its cards within a minute."""
+    from marketsync.db import session_scope
+    from marketsync.dictionaries.mappings import map_category
+    from marketsync.dictionaries.service import DictionaryError
+    from marketsync.publishing.service import enqueue_publish
+    from marketsync.sandbox.suppliers.feeds import PUBLISHED_GROUPS
+
+    for category, targets in PUBLISHED_GROUPS.items():
+        for channel, target in targets.items():
+            try:
+                with session_scope() as session:
+                    map_category(session, account_id=account_id, category_name=category, channel=channel,
+                                 target=target)
+            except DictionaryError as exc:  # the demo goes on; the page says what is not mapped
+                log.warning("demo: %s not mapped to %s: %s", category, channel, exc)
+    enqueue_publish(account_id, ["ozon", "wb", "ym"])
 
 
 def _demo_tariff(session: Session, account_id: int) -> None:

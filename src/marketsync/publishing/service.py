@@ -62,4 +62,4 @@ def enqueue_publish(account_id: int, channels: list[str]) -> None:
     from marketsync.worker import celery_app
 
     for channel in channels:
-        celery_app.send_task("marketsync.publishing.publish_catalog", args=[account_id, channel], queue="sync")
+        celery_app.signature("marketsync.publishing.publish_catalog", args=(account_id, channel)).apply_async()

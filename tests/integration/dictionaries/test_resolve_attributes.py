@@ -15,6 +15,7 @@ from marketsync.dictionaries.mappings import due_refreshes, map_category, refres
 from marketsync.dictionaries.models import DictionaryState, MarketValueRow
 from marketsync.dictionaries.service import DictionaryError, resolve_attributes
 from marketsync.hub.models import HubProduct
+from marketsync.sandbox.dictionary_words import BRAND_COUNT
 
 PAN = {"sku": "PAN-1", "name": "Кастрюля Tefal 4 л", "vendor": "Tefal", "weight_kg": Decimal("1.25"),
        "params": {"Материал": "Нержавеющая сталь", "Объём": "4 л", "Цвет": "Серебристый", "Модель": "Cook 24"}}
@@ -60,7 +61,7 @@ def test_the_ozon_brand_gets_its_dictionary_id_from_the_second_page(cabinet, sql
     assert brand.values[0].value == "Фабini" and brand.values[0].value_id is not None
     with session_scope(sqlite_engine) as session:
         assert session.scalar(select(func.count()).select_from(MarketValueRow)
-                              .where(MarketValueRow.attribute_id == "85")) == 2500
+                              .where(MarketValueRow.attribute_id == "85")) == BRAND_COUNT
 
 
 def test_a_missing_required_attribute_and_an_unknown_value_are_reported_then_overridden(cabinet, sqlite_engine):

@@ -3,7 +3,7 @@
 `has_next`) and /attribute/values/search (limit 1..100, `value` ≥ 2 characters).
 
 A handful of categories for the demo catalog: cookware, pens, milk, soft toys, one disabled type. Every type
-has Ozon's brand (85, a dictionary of 2500 values: two pages), type (8229), model name (9048), colour
+has Ozon's brand (85, a dictionary of 2503 values: two pages), type (8229), model name (9048), colour
 (10096) and weight (4383); some have their own required attributes. What Ozon answers for ids that do not
 exist is not documented: a 400 code 3 with a message naming them, like its gateway's validation [UNCONFIRMED].
 """
