@@ -14,6 +14,7 @@ import pytest
 from celery import Celery
 from sqlalchemy import select
 
+from brokers import queue_types, rabbitmq_or_skip
 from builders import seed_catalog, seller, vk_items
 from marketsync.db import session_scope
 from marketsync.sandbox.server import free_port
@@ -33,40 +34,6 @@ def wait_for_runs(engine, count: int, timeout: float = 90) -> list[SyncRun]:  # 
             return done
         time.sleep(0.3)
     raise AssertionError(f"only {len(done)} of {count} runs finished in {timeout} s")
-
-
-VHOST = os.environ.get("MARKETSYNC_TEST_DB", "marketsync_test")  # one per parallel checkout, as the databases
-
-
-def rabbitmqctl(*args: str) -> subprocess.CompletedProcess[str]:
-    """Run RabbitMQ's own admin tool."""
-    return subprocess.run(["rabbitmqctl", "-q", *args], capture_output=True, text=True, timeout=120)
-
-
-def rabbitmq_or_skip() -> str:
-    """A fresh virtual host of the local RabbitMQ; its absence skips the test with the reason printed (fails it
-    under CI's REQUIRE flag)."""
-    from kombu import Connection
-
-    try:
-        rabbitmqctl("delete_vhost", VHOST)
-        rabbitmqctl("add_vhost", VHOST).check_returncode()
-        rabbitmqctl("set_permissions", "-p", VHOST, "guest", ".*", ".*", ".*").check_returncode()
-        url = f"amqp://guest:guest@127.0.0.1:5672/{VHOST}"
-        with Connection(url, connect_timeout=5) as connection:
-            connection.ensure_connection(max_retries=1, timeout=5)
-    except Exception as exc:
-        if os.environ.get("MARKETSYNC_REQUIRE_SERVICES") == "1":
-            pytest.fail(f"MARKETSYNC_REQUIRE_SERVICES=1 but RabbitMQ is not usable: {exc}")
-        print(f"\nSKIP reason: RabbitMQ is not usable here: {exc}")
-        pytest.skip("RabbitMQ server absent")
-    return url
-
-
-def queue_types() -> dict[str, str]:
-    """What RabbitMQ says each queue of the test's virtual host is (classic, quorum, stream)."""
-    listed = rabbitmqctl("list_queues", "-p", VHOST, "name", "type")
-    return dict(line.split()[:2] for line in listed.stdout.splitlines() if len(line.split()) >= 2)
 
 
 # The embedded broker goes with SQLite; a distributed install runs Redis or RabbitMQ with any database.
