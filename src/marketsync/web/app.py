@@ -180,6 +180,7 @@ def _include_routers(app: FastAPI) -> None:
     from marketsync.moderation.views import router as moderation_router
     from marketsync.notifications.views import router as notifications_router
     from marketsync.orders.views import router as orders_router
+    from marketsync.publishing.views import router as publishing_router
     from marketsync.stocks.monitor_views import router as monitor_router
     from marketsync.stocks.unmatched_views import router as stocks_unmatched_router
     from marketsync.stocks.views import product_path_router as stock_product_router
@@ -195,7 +196,8 @@ def _include_routers(app: FastAPI) -> None:
                    admin_router, connections_router, catalog_router, hub_catalog_router, hub_import_router,
                    channel_router, sync_router,
                    monitor_router, orders_router, notifications_router, billing_router, payment_webhook_router,
-                   moderation_router, feeds_router, dictionaries_router, stocks_unmatched_router, stocks_router,
+                   moderation_router, publishing_router, feeds_router, dictionaries_router, stocks_unmatched_router,
+                   stocks_router,
                    stock_product_router):  # /stocks/<key> last
         hide_pages(router.routes)  # the API schema lists the JSON endpoints, not the pages and form posts
         app.include_router(router)
