@@ -7,7 +7,9 @@ from sqlalchemy.engine import Engine
 
 from marketsync.connections.service import get_connection, system_title
 from marketsync.connectors.errors import ConnectorError
-from marketsync.db import session_factory
+from marketsync.db import session_factory, session_scope
+from marketsync.dictionaries.service import DictionaryError
+from marketsync.publishing import alerts
 from marketsync.sync.card_exporter import Poller
 from marketsync.sync.card_plan import describe
 from marketsync.sync.pipelines.publish import SYSTEMS, PublishReport, publish_cards
@@ -34,6 +36,8 @@ def publish(engine: Engine, *, account_id: int, channel: str, dry_run: bool = Fa
             raise PublishError(str(exc)) from exc
         except ConnectorError as exc:  # the marketplace refused the credentials, or stayed away
             raise PublishError(f"{system_title(system)}: {exc.message}") from exc
+        except DictionaryError as exc:  # its category dictionary could not be read (the same causes)
+            raise PublishError(f"{system_title(system)}: {exc}") from exc
 
 
 def report_lines(report: PublishReport) -> list[str]:
@@ -63,3 +67,23 @@ def enqueue_publish(account_id: int, channels: list[str]) -> None:
 
     for channel in channels:
         celery_app.signature("marketsync.publishing.publish_catalog", args=(account_id, channel)).apply_async()
+
+
+def publish_and_alert(engine: Engine, *, account_id: int, channel: str) -> str:
+    """Publish as a queued task does: a publish that stops opens the marketplace's alert (once per episode) and the
+    next one that runs closes it; return the counts line, or why it stopped."""
+    system = SYSTEMS.get(channel, channel)
+    try:
+        report = publish(engine, account_id=account_id, channel=channel)
+    except PublishError as exc:
+        with session_scope(engine) as session:
+            if get_connection(session, account_id, system) is not None and \
+                    alerts.raise_alert(session, account_id=account_id, system=system, error=str(exc)):
+                session.commit()
+                alerts.deliver(session, account_id=account_id)
+        return str(exc)
+    with session_scope(engine) as session:
+        if alerts.clear_alert(session, account_id=account_id, system=system):
+            session.commit()
+            alerts.deliver(session, account_id=account_id)
+    return summary(report)

@@ -14,10 +14,8 @@ log = logging.getLogger(__name__)
 
 @celery_app.task(name="marketsync.publishing.publish_catalog")
 def publish_catalog(account_id: int, channel: str) -> str:
-    """Publish the cabinet's catalog to `channel` (ozon, wb, ym); return the counts line, or why it did not run."""
-    try:
-        report = service.publish(get_engine(), account_id=account_id, channel=channel)
-    except service.PublishError as exc:
-        log.warning("publish of cabinet %s to %s did not run: %s", account_id, channel, exc)
-        return str(exc)
-    return service.summary(report)
+    """Publish the cabinet's catalog to `channel` (ozon, wb, ym); return the counts line, or why it stopped (the
+    cabinet is alerted once per failing episode)."""
+    outcome = service.publish_and_alert(get_engine(), account_id=account_id, channel=channel)
+    log.info("publish of cabinet %s to %s: %s", account_id, channel, outcome)
+    return outcome

@@ -49,6 +49,9 @@ NOT_MONITORED = "not_monitored"
 # The hub's scheduled fetch of a supplier's catalog refused (hub/schedule_service.py): one alert per supplier and
 # episode, on the same table and channels as the stock monitor's, so the cabinet hears of it the same way.
 FEED_SOURCE, FEED_REFUSED = "supplier_feed", "feed_refused"
+# A queued publish of the hub's catalog that stopped (credentials refused, the marketplace away): one alert per
+# marketplace and episode (publishing/alerts.py).
+PUBLISH_FAILED = "publish_failed"
 
 
 @contextmanager
@@ -68,7 +71,8 @@ def title(kind: str) -> str:
     """Name an alert kind in the current language."""
     return {STALE: _("Stock sync is stale"), FEW_PRODUCTS: _("Too few products"),
             STOCK_JUMP: _("The stock total jumped"), OFFERS_DROP: _("The marketplace lists far fewer products"),
-            FEED_REFUSED: _("A supplier's catalog could not be fetched")}.get(kind, kind)
+            FEED_REFUSED: _("A supplier's catalog could not be fetched"),
+            PUBLISH_FAILED: _("Publishing to the marketplace stopped")}.get(kind, kind)
 
 
 def describe(kind: str, details: dict[str, Any]) -> str:
@@ -80,6 +84,8 @@ def describe(kind: str, details: dict[str, Any]) -> str:
     if kind == FEED_REFUSED:
         return _("«%(supplier)s» (%(url)s): %(error)s", supplier=d.get("supplier", ""), url=d.get("url", ""),
                  error=d.get("error", ""))
+    if kind == PUBLISH_FAILED:
+        return _("the catalog's cards were not published: %(error)s", error=d.get("error", ""))
     if kind == STALE and d.get("age_hours") is None:
         return _("no successful stock sync yet (limit %(limit)s h)", limit=limit)
     if kind == STALE:
@@ -103,7 +109,8 @@ def recovery(kind: str, reason: str | None = None) -> str:
         return _("no longer watched: the marketplace was disconnected or its stock sync switched off")
     return {STALE: _("stock sync is up to date again"), FEW_PRODUCTS: _("the product count is back to normal"),
             STOCK_JUMP: _("the stock total is steady again"), OFFERS_DROP: _("the product count is steady again"),
-            FEED_REFUSED: _("the supplier's catalog is imported again")}.get(kind, kind)
+            FEED_REFUSED: _("the supplier's catalog is imported again"),
+            PUBLISH_FAILED: _("the catalog is published again")}.get(kind, kind)
 
 
 def _both(render: Any) -> str:

@@ -16,7 +16,7 @@ from marketsync.connections.models import Connection
 from marketsync.connections.service import open_card_channel, recorder_for
 from marketsync.connectors.capabilities import CardChannel
 from marketsync.connectors.card_records import CardDraft
-from marketsync.dictionaries.service import DictionaryError, mapping_of, resolve_attributes
+from marketsync.dictionaries.service import mapping_of, resolve_attributes
 from marketsync.hub.models import HubProduct
 from marketsync.moderation.messages import english
 from marketsync.moderation.service import Verdict, publishable
@@ -78,12 +78,11 @@ def _candidate(session: Session, conn: Connection, channel: str, product: HubPro
                         channel=channel) if product.category_id is not None else None
     if target is None:
         return CardCandidate(product.id, product.sku, "", category_mapped=False), None
-    try:
-        resolution = resolve_attributes(session, account_id=conn.account_id, channel=channel, product=product)
-        missing = [*resolution.missing_required, *drafts.missing_fields(product, channel)]
-        matched = resolution.values
-    except DictionaryError as exc:
-        missing, matched = [str(exc)], []
+    # The category is mapped, so a DictionaryError here is the marketplace's dictionary out of reach (a refused
+    # key, the remote away): the whole publish stops and says so, no product is blamed for it.
+    resolution = resolve_attributes(session, account_id=conn.account_id, channel=channel, product=product)
+    missing = [*resolution.missing_required, *drafts.missing_fields(product, channel)]
+    matched = resolution.values
     draft = drafts.build_draft(product, category=target, matched=matched, price=price,
                                remote_id=row.remote_id if row else None)
     sent_hash = drafts.draft_hash(draft)
