@@ -11,6 +11,17 @@ What was read before sending is kept in this connector, so one connector should 
 one (after a crash) takes a listed card as accepted and any error batch as current.
 Cards are found by textSearch one vendorCode at a time for a few, else by paging the list newest first (WB sorts
 by updatedAt descending), stopping as soon as all are found; cards still pending make that a full listing.
+
+Pictures are no part of a WB card body: once a sent card is accepted with its nmID, its pictures (the first 30,
+in order) go by POST /content/v3/media/save, which replaces all media of the card, once per card per send: for a
+new card with pictures, and for an update whose pictures differ from the photo links the cards list held before
+the send (real WB lists its own copies, never the seller's links, so there every update with pictures saves them
+again; a draft without pictures never calls it, and so never clears what WB holds). When WB refuses the media
+save (a 4xx), the card is reported `refused` with WB's text, its nmID kept: the card exists but does not show
+what the seller wants, and the next publish re-sends a refused card (as an update), pictures included. A transient
+failure (429, 5xx, no answer) raises as every call does; the card stays in `sent_cards`, so asking again saves
+its media again (a save of the same links is harmless). A 200 only says WB took the links: a file WB cannot use
+makes it load none, which shows only in the card's photos later, not in this outcome.
 """
 
 from __future__ import annotations
@@ -23,7 +34,7 @@ from typing import Any
 from marketsync.connectors.card_records import CardDraft, CardOutcome, CardSubmission, PriceOutcome, PriceUpdate
 from marketsync.connectors.errors import OutcomeUnknownError, RejectedError
 from marketsync.connectors.wildberries.client import WildberriesClient
-from marketsync.connectors.wildberries.client_cards import WildberriesCardsClient
+from marketsync.connectors.wildberries.client_cards import MEDIA_MAX, WildberriesCardsClient
 from marketsync.connectors.wildberries.mapping_cards import (
     local_problems,
     price_outcome,
@@ -41,15 +52,25 @@ DONE = frozenset({3, 4, 5, 6})  # price upload statuses of a processed upload
 
 @dataclass
 class _Sent:
-    """What was known of a sent card before the send: error batches naming it, and its updatedAt (updates)."""
+    """What was known of a sent card before the send: error batches naming it, its updatedAt (updates), and the
+    pictures to save once it is accepted (none: no media call)."""
 
     stale_batches: set[str] = field(default_factory=set)
     updated_before: str | None = None
     update: bool = False
+    pictures: tuple[str, ...] = ()
 
 
 def _detail(exc: RejectedError) -> str:
     return str(exc.params.get("detail") or exc.message)
+
+
+def _pictures(draft: CardDraft, card: Card | None) -> tuple[str, ...]:
+    """The pictures to save for a sent card: its first 30, unless the card already lists exactly those."""
+    wanted = draft.pictures[:MEDIA_MAX]
+    if card is not None and [photo.big for photo in card.photos] == list(wanted):
+        return ()
+    return wanted
 
 
 class WildberriesCards:
@@ -137,7 +158,8 @@ class WildberriesCards:
             for draft, _ in batch:
                 stale = {before[draft.sku][0]} if draft.sku in before else set()
                 card = current.get(draft.sku)
-                self.sent_cards[draft.sku] = _Sent(stale, card.updatedAt if card else None, kind == "update")
+                self.sent_cards[draft.sku] = _Sent(stale, card.updatedAt if card else None, kind == "update",
+                                                   _pictures(draft, card))
                 sent.append(draft.sku)
         return CardSubmission(task_id=None, outcomes=tuple(settled), sent_skus=tuple(sent))
 
@@ -162,10 +184,21 @@ class WildberriesCards:
                 outcome = (CardOutcome(sku, "accepted", str(card.nmID)) if card is not None
                            else CardOutcome(sku, "refused", None, error[1]) if error
                            else CardOutcome(sku, "pending"))
+            if outcome.status == "accepted" and sent.pictures and outcome.remote_id:
+                outcome = self._save_media(outcome, sent.pictures)
             if outcome.status != "pending":
                 self.sent_cards.pop(sku, None)
             outcomes.append(outcome)
         return outcomes
+
+    def _save_media(self, outcome: CardOutcome, pictures: tuple[str, ...]) -> CardOutcome:
+        """Save an accepted card's pictures; WB's refusal makes the card refused (see the module docstring)."""
+        try:
+            self.cards_client.save_media(int(outcome.remote_id or 0), list(pictures))
+        except RejectedError as exc:
+            return CardOutcome(outcome.sku, "refused", outcome.remote_id,
+                               (f"Wildberries не принял фото карточки: {_detail(exc)}",))
+        return outcome
 
     def find_cards(self, skus: Sequence[str]) -> dict[str, str]:
         """Return sku → nmID of the cards WB holds among `skus` (trash excluded)."""

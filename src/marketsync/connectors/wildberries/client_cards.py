@@ -10,13 +10,22 @@ import httpx
 
 from marketsync.connectors.errors import RejectedError
 from marketsync.connectors.wildberries.client import _model, classify
-from marketsync.connectors.wildberries.hosts import CARDS_PATH, ERRORS_PATH, PRICES_BUDGET, UPDATE_PATH, UPLOAD_PATH
+from marketsync.connectors.wildberries.hosts import (
+    CARDS_PATH,
+    CONTENT_BUDGET,
+    ERRORS_PATH,
+    MEDIA_PATH,
+    PRICES_BUDGET,
+    UPDATE_PATH,
+    UPLOAD_PATH,
+)
 from marketsync.connectors.wildberries.schemas import CardsPage
 from marketsync.connectors.wildberries.schemas_cards import (
     ErrorBatch,
     ErrorListAnswer,
     GoodOutcome,
     GoodsAnswer,
+    MediaSaved,
     TaskCreated,
     TaskState,
     TaskStateAnswer,
@@ -24,6 +33,7 @@ from marketsync.connectors.wildberries.schemas_cards import (
 
 ERRORS_PAGE = 100  # error list: limit max 100 batches
 GOODS_PAGE = 1000  # goods of an upload: limit ≤ 1000
+MEDIA_MAX = 30  # media save: "максимум изображений для одной карточки товара — 30"
 
 
 class WildberriesCardsClient:
@@ -63,6 +73,23 @@ class WildberriesCardsClient:
         response = self.content.request("POST", CARDS_PATH, params={"locale": "ru"}, json=body, idempotent=True,
                                         classify=classify)
         return _model(response, CardsPage, "cards list")
+
+    def save_media(self, nm_id: int, links: list[str]) -> None:
+        """POST /content/v3/media/save (Content: 100/min, 600 ms, burst 5): replace all media of card `nm_id` with
+        the files behind ≤ 30 links, in their order (at least 700×900 px, ≤ 32 MB, JPG/PNG/BMP/GIF/WebP).
+
+        A 200 only says WB took the links: when one file fails WB's requirements none loads. Saving the same links
+        again replaces the media with the same files, so a lost answer is safely repeated. A 4xx (or a 200 with
+        error true) raises RejectedError with WB's text.
+        """
+        if len(links) > MEDIA_MAX:
+            raise ValueError(f"Wildberries takes at most {MEDIA_MAX} images a card, got {len(links)}")
+        response = self.content.request("POST", MEDIA_PATH, json={"nmId": nm_id, "data": links}, idempotent=True,
+                                        write=True, classify=classify, budget_key=CONTENT_BUDGET)
+        answer = _model(response, MediaSaved, "media save")
+        if answer.error:
+            raise RejectedError(f"Wildberries refused the media: {answer.errorText}", key="refused",
+                                params={"system": "wildberries", "code": "media", "detail": answer.errorText})
 
     def upload_prices(self, goods: list[dict[str, Any]]) -> int:
         """POST /api/v2/upload/task (Prices: 10 per 6 s, burst 5): return the upload id (208: the id of the same

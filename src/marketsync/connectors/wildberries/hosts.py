@@ -43,6 +43,7 @@ SELLER_INFO_PATH = "/api/v1/seller-info"
 UPLOAD_PATH, UPDATE_PATH, ERRORS_PATH = "/content/v2/cards/upload", "/content/v2/cards/update", \
     "/content/v2/cards/error/list"
 PRICES_BUDGET = "prices"
+MEDIA_PATH = "/content/v3/media/save"  # in the Content category: it spends CONTENT_BUDGET
 
 
 @dataclass

@@ -38,6 +38,13 @@ class ErrorListAnswer(_Wire):
     data: ErrorListData | None = None
 
 
+class MediaSaved(_Wire):
+    """The answer of POST /content/v3/media/save: 200 says the links were taken, not that the files loaded."""
+
+    error: bool = False
+    errorText: str = ""
+
+
 class TaskId(_Wire):
     """`data` of a price upload's answer (200, or 208 naming the upload that already exists)."""
 

@@ -1,5 +1,5 @@
-"""The emulated WB's card and price routes: card upload, update and error list on the content host, and the prices
-host (`/wildberries/prices`) with price uploads, their state and goods, and the price quarantine."""
+"""The emulated WB's card and price routes: card upload, update, error list and media save on the content host,
+and the prices host (`/wildberries/prices`) with price uploads, their state and goods, and the price quarantine."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from marketsync.sandbox.wildberries import errors, prices, publishing
+from marketsync.sandbox.wildberries import errors, media, prices, publishing
 from marketsync.sandbox.wildberries.gateway import BadBody, json_body, serve
-from marketsync.sandbox.wildberries.limits import CARDS_ERRORS, CARDS_UPDATE, CARDS_UPLOAD, PRICES
+from marketsync.sandbox.wildberries.limits import CARDS_ERRORS, CARDS_UPDATE, CARDS_UPLOAD, CONTENT, PRICES
 from marketsync.sandbox.wildberries.state import WbSeller
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ CardAction = Callable[[Any, WbSeller, Any], tuple[int, Any]]
 
 
 def add_card_routes(content: APIRouter, sandbox: SandboxState) -> None:
-    """Serve card upload, update and the error list on the content host's router."""
+    """Serve card upload, update, the error list and the media save on the content host's router."""
     wb = sandbox.wildberries
 
     def route(path: str, group: str, write: bool, action: CardAction) -> None:
@@ -42,6 +42,7 @@ def add_card_routes(content: APIRouter, sandbox: SandboxState) -> None:
     route("/content/v2/cards/upload", CARDS_UPLOAD, True, publishing.upload)
     route("/content/v2/cards/update", CARDS_UPDATE, True, publishing.update)
     route("/content/v2/cards/error/list", CARDS_ERRORS, False, publishing.error_list)
+    route("/content/v3/media/save", CONTENT, True, media.save_media)  # in the Content category's limit
 
 
 def prices_router(sandbox: SandboxState) -> APIRouter:

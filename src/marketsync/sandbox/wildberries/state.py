@@ -46,6 +46,7 @@ class WbCard:
     created_at: datetime
     updated_at: datetime
     photos: int = 1
+    photo_urls: list[str] = field(default_factory=list)  # what a media save set; else `photos` made-up ones
     cargo_type: int = 1
     trashed: bool = False
     # What a card upload or update sets (the seed leaves them empty); price and discount the prices host's.

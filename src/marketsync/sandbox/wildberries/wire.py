@@ -41,6 +41,12 @@ def _photo(card: WbCard, n: int) -> dict[str, str]:
     return {size: PHOTO_BASE.format(size=size, **values) for size in ("big", "c246x328", "c516x688", "square", "tm")}
 
 
+def _photos(card: WbCard) -> list[dict[str, str]]:
+    if card.photo_urls:  # saved by /content/v3/media/save: the emulator keeps the seller's links, no copies
+        return [dict.fromkeys(("big", "c246x328", "c516x688", "square", "tm"), url) for url in card.photo_urls]
+    return [_photo(card, n) for n in range(1, card.photos + 1)]
+
+
 def _dimensions(card: WbCard) -> dict[str, Any]:
     if card.dimensions is None:  # a seeded card: plausible measures
         return {"length": 10, "width": 10, "height": 10, "weightBrutto": 0.5, "isValid": True}
@@ -62,7 +68,7 @@ def card_to_wire(card: WbCard) -> dict[str, Any]:
         "title": card.title,
         "description": card.description,
         "needKiz": False,
-        "photos": [_photo(card, n) for n in range(1, card.photos + 1)],
+        "photos": _photos(card),
         "dimensions": _dimensions(card),
         "characteristics": list(card.characteristics),
         "sizes": [{"chrtID": s.chrt_id, "techSize": s.tech_size, "wbSize": s.wb_size, "skus": list(s.skus)}
