@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import typer
@@ -11,6 +12,8 @@ import typer
 from marketsync.cli.common import account_of, fail, session
 from marketsync.db import get_engine
 from marketsync.hub.import_service import HubImportError, import_catalog
+from marketsync.hub.merge import HubError
+from marketsync.hub.packs import make_bundle, make_pack
 from marketsync.publishing.service import PublishError, publish, report_lines, summary
 
 app = typer.Typer(help="The catalog hub: supplier catalogs in, marketplace cards out.", no_args_is_help=True)
@@ -75,3 +78,44 @@ def publish_(user: str = typer.Option(..., "--user", help="The user's e-mail."),
     typer.echo(summary(report))
     if report.rejected or report.counts.pending:
         raise typer.Exit(1)
+
+
+@app.command("pack")
+def pack(user: str = typer.Option(..., "--user", help="The user's e-mail."),
+         of: str = typer.Option(..., "--of", help="The article of the product packed."),
+         count: int = typer.Option(..., "--count", help="Units in the pack (2 or more)."),
+         sku: str = typer.Option(..., "--sku", help="The pack's own article."),
+         barcode: str | None = typer.Option(None, "--barcode", help="The pack's own barcode.")) -> None:
+    """Make a pack of N units of a product: its price N × the product's, its stock the product's ÷ N."""
+    try:
+        with session() as s:
+            made = make_pack(s, account_id=account_of(s, user), product_sku=of, pack_of=count, sku=sku,
+                             barcode=barcode)
+            typer.echo(f"pack {made.sku}: {count} × {of}, price {made.price}, stock {made.stock}")
+    except HubError as exc:
+        fail(str(exc))
+
+
+@app.command("bundle")
+def bundle(user: str = typer.Option(..., "--user", help="The user's e-mail."),
+           sku: str = typer.Option(..., "--sku", help="The bundle's article."),
+           name: str = typer.Option(..., "--name", help="The bundle's name."),
+           part: list[str] = typer.Option(..., "--part", help="A part as SKU or SKU:QUANTITY (repeat it)."),
+           price: str = typer.Option(..., "--price", help="The bundle's price in rubles.")) -> None:
+    """Make a bundle of several products at a price: its stock is the minimum over its parts."""
+    parts: dict[str, int] = {}
+    for item in part:
+        article, _, quantity = item.rpartition(":") if ":" in item else (item, "", "1")
+        if not article or not quantity.isdigit():
+            fail(f"a part is SKU or SKU:QUANTITY, not {item!r}")
+        parts[article] = parts.get(article, 0) + int(quantity)
+    try:
+        amount = Decimal(price.replace(",", "."))
+    except InvalidOperation:
+        fail(f"the price must be a number of rubles, not {price!r}")
+    try:
+        with session() as s:
+            made = make_bundle(s, account_id=account_of(s, user), sku=sku, name=name, parts=parts, price=amount)
+            typer.echo(f"bundle {made.sku}: {len(parts)} products, price {made.price}, stock {made.stock}")
+    except HubError as exc:
+        fail(str(exc))
