@@ -103,6 +103,11 @@ def tasks_run_here() -> Iterator[None]:
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+    # Celery's process-wide "joining a result would block" flag, which worker set-up code turns on (a test that ran
+    # it leaves it on): a later test's `.get()` on an eager result would be refused as if inside a task.
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
 
 
 @pytest.fixture

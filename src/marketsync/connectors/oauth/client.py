@@ -24,6 +24,15 @@ from starlette.responses import RedirectResponse
 from marketsync.connectors.oauth.config import SCOPES, TOKEN_AUTH, ProviderConfig
 from marketsync.connectors.oauth.identity import FailureKind, ProviderError, ProviderIdentity
 
+try:  # Authlib talks through httpx2 where it is installed, through httpx otherwise: a provider away is either's
+    import httpx2
+
+    HTTP_ERRORS: tuple[type[Exception], ...] = (httpx.HTTPError, httpx2.HTTPError)
+except ImportError:  # pragma: no cover - depends on what else is installed
+    HTTP_ERRORS = (httpx.HTTPError,)
+# A provider away or answering nonsense: the callback lands on /login saying so.
+UNAVAILABLE: tuple[type[Exception], ...] = (*HTTP_ERRORS, ValueError, KeyError, TypeError)
+
 log = logging.getLogger(__name__)
 
 
@@ -59,7 +68,7 @@ async def complete(request: Request, config: ProviderConfig) -> ProviderIdentity
         raise _classify(exc.error, exc.description) from exc
     except (AuthlibBaseError, JoseError) as exc:  # id_token signature, issuer, audience, nonce, expiry
         raise ProviderError(FailureKind.INVALID, f"{type(exc).__name__}: {exc}") from exc
-    except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
+    except UNAVAILABLE as exc:
         raise ProviderError(FailureKind.UNAVAILABLE, f"{type(exc).__name__}: {exc}") from exc
 
 
