@@ -71,6 +71,23 @@ def test_a_card_whose_answer_was_lost_is_adopted_not_made_twice(catalog: int, sq
     assert sorted(offers) == ["PAN-1", "PAN-2"], "exactly one card each"
 
 
+@pytest.mark.parametrize("channel", ["wb", "ym"])
+def test_a_lost_answer_on_wildberries_or_yandex_market_is_adopted_too(catalog: int, sqlite_engine: Engine,
+                                                                      sandbox_state: Any, channel: str) -> None:
+    _map(sqlite_engine, catalog, channel)
+    sandbox_state.faults.configure(SERVICES[channel], rate=1.0, kinds=["lost_write"], max_faults=1, seed=1)
+
+    first = publish(sqlite_engine, account_id=catalog, channel=channel, poller=FAST)
+    assert sorted(first.counts.pending) == ["PAN-1", "PAN-2"] and first.counts.created == 0
+
+    second = publish(sqlite_engine, account_id=catalog, channel=channel, poller=FAST)
+    # Found by their articles and bound, then updated: a create of an article the marketplace holds would have
+    # been refused (WB: the vendor code is used by another card) or made a second card.
+    assert (second.counts.created, second.counts.updated, second.counts.refused) == (0, 2, {})
+    third = publish(sqlite_engine, account_id=catalog, channel=channel, poller=FAST)
+    assert summary(third) == "created=0 updated=0 unchanged=2 rejected=1"
+
+
 def test_a_dry_run_decides_and_sends_nothing(catalog: int, sqlite_engine: Engine, sandbox_state: Any) -> None:
     _map(sqlite_engine, catalog, "ym")
     before = _writes(sandbox_state, "ym")
