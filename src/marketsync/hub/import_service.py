@@ -89,8 +89,10 @@ def import_catalog(session: Session, *, account_id: int, supplier_name: str, sou
     supplier.last_import_at = report.finished_at = utcnow()
     report.status = "done"
     session.flush()
-    # In the same transaction: the canonical catalog never shows offers its products do not reflect yet.
-    merge_supplier(session, account_id=account_id, supplier_id=supplier.id)
+    # In the same transaction: the canonical catalog never shows offers its products do not reflect yet. A file that
+    # changed no offer changes no product either (the merge ran with the import that last did), so it is skipped.
+    if report.created or report.updated:
+        merge_supplier(session, account_id=account_id, supplier_id=supplier.id)
     return report
 
 
