@@ -23,7 +23,7 @@ from marketsync.db import session_scope
 from marketsync.dictionaries.mappings import map_category
 from marketsync.publishing.models import CardPublication
 from marketsync.sandbox.server import ServerThread
-from marketsync.settings import Settings
+from marketsync.settings import Settings, get_settings
 from marketsync.worker import create_celery
 
 from .test_publish_cards import pan
@@ -41,7 +41,12 @@ def _accepted(engine: Engine) -> int:
                          indirect=["engine"])
 def test_a_worker_publishes_the_catalog_through_the_broker(
         broker: str, engine: Engine, sandbox_state: Any, sandbox: ServerThread, tmp_path: Path,
-        scratch_redis: Callable[[str], str]) -> None:
+        scratch_redis: Callable[[str], str], monkeypatch: pytest.MonkeyPatch) -> None:
+    # The test and its worker share rate limits in Redis, as a distributed install does, never the session's
+    # SQLite limiter file: a worker killed at the end must not leave that file's lock behind for later tests.
+    monkeypatch.setenv("REDIS_URL", scratch_redis("redis://127.0.0.1:6379/14"))
+    monkeypatch.setenv("RATE_LIMIT_DB_PATH", str(tmp_path / "ratelimit.sqlite"))
+    get_settings.cache_clear()
     account = cabinet(engine)
     connect_marketplaces(engine, sandbox_state, account)
     sandbox_state.ozon.import_processing_s = 0
@@ -49,7 +54,7 @@ def test_a_worker_publishes_the_catalog_through_the_broker(
     with session_scope(engine) as session:
         map_category(session, account_id=account, category_name="Кастрюли", channel="ozon", target="17028922:91565")
 
-    env = dict(os.environ, REDIS_URL=scratch_redis("redis://127.0.0.1:6379/14"))
+    env = dict(os.environ)
     if broker == "rabbitmq":
         env["BROKER_URL"] = rabbitmq_or_skip()
     client = create_celery(Settings(BROKER_URL=env.get("BROKER_URL"), REDIS_URL=env["REDIS_URL"]))
