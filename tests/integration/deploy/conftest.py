@@ -4,11 +4,12 @@ whose .ci/run installs them)."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Callable
 
 import pytest
+
+from absent import unavailable
 
 
 @pytest.fixture
@@ -19,10 +20,6 @@ def tool() -> Callable[[str], str]:
         path = shutil.which(name) or shutil.which(name, path="/usr/sbin:/sbin")
         if path:
             return path
-        message = f"{name} is not installed (Debian: apt-get install {name}; .ci/run installs it)"
-        if os.environ.get("MARKETSYNC_REQUIRE_SERVICES") == "1":
-            pytest.fail(f"MARKETSYNC_REQUIRE_SERVICES=1 but {message}")
-        print(f"\nSKIP reason: {message}")
-        pytest.skip(message)
+        unavailable(f"{name} is not installed (Debian: apt-get install {name}; .ci/run installs it)")
 
     return find

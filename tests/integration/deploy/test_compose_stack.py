@@ -21,6 +21,8 @@ import pytest
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
+from absent import unavailable
+
 ROOT = next(p for p in Path(__file__).resolve().parents if (p / "pyproject.toml").is_file())
 HERE = Path(__file__).resolve().parent
 BASE_IMAGE = os.environ.get("MARKETSYNC_CI_BASE_IMAGE", "marketsync-ci/python:3.11-bookworm")
@@ -46,14 +48,6 @@ class Stack:
         result = self.run("exec", "-T", service, *command)
         assert result.returncode == 0, result.stdout + result.stderr
         return result.stdout
-
-
-def unavailable(message: str) -> None:
-    """Skip locally with the reason printed; fail in CI, whose .ci/run provides the engine."""
-    if os.environ.get("MARKETSYNC_REQUIRE_SERVICES") == "1":
-        pytest.fail(f"MARKETSYNC_REQUIRE_SERVICES=1 but {message}")
-    print(f"\nSKIP reason: {message}")
-    pytest.skip(message)
 
 
 def free_port() -> int:
