@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
 from marketsync import http as http_module
+from marketsync import http_limits
 from marketsync.accounts import throttle
 from marketsync.cli.migrate import alembic_config
 from marketsync.db import _engines, make_engine
@@ -146,6 +147,7 @@ def env(monkeypatch: pytest.MonkeyPatch, tmp_root: Path, sandbox: ServerThread) 
     http_module.reset_breakers()
     throttle.reset_all()
     yield values
+    http_limits.reset_limiters()  # each test's credentials are new: their limiters would pile up for the session
     get_settings.cache_clear()
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 from builders import seed_catalog
 from marketsync.connectors.errors import NotSentError, OutcomeUnknownError, RateLimited
 from marketsync.http import Budget, HttpClient, HttpConfig, time_budget
+from marketsync.http_limits import limiter_for
 from marketsync.settings import get_settings
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
@@ -23,6 +25,7 @@ REDIS_URL = os.environ.get("MARKETSYNC_TEST_REDIS_URL", "redis://127.0.0.1:6379/
 # One process's share of a per-minute budget of 5: it sends until the budget refuses within a second.
 CHILD = """
 import sys
+import threading
 from marketsync.connectors.errors import NotSentError, OutcomeUnknownError, RateLimited
 from marketsync.http import HttpClient, HttpConfig, time_budget
 base, token = sys.argv[1], sys.argv[2]
@@ -140,3 +143,28 @@ def test_a_write_that_never_left_is_retried_and_one_whose_answer_was_lost_is_not
     with pytest.raises(OutcomeUnknownError):
         http.request("POST", f"/stores/{catalog.stores[0]}/products", idempotent=False, json={"name": "Кефир"})
     assert _requests(sandbox_state) == 1, "a write whose answer was lost is left to the caller to reconcile"
+
+
+def test_a_redis_budget_counts_requests_another_process_stamped_after_a_late_callers_clock(env, scratch_redis,
+                                                                                          monkeypatch):
+    # Two processes race: one reads the clock, then the other stamps and stores the whole budget after that
+    # moment. The late one must still see the budget spent.
+    from pyrate_limiter import RateItem
+
+    monkeypatch.setenv("REDIS_URL", scratch_redis(REDIS_URL))
+    get_settings.cache_clear()
+    limiter = limiter_for("evotor", f"race-{uuid.uuid4().hex}", None, 5)
+    bucket = limiter.bucket_factory.bucket  # type: ignore[attr-defined]
+    late_clock = bucket.now()
+    for offset in range(1, 6):
+        assert bucket.put(RateItem("evotor", late_clock + offset))
+
+    assert bucket.put(RateItem("evotor", late_clock)) is False
+
+
+def test_every_limiter_of_a_process_is_cleaned_by_one_thread(env):
+    limiters = [limiter_for("evotor", f"many-{n}-{uuid.uuid4().hex}", 1000) for n in range(40)]
+
+    assert all(limiter.try_acquire("evotor", blocking=True, timeout=1) for limiter in limiters)
+    leakers = [thread for thread in threading.enumerate() if "Leaker" in thread.name]
+    assert len(leakers) == 1
