@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 
+from marketsync.notifications.messages import rubles
 from marketsync.notifications.onboarding import KeyOutcome, KeyVerdict, Switches
 from marketsync.orders.digest import OrdersDigest, StockLine
 
@@ -46,12 +46,6 @@ CABINET = ("Веб-кабинет MarketSync: {url}\nТам история ув�
 NO_STOCKS = "Критических остатков нет: у всех размеров больше порога."
 UNKNOWN_TYPE = "Такого переключателя нет."
 FAILED = "Что-то пошло не так, и я не смог ответить. Попробуйте ещё раз через минуту."
-
-
-def money(value: Decimal) -> str:
-    """Format rubles as Russians write them: 4 500,00 ₽."""
-    whole = f"{value:,.2f}".replace(",", " ").replace(".", ",")
-    return f"{whole} ₽"
 
 
 def welcome(name: str | None) -> str:
@@ -99,7 +93,7 @@ def _when(moment: datetime) -> str:
 
 def orders_text(digest: OrdersDigest) -> str:
     """Describe today's orders and the latest ones (times in Moscow)."""
-    lines = [f"📦 Заказы сегодня (МСК): {digest.today} на {money(digest.today_sum)}"
+    lines = [f"📦 Заказы сегодня (МСК): {digest.today} на {rubles(digest.today_sum)}"
              + (f", отменено: {digest.today_cancelled}" if digest.today_cancelled else "")]
     if not digest.recent:
         lines += ["", "Заказов пока нет."]
@@ -109,7 +103,7 @@ def orders_text(digest: OrdersDigest) -> str:
         where = " → ".join(part for part in (line.warehouse, line.region) if part)
         size = f" ({line.size})" if line.size and line.size != "0" else ""
         cancelled = " · отменён" if line.cancelled else ""
-        lines.append(f"{_when(line.ordered_at_msk)} · {line.article}{size} · {money(line.price)}"
+        lines.append(f"{_when(line.ordered_at_msk)} · {line.article}{size} · {rubles(line.price)}"
                      + (f" · {where}" if where else "") + cancelled)
     return "\n".join(lines)
 

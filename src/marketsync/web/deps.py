@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from http.cookies import SimpleCookie
 from typing import Annotated, Any
 
@@ -35,24 +36,25 @@ class Viewer:
     can_admin: bool = False
     paused: bool = False  # their cabinet's balance is spent under the tariff: every page says so
     read_only: bool = False  # the operator stopped every write to external systems: every page says so
+    balance: Decimal | None = None  # the cabinet's wallet, shown in the menu (None: no cabinet)
 
 
 def _remember(request: Request, user: User | None, session: Session | None = None) -> None:
     if user is None:
         request.state.user = None
         return
-    can_admin = session is not None and "admin.access" in user_permissions(session, user.id)
-    request.state.user = Viewer(id=user.id, email=user.email, name=user.name, can_admin=can_admin,
-                                paused=session is not None and _cabinet_paused(session, user.id),
-                                read_only=session is not None and ops_service.read_only(session))
-
-
-def _cabinet_paused(session: Session, user_id: int) -> bool:
-    """Whether the user's cabinet has its pipelines paused for a spent balance (False without a cabinet)."""
+    if session is None:
+        request.state.user = Viewer(id=user.id, email=user.email, name=user.name)
+        return
     try:
-        return billing.is_paused(session, primary_account_id(session, user_id))
+        account: int | None = primary_account_id(session, user.id)
     except AccountError:
-        return False
+        account = None
+    request.state.user = Viewer(id=user.id, email=user.email, name=user.name,
+                                can_admin="admin.access" in user_permissions(session, user.id),
+                                paused=account is not None and billing.is_paused(session, account),
+                                read_only=ops_service.read_only(session),
+                                balance=None if account is None else billing.balance(session, account))
 
 
 def get_session() -> Iterator[Session]:

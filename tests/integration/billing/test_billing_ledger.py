@@ -123,6 +123,21 @@ def test_the_ledger_exports_as_csv_with_its_filters(shop: Any, sqlite_engine: En
     assert "Первый" in client.get("/billing?kind=adjustment").text
 
 
+def test_every_page_shows_the_balance_once_in_roubles_linking_to_the_wallet(
+        shop: Any, sqlite_engine: Engine, make_cabinet: Callable[..., tuple[int, int]]) -> None:
+    _user, account_id = make_cabinet()
+    with session_scope(get_engine()) as session:
+        service.adjust_balance(session, account_id=account_id, amount_text="1234.5", reason="Бонус", admin_id=None)
+    client = TestClient(create_app(), follow_redirects=False)
+    sign_in(client)
+
+    for path in ("/", "/stocks", "/billing"):
+        menu = re.search(r'<a [^>]*href="/billing" id="menu-balance"[^>]*>([^<]*)</a>', client.get(path).text)
+        assert menu is not None and menu.group(1) == "1\u00a0234,50\u00a0₽", path
+    wallet = re.search(r'id="balance"[^>]*>([^<]*)<', client.get("/billing").text)
+    assert wallet is not None and wallet.group(1) == "1\u00a0234,50\u00a0₽"  # the sign once, not "₽ ₽"
+
+
 def _table() -> Any:
     from marketsync.web.tables import TableQuery
 

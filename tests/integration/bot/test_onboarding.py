@@ -128,7 +128,7 @@ def test_the_onboarding_dialogue_from_start_to_menu(running_bot: tuple[PollingBo
         assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
 
     orders = anna.say_and_wait(texts.MENU_ORDERS, "Заказы сегодня")
-    assert "1 на 2 490,00 ₽" in orders.text and "PLATYE-42 (M)" in orders.text
+    assert "1 на 2 490 ₽" in orders.text and "PLATYE-42 (M)" in orders.text
     assert "Коледино → Московская" in orders.text
     stocks = anna.say_and_wait(texts.MENU_STOCKS, "Критические остатки")
     assert "PLATYE-42, размер M: 1 шт." in stocks.text
