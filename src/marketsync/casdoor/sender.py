@@ -15,7 +15,7 @@ from marketsync.casdoor.mirror import Wish, push
 from marketsync.casdoor.models import CasdoorMirror
 from marketsync.casdoor.outbox import backoff
 from marketsync.connectors.casdoor.client import CasdoorClient
-from marketsync.connectors.errors import ConnectorError, RejectedError
+from marketsync.connectors.errors import ConfigError, ConnectorError, RejectedError
 from marketsync.db import session_scope, utcnow
 
 log = logging.getLogger(__name__)
@@ -83,6 +83,11 @@ def send(engine: Engine, user_id: int, client: CasdoorClient, application: str) 
             log.warning("casdoor refused the mirror of user %s: %s", user_id, exc)
             _failed(engine, user_id, str(exc))
             return Outcome.REFUSED
+        except ConfigError as exc:  # 401/403: retried with the others, but the operator has something to fix
+            log.warning("casdoor refused our credentials (CASDOOR_CLIENT_ID / CASDOOR_CLIENT_SECRET) for user %s: %s",
+                        user_id, exc)
+            _failed(engine, user_id, f"{exc}: check CASDOOR_CLIENT_ID and CASDOOR_CLIENT_SECRET")
+            return Outcome.AWAY
         except ConnectorError as exc:
             log.info("casdoor unreachable for user %s: %s", user_id, exc)
             _failed(engine, user_id, str(exc))

@@ -233,3 +233,23 @@ def test_once_casdoor_answers_again_the_rows_still_waiting_out_their_backoff_go_
                         .values(next_attempt_at=utcnow() - timedelta(seconds=1)))
     assert service.resend_behind(get_engine()) == 3
     assert sorted(u["name"] for u in casdoor.users()) == sorted(f"ms-{i}" for i in ids)
+
+
+def test_a_proxy_refusing_our_credentials_is_told_apart_from_casdoor_being_away(
+        casdoor: Casdoor, monkeypatch: pytest.MonkeyPatch) -> None:
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    async def forbidden(_request):  # type: ignore[no-untyped-def]
+        return PlainTextResponse("Forbidden", status_code=403)
+
+    with ServerThread(Starlette(routes=[Route("/{path:path}", forbidden, methods=["GET", "POST"])])) as proxy:
+        monkeypatch.setenv("CASDOOR_URL", proxy.url)
+        get_settings.cache_clear()
+        user_id, _account = _seller()
+
+    with session_scope(get_engine()) as session:
+        row = session.get(CasdoorMirror, user_id)
+        assert row is not None and row.synced_version < row.version
+        assert "403" in (row.last_error or "") and "CASDOOR_CLIENT_SECRET" in (row.last_error or "")
