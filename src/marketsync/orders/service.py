@@ -19,7 +19,7 @@ from marketsync.connections.models import Connection
 from marketsync.connections.service import ConnectionSetupError
 from marketsync.connectors.errors import ConnectorError
 from marketsync.db import session_factory, utcnow
-from marketsync.notices import notice
+from marketsync.notices import Notice, load, notice, of_error, plain
 from marketsync.orders.models import Order
 from marketsync.orders.moscow import day_bounds
 from marketsync.settings import get_settings
@@ -41,6 +41,11 @@ class SyncOutcome:
     skipped: bool = False
     run_id: int | None = None
     events: dict[str, int] = field(default_factory=dict)
+    reasons: tuple[Notice, ...] = ()  # the errors as notices, for a reader of another language (the bot's Russian)
+
+    def error_in(self, locale: str) -> str | None:
+        """Say the error in `locale` (the English text for what has no notice)."""
+        return "; ".join(reason.say(locale) for reason in self.reasons) or self.error
 
 
 def event_connections(session: Session, account_id: int) -> list[Connection]:
@@ -59,7 +64,8 @@ def sync_cabinet_events(engine: Engine, *, account_id: int, silent: bool = False
     with session_factory(engine)() as session:
         conns = [conn.id for conn in event_connections(session, account_id)]
     if not conns:
-        return SyncOutcome(account_id, ok=False, error=notice("not_connected", system="wildberries").english)
+        missing = notice("not_connected", system="wildberries")
+        return SyncOutcome(account_id, ok=False, error=missing.english, reasons=(missing,))
     outcomes = [_sync_one(engine, account_id, conn_id, silent=silent, on_events=on_events) for conn_id in conns]
     events: dict[str, int] = {}
     for outcome in outcomes:
@@ -67,7 +73,8 @@ def sync_cabinet_events(engine: Engine, *, account_id: int, silent: bool = False
             events[kind] = events.get(kind, 0) + count
     errors = [outcome.error for outcome in outcomes if outcome.error]
     return SyncOutcome(account_id, ok=all(o.ok for o in outcomes), error="; ".join(errors) or None,
-                       skipped=any(o.skipped for o in outcomes), run_id=outcomes[-1].run_id, events=events)
+                       skipped=any(o.skipped for o in outcomes), run_id=outcomes[-1].run_id, events=events,
+                       reasons=tuple(reason for outcome in outcomes for reason in outcome.reasons))
 
 
 def _sync_one(engine: Engine, account_id: int, connection_id: int, *, silent: bool,
@@ -83,16 +90,18 @@ def _sync_one(engine: Engine, account_id: int, connection_id: int, *, silent: bo
             run_id = exc.run.id if exc.run is not None else None
             skipped = exc.notice.key in ("events_already_running", "balance_spent")
             return SyncOutcome(account_id, ok=False, error=str(exc), skipped=skipped,
-                               run_id=run_id)
+                               run_id=run_id, reasons=(exc.notice,))
         except ConnectorError as exc:
-            return SyncOutcome(account_id, ok=False, error=exc.message)
+            return SyncOutcome(account_id, ok=False, error=exc.message, reasons=(of_error(exc),))
         except ConnectionSetupError as exc:
-            return SyncOutcome(account_id, ok=False, error=str(exc))
+            return SyncOutcome(account_id, ok=False, error=str(exc), reasons=(exc.notice,))
         except Exception as exc:  # recorded on the run as failed; the bot and beat go on with other cabinets
             log.exception("cabinet %s: the event sync failed", account_id)
-            return SyncOutcome(account_id, ok=False, error=f"{type(exc).__name__}: {exc}")
+            said = f"{type(exc).__name__}: {exc}"
+            return SyncOutcome(account_id, ok=False, error=said, reasons=(plain(said),))
+        stored = load(run.error_notice) if run.error else None
         return SyncOutcome(account_id, ok=run.status == "succeeded", error=run.error, run_id=run.id,
-                           events=dict(run.details.get("events", {})))
+                           events=dict(run.details.get("events", {})), reasons=(stored,) if stored else ())
 
 
 def sync_cabinet_events_for_person(engine: Engine, *, account_id: int, silent: bool = True,

@@ -47,3 +47,18 @@ def test_a_key_without_feedbacks_and_content_still_notifies_orders(engine: Engin
         assert run is not None and run.status == "succeeded"
         noted = {error["key"] for error in run.details.get("errors", [])}
     assert {"cards_unavailable", "reviews_unavailable"} <= noted
+
+
+def test_a_failed_sync_says_why_in_russian_for_the_bot(engine: Engine, env: Any, sandbox_state: Any) -> None:
+    seed_wildberries(sandbox_state.wildberries, TOKEN, categories=["content"], offers=[])
+    with session_scope(engine) as session:
+        owner = create_user(session, email="content-only@example.ru", password=None)
+        account_id = primary_account_id(session, owner.id)
+        save_connection(session, account_id=account_id, system="wildberries", credentials={"token": TOKEN},
+                        check=False)
+
+    outcome = sync_cabinet_events(engine, account_id=account_id)
+
+    assert not outcome.ok and outcome.error
+    said = outcome.error_in("ru") or ""
+    assert said == "Wildberries отклонил токен (код 401): token scope not allowed", said

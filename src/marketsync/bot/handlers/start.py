@@ -29,7 +29,9 @@ async def sync_then_open_menu(message: Message, engine: Engine, initial_sync: In
     await message.answer(started, reply_markup=keyboards.no_menu())
     try:
         outcome = await asyncio.to_thread(initial_sync, engine, account_id=account_id, silent=True)
-        ok, error = bool(getattr(outcome, "ok", False)), getattr(outcome, "error", None)
+        ok = bool(getattr(outcome, "ok", False))
+        said_in = getattr(outcome, "error_in", None)  # the sync's own words, in Russian where it has them
+        error = said_in("ru") if callable(said_in) else getattr(outcome, "error", None)
     except Exception as exc:  # the person must hear about it; the log keeps the details
         log.exception("initial sync of cabinet %s failed", account_id)
         ok, error = False, f"{type(exc).__name__}"

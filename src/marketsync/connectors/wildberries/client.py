@@ -69,8 +69,9 @@ def classify(response: httpx.Response, *, passes: frozenset[int] = frozenset()) 
     text, code = body.text(), body.code if body.code is not None else status
     said: dict[str, Param] = {"system": SYSTEM, "code": str(code), "detail": text or str(code)}
     if status == 401:
+        # WB's body "code" here is a trace id ("d51a74c6-…-[UK-…]"): the seller is told the status instead.
         raise ConfigError(f"Wildberries rejected the token (HTTP 401): {text}", code=code, key="token_rejected",
-                          params=said)
+                          params={**said, "code": "401"})
     if status == 403:
         raise ConfigError(f"Wildberries: the token has no access to this method (HTTP 403): {text or code}",
                           code=code, key="no_access", params=said)
