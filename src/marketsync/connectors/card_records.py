@@ -51,6 +51,7 @@ class CardDraft:
     width_cm: Decimal | None = None
     height_cm: Decimal | None = None
     remote_id: str | None = None  # the card's id when it exists (WB's update needs the nmID)
+    pictures_held: bool = False  # the marketplace took exactly these pictures from us with the card before
 
 
 @dataclass(frozen=True, slots=True)

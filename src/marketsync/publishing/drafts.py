@@ -18,8 +18,9 @@ DIMENSION_NAMES = (("weight_kg", "вес"), ("length_cm", "длина"), ("width
 
 
 def build_draft(product: HubProduct, *, category: str, matched: Iterable[Matched], price: Decimal,
-                remote_id: str | None = None) -> CardDraft:
-    """Return the whole card of a product for a channel whose category `category` it is mapped to."""
+                remote_id: str | None = None, pictures_accepted: str | None = None) -> CardDraft:
+    """Return the whole card of a product for a channel whose category `category` it is mapped to;
+    `pictures_accepted` is the hash of the pictures the channel last accepted with it (None: none known)."""
     attributes = tuple(CardAttribute(item.attribute_id, item.attribute_name,
                                      tuple(CardValue(choice.value, choice.value_id) for choice in item.values))
                        for item in matched)
@@ -28,7 +29,8 @@ def build_draft(product: HubProduct, *, category: str, matched: Iterable[Matched
         description=product.description or None, brand=product.vendor or None, vendor_code=product.vendor_code,
         barcodes=tuple(product.barcodes or ()), pictures=tuple(product.pictures or ()), attributes=attributes,
         weight_kg=product.weight_kg, length_cm=product.length_cm, width_cm=product.width_cm,
-        height_cm=product.height_cm, remote_id=remote_id)
+        height_cm=product.height_cm, remote_id=remote_id,
+        pictures_held=pictures_accepted is not None and pictures_accepted == pictures_hash(product.pictures or ()))
 
 
 def missing_fields(product: HubProduct, channel: str) -> list[str]:
@@ -39,6 +41,11 @@ def missing_fields(product: HubProduct, channel: str) -> list[str]:
     if not product.pictures:
         missing.append("фото")
     return missing
+
+
+def pictures_hash(pictures: Iterable[str]) -> str:
+    """Hash a card's picture links, in order."""
+    return hashlib.sha256(json.dumps(list(pictures)).encode()).hexdigest()
 
 
 def draft_hash(draft: CardDraft) -> str:

@@ -33,6 +33,7 @@ class CardPublication(Base):
     remote_id: Mapped[str | None] = mapped_column(String(128))  # Ozon product_id, WB nmID, YM offerId
     sent_hash: Mapped[str | None] = mapped_column(String(64))  # the card in flight
     accepted_hash: Mapped[str | None] = mapped_column(String(64))  # the card the marketplace last accepted
+    pictures_hash: Mapped[str | None] = mapped_column(String(64))  # the pictures it last accepted with the card
     task_id: Mapped[str | None] = mapped_column(String(64))  # Ozon's import task of the card in flight
     errors: Mapped[list[str]] = mapped_column(JSON, default=list)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

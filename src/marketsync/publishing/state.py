@@ -48,8 +48,9 @@ def bind(row: CardPublication, remote_id: str) -> None:
     row.remote_id = remote_id
 
 
-def settle(row: CardPublication, outcome: CardOutcome) -> None:
-    """Record the marketplace's verdict on the card in flight; `pending` changes nothing."""
+def settle(row: CardPublication, outcome: CardOutcome, pictures_hash: str | None = None) -> None:
+    """Record the marketplace's verdict on the card in flight, and with an acceptance the hash of the pictures
+    sent with it (None: not known, as for a card adopted after a crash); `pending` changes nothing."""
     if outcome.status == "pending":
         return
     row.settled_at = utcnow()
@@ -57,6 +58,7 @@ def settle(row: CardPublication, outcome: CardOutcome) -> None:
         row.remote_id = outcome.remote_id
     if outcome.status == "accepted":
         row.state, row.accepted_hash, row.errors, row.task_id = "accepted", row.sent_hash, [], None
+        row.pictures_hash = pictures_hash
     else:
         row.state, row.errors, row.task_id = "refused", [e[:500] for e in outcome.errors] or ["refused"], None
 

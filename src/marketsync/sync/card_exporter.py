@@ -20,6 +20,7 @@ from marketsync.connectors.capabilities import CardChannel
 from marketsync.connectors.card_records import CardDraft, CardOutcome, CardSubmission, PriceUpdate
 from marketsync.connectors.errors import OutcomeUnknownError, ReadOnlyError
 from marketsync.publishing import state
+from marketsync.publishing.drafts import pictures_hash
 from marketsync.publishing.models import CardPublication
 from marketsync.sync.card_plan import CardAction
 
@@ -121,7 +122,7 @@ def _settle(by_sku: dict[str, Outgoing], outcomes: Sequence[CardOutcome], counts
         item = by_sku.get(outcome.sku)
         if item is None or item.row.state != "in_flight":
             continue
-        state.settle(item.row, outcome)
+        state.settle(item.row, outcome, pictures_hash(item.draft.pictures))
         if outcome.status == "accepted":
             if item.action.create and item.draft.remote_id is None:
                 counts.created += 1

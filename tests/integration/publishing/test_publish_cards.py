@@ -101,3 +101,30 @@ def test_products_of_an_unmapped_category_are_no_candidates(catalog: int, sqlite
     assert summary(report) == "created=0 updated=0 unchanged=0 rejected=0" and report_lines(report) == []
 
 
+
+
+def test_a_wb_update_saves_the_pictures_only_when_they_changed_since_wb_took_them(
+        catalog: int, sqlite_engine: Engine, sandbox_state: Any, sandbox: ServerThread) -> None:
+    from sqlalchemy import update
+
+    from marketsync.hub.models import HubProduct
+
+    def saves() -> int:
+        by_method = sandbox_state.stats.snapshot().get("wildberries", {}).get("by_method", {})
+        return int(by_method.get("POST /content/v3/media/save", 0))
+
+    _map(sqlite_engine, catalog, "wb")
+    assert summary(publish(sqlite_engine, account_id=catalog, channel="wb", poller=FAST)).startswith("created=2")
+    for seller in sandbox_state.wildberries.sellers.values():  # real WB lists its copies, not the seller's links
+        for card in seller.cards.values():
+            card.photo_urls = [f"https://basket-01.wbbasket.ru/vol1/part1/{card.nm_id}/images/big/1.webp"]
+    before = saves()
+    with session_scope(sqlite_engine) as session:
+        session.execute(update(HubProduct).where(HubProduct.sku == "PAN-1").values(name="Кастрюля Tefal 5 л"))
+        session.execute(update(HubProduct).where(HubProduct.sku == "PAN-2")
+                        .values(pictures=[f"{sandbox.url}/pictures/1200x1600.jpg"]))
+
+    report = publish(sqlite_engine, account_id=catalog, channel="wb", poller=FAST)
+
+    assert summary(report) == "created=0 updated=2 unchanged=0 rejected=1"
+    assert saves() == before + 1, "only PAN-2's new picture is saved; PAN-1's rename keeps WB's photos"

@@ -14,9 +14,10 @@ by updatedAt descending), stopping as soon as all are found; cards still pending
 
 Pictures are no part of a WB card body: once a sent card is accepted with its nmID, its pictures (the first 30,
 in order) go by POST /content/v3/media/save, which replaces all media of the card, once per card per send: for a
-new card with pictures, and for an update whose pictures differ from the photo links the cards list held before
-the send (real WB lists its own copies, never the seller's links, so there every update with pictures saves them
-again; a draft without pictures never calls it, and so never clears what WB holds). When WB refuses the media
+new card with pictures, and for an update unless the draft says WB took these very pictures from us before
+(`pictures_held`, from the publication's record) or the cards list shows exactly these links (real WB lists its own
+copies, never the seller's links, so only our record spares the call there; a draft without pictures never calls
+it, and so never clears what WB holds). When WB refuses the media
 save (a 4xx), the card is reported `refused` with WB's text, its nmID kept: the card exists but does not show
 what the seller wants, and the next publish re-sends a refused card (as an update), pictures included. A transient
 failure (429, 5xx, no answer) raises as every call does; the card stays in `sent_cards`, so asking again saves
@@ -66,9 +67,10 @@ def _detail(exc: RejectedError) -> str:
 
 
 def _pictures(draft: CardDraft, card: Card | None) -> tuple[str, ...]:
-    """The pictures to save for a sent card: its first 30, unless the card already lists exactly those."""
+    """The pictures to save for a sent card: its first 30, unless WB took exactly those from us before or the
+    card already lists them."""
     wanted = draft.pictures[:MEDIA_MAX]
-    if card is not None and [photo.big for photo in card.photos] == list(wanted):
+    if draft.pictures_held or (card is not None and [photo.big for photo in card.photos] == list(wanted)):
         return ()
     return wanted
 

@@ -84,7 +84,8 @@ def _candidate(session: Session, conn: Connection, channel: str, product: HubPro
     missing = [*resolution.missing_required, *drafts.missing_fields(product, channel)]
     matched = resolution.values
     draft = drafts.build_draft(product, category=target, matched=matched, price=price,
-                               remote_id=row.remote_id if row else None)
+                               remote_id=row.remote_id if row else None,
+                               pictures_accepted=row.pictures_hash if row else None)
     sent_hash = drafts.draft_hash(draft)
     judged, reasons = _verdict(verdict, channel)
     candidate = CardCandidate(

@@ -89,6 +89,23 @@ def test_an_update_with_the_pictures_wb_already_shows_saves_none(wb):
     assert _photos(connector, "POT-1") == list(_links(2))
 
 
+def test_an_update_with_pictures_wb_took_from_us_before_saves_none_though_wb_lists_its_own_copies(wb):
+    connector, state, saves = wb
+    [made] = _publish(connector, state, [_draft("POT-1", pictures=_links(2))])
+    for seller in state.sellers.values():  # as real WB does: its own copies, never the seller's links
+        for card in seller.cards.values():
+            card.photo_urls = [f"https://basket-01.wbbasket.ru/vol1/part1/{card.nm_id}/images/big/{i}.webp"
+                               for i in (1, 2)]
+    before = saves()
+
+    [held] = _publish(connector, state, [_draft("POT-1", name="Кастрюля 3 л", pictures=_links(2),
+                                                remote_id=made.remote_id, pictures_held=True)])
+    assert held.status == "accepted" and saves() == before
+    [unknown] = _publish(connector, state, [_draft("POT-1", name="Кастрюля 4 л", pictures=_links(2),
+                                                   remote_id=made.remote_id)])
+    assert unknown.status == "accepted" and saves() == before + 1  # no record of ours: saved again, to be sure
+
+
 def test_only_the_first_30_pictures_are_saved(wb):
     connector, state, _saves = wb
     [outcome] = _publish(connector, state, [_draft("POT-1", pictures=_links(33))])
