@@ -131,7 +131,7 @@ class _Null:
 def test_writing_streams_with_memory_flat_in_the_number_of_offers() -> None:
     # tracemalloc sees every thread's allocations (a server thread another test left running): the least of three
     # runs is the writer's own peak.
-    small, large = min(_peak(2_000) for _ in range(3)), min(_peak(20_000) for _ in range(3))
+    small, large = min(_peak(1_000) for _ in range(3)), min(_peak(10_000) for _ in range(3))
     # Ten times the offers: the peak stays the same order (a writer holding offers would take ~10x).
     assert large < small * 1.5 + 64_000, (small, large)
 
