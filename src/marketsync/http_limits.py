@@ -147,19 +147,20 @@ def limiter_for(system: str, credential: str, rate_per_second: int | None, rate_
 
 
 def reset_limiters() -> None:
-    """Close every limiter of this process and forget it (tests; a forked child must not share the parent's)."""
+    """Close every limiter of this process and forget it (tests: each test's credentials are new)."""
     with _registry_lock:
-        leaker = _SharedLeakFactory._leaker
         for limiter in _limiters.values():
             bucket: AbstractBucket = limiter.bucket_factory.bucket  # type: ignore[attr-defined]
-            if leaker is not None:
-                leaker.deregister(id(bucket))
+            _SharedLeakFactory._leaker.deregister(id(bucket))
             bucket.close()
         _limiters.clear()
 
 
 def _forget_after_fork() -> None:
-    # The parent's leak thread does not exist in the child, and its SQLite connections must not be shared.
+    # The parent's leak thread does not exist in the child, its SQLite connections must not be shared, and a lock
+    # another parent thread held at the fork would stay held in the child forever.
+    global _registry_lock
+    _registry_lock = threading.Lock()
     _limiters.clear()
     _SharedLeakFactory._leaker = Leaker(LEAK_INTERVAL_MS)
 
