@@ -29,8 +29,10 @@ def suppliers_router(sandbox: SandboxState) -> APIRouter:
             return failure
         if name == "beta-mapping.json":
             return Response(json.dumps(CSV_MAPPING, ensure_ascii=False), media_type="application/json")
-        # The pictures are the sandbox's own files, so a moderation check can fetch and measure them.
-        text = feed_text(name, pictures=str(request.base_url).rstrip("/") + "/pictures")
+        # The pictures are the sandbox's own files, so a moderation check can fetch and measure them. Taken from
+        # this request's own URL: base_url drops the /sandbox the product mounts the sandbox at (`marketsync demo`).
+        here = str(request.url.replace(query=""))
+        text = feed_text(name, pictures=here.rsplit("/suppliers/", 1)[0] + "/pictures")
         if text is None:
             return Response("no such file", status_code=404, media_type="text/plain")
         kind = name.rsplit(".", 1)[1]
