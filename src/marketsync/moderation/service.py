@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from marketsync.db import utcnow
+from marketsync.db import insert_ignore, utcnow
 from marketsync.hub.models import HubProduct
 from marketsync.moderation import llm, pictures
 from marketsync.moderation.models import ModerationSettings, ModerationVerdict
@@ -212,6 +212,15 @@ def judge(session: Session, *, account_id: int, product_ids: Sequence[int] | Non
     todo = [p for p in products if not is_current(rows.get(p.id), p, rules_hash)
             or (force and rows[p.id].source != "manual")]
     if todo:
+        unjudged = [p.id for p in todo if p.id not in rows]
+        if unjudged:
+            # Publishes to several marketplaces judge the same new products at once: each claims the rows first,
+            # so the later one updates the row the other made instead of failing on the unique product_id.
+            insert_ignore(session, ModerationVerdict, [
+                {"account_id": account_id, "product_id": product_id, "verdict": "pending", "reasons": [],
+                 "source": "rule", "content_hash": "", "rules_hash": "", "judged_by": "rules", "judged_at": utcnow()}
+                for product_id in unjudged], keys=["product_id"])
+            rows.update(_verdict_rows(session, account_id, unjudged))
         measured = pictures.measure(session, [u for p in todo for u in (p.pictures or [])]) \
             if rules.needs_pictures() else {}
         with llm.Model() if llm.enabled() else nullcontext() as model:

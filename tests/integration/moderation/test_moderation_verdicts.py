@@ -104,3 +104,36 @@ def test_pictures_are_measured_over_http_once_per_url(sqlite_engine: Engine, san
         session.execute(update(PictureCheck).values(width=2000, height=2000))
     again = _judge(sqlite_engine, account, force=True)
     assert again["SMALL"].verdict == "approve"  # the cached (doctored) size was read, not the file
+
+
+def test_two_publishes_judging_the_same_new_products_at_once_both_end_with_one_verdict_each(engine: Engine) -> None:
+    import threading
+
+    from marketsync.db import session_factory
+    from marketsync.moderation.models import ModerationVerdict
+
+    account = _cabinet(engine)
+    ids = [hub_product(engine, account, sku=f"MUG-{n}") for n in range(3)]
+    first = session_factory(engine)()
+    service.judge(first, account_id=account, product_ids=ids)  # judged, not yet committed
+    outcome: dict[str, Any] = {}
+
+    def second() -> None:  # waits for the first's rows, then must not trip over them
+        try:
+            with session_scope(engine) as session:
+                outcome["verdicts"] = [v.verdict for v in service.judge(session, account_id=account, product_ids=ids)]
+        except Exception as exc:  # the assertion below shows it
+            outcome["error"] = exc
+
+    racer = threading.Thread(target=second)
+    racer.start()
+    racer.join(1.0)
+    first.commit()
+    first.close()
+    racer.join(60)
+
+    assert "error" not in outcome, outcome.get("error")
+    assert outcome["verdicts"] == ["reject"] * 3  # no photos
+    with session_scope(engine) as session:
+        assert session.scalar(select(func.count()).select_from(ModerationVerdict)
+                              .where(ModerationVerdict.product_id.in_(ids))) == 3
